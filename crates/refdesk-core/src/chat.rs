@@ -1,0 +1,262 @@
+//! The chat lifecycle: waiting → active (claimed by one operator) → closed, or abandoned when the
+//! patron leaves before anyone claims it. An active chat whose operator vanished goes back to
+//! waiting. This module decides what is allowed; the store applies a decision as a
+//! compare-and-set on the state, so two operators can never both win a claim.
+
+use crate::ids::{ChatId, DepartmentId, GuestId, InstitutionId, UserId, WidgetId};
+use crate::message::{MessageKind, Sender, Seq};
+use crate::text::{DisplayName, Email, MessageBody};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// The state column of a chat, without its data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChatStatus {
+    Waiting,
+    Active,
+    Closed,
+    Abandoned,
+}
+
+impl ChatStatus {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ChatStatus::Waiting => "waiting",
+            ChatStatus::Active => "active",
+            ChatStatus::Closed => "closed",
+            ChatStatus::Abandoned => "abandoned",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Waiting, Self::Active, Self::Closed, Self::Abandoned]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+    pub const fn is_open(self) -> bool {
+        matches!(self, ChatStatus::Waiting | ChatStatus::Active)
+    }
+}
+
+/// The state of a chat with the data that belongs to it: an active chat always has its operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum ChatState {
+    Waiting,
+    Active { operator: UserId },
+    Closed,
+    Abandoned,
+}
+
+impl ChatState {
+    pub const fn status(&self) -> ChatStatus {
+        match self {
+            ChatState::Waiting => ChatStatus::Waiting,
+            ChatState::Active { .. } => ChatStatus::Active,
+            ChatState::Closed => ChatStatus::Closed,
+            ChatState::Abandoned => ChatStatus::Abandoned,
+        }
+    }
+    pub const fn operator(&self) -> Option<UserId> {
+        match self {
+            ChatState::Active { operator } => Some(*operator),
+            _ => None,
+        }
+    }
+    /// Rebuilds a state from its stored columns; `None` when they contradict each other.
+    pub fn from_parts(status: ChatStatus, operator: Option<UserId>) -> Option<ChatState> {
+        match (status, operator) {
+            (ChatStatus::Waiting, None) => Some(ChatState::Waiting),
+            (ChatStatus::Active, Some(operator)) => Some(ChatState::Active { operator }),
+            (ChatStatus::Closed, None) => Some(ChatState::Closed),
+            (ChatStatus::Abandoned, None) => Some(ChatState::Abandoned),
+            _ => None,
+        }
+    }
+
+    /// Decides a state-changing command. `Ok` carries the next state and what happened; the
+    /// caller records the event in the chat's history in the same transaction as the change.
+    pub fn decide(&self, command: ChatCommand) -> Result<Transition, Rejection> {
+        use ChatState::*;
+        let (next, event) = match (*self, command) {
+            (Closed | Abandoned, _) => return Err(Rejection::ChatEnded),
+            (Waiting, ChatCommand::Claim { operator }) => {
+                (Active { operator }, ChatEvent::Claimed { operator })
+            }
+            (Active { operator: by }, ChatCommand::Claim { .. }) => {
+                return Err(Rejection::AlreadyClaimed { by });
+            }
+            (
+                Waiting,
+                ChatCommand::Close {
+                    by: Sender::Patron(_),
+                },
+            ) => (Abandoned, ChatEvent::Abandoned),
+            (
+                Active { .. },
+                ChatCommand::Close {
+                    by: Sender::Patron(_),
+                },
+            ) => (Closed, ChatEvent::ClosedByPatron),
+            (
+                Waiting,
+                ChatCommand::Close {
+                    by: Sender::Staff(operator),
+                },
+            ) => (Closed, ChatEvent::ClosedByStaff { operator }),
+            (
+                Active { operator },
+                ChatCommand::Close {
+                    by: Sender::Staff(by),
+                },
+            ) => {
+                if operator != by {
+                    return Err(Rejection::NotAssigned);
+                }
+                (Closed, ChatEvent::ClosedByStaff { operator })
+            }
+            (_, ChatCommand::Close { by: Sender::System }) => (Closed, ChatEvent::ClosedBySystem),
+            (Active { operator }, ChatCommand::Requeue { operator: gone }) if operator == gone => {
+                (Waiting, ChatEvent::Requeued { operator })
+            }
+            (_, ChatCommand::Requeue { .. }) => return Err(Rejection::NotAssigned),
+        };
+        Ok(Transition {
+            from: *self,
+            to: next,
+            event,
+        })
+    }
+
+    /// Whether `sender` may add a message of `kind` to a chat in this state.
+    pub fn may_send(&self, sender: Sender, kind: MessageKind) -> Result<(), Rejection> {
+        match (sender, kind) {
+            (Sender::Patron(_), MessageKind::Patron) => {
+                if self.status().is_open() {
+                    Ok(())
+                } else {
+                    Err(Rejection::ChatEnded)
+                }
+            }
+            (Sender::Staff(user), MessageKind::Operator) => match self {
+                ChatState::Active { operator } if *operator == user => Ok(()),
+                ChatState::Active { .. } | ChatState::Waiting => Err(Rejection::NotAssigned),
+                ChatState::Closed | ChatState::Abandoned => Err(Rejection::ChatEnded),
+            },
+            // Staff may annotate a chat in any state: notes are how handoffs are explained.
+            (Sender::Staff(_), MessageKind::InternalNote) => Ok(()),
+            _ => Err(Rejection::WrongSender),
+        }
+    }
+}
+
+/// A request to change a chat's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChatCommand {
+    /// An operator takes a waiting chat.
+    Claim { operator: UserId },
+    /// The patron ends the chat, or staff close it.
+    Close { by: Sender },
+    /// The assigned operator vanished past the grace period: the chat goes back to the queue.
+    Requeue { operator: UserId },
+}
+
+/// What happened, recorded in the chat's history as a system message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum ChatEvent {
+    Claimed { operator: UserId },
+    ClosedByPatron,
+    ClosedByStaff { operator: UserId },
+    ClosedBySystem,
+    Abandoned,
+    Requeued { operator: UserId },
+}
+
+impl ChatEvent {
+    /// The system message shown in the history; `name` is the operator's display name.
+    pub fn describe(&self, name: &str) -> String {
+        match self {
+            ChatEvent::Claimed { .. } => format!("{name} joined the chat."),
+            ChatEvent::ClosedByPatron => "The patron ended the chat.".to_owned(),
+            ChatEvent::ClosedByStaff { .. } => format!("{name} closed the chat."),
+            ChatEvent::ClosedBySystem => "The chat was closed.".to_owned(),
+            ChatEvent::Abandoned => "The patron left before the chat was answered.".to_owned(),
+            ChatEvent::Requeued { .. } => {
+                format!("{name} lost their connection; the chat went back to the queue.")
+            }
+        }
+    }
+    pub const fn operator(&self) -> Option<UserId> {
+        match self {
+            ChatEvent::Claimed { operator }
+            | ChatEvent::ClosedByStaff { operator }
+            | ChatEvent::Requeued { operator } => Some(*operator),
+            _ => None,
+        }
+    }
+}
+
+/// An allowed state change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transition {
+    pub from: ChatState,
+    pub to: ChatState,
+    pub event: ChatEvent,
+}
+
+/// Why a chat command was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Rejection {
+    #[error("the chat was already claimed")]
+    AlreadyClaimed { by: UserId },
+    #[error("the chat has ended")]
+    ChatEnded,
+    #[error("the chat is not assigned to you")]
+    NotAssigned,
+    #[error("this sender may not write this kind of message")]
+    WrongSender,
+}
+
+impl Rejection {
+    /// The stable error code of the API.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Rejection::AlreadyClaimed { .. } => "already_claimed",
+            Rejection::ChatEnded => "chat_ended",
+            Rejection::NotAssigned => "not_assigned",
+            Rejection::WrongSender => "forbidden",
+        }
+    }
+}
+
+/// A chat with what the patron told us and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chat {
+    pub id: ChatId,
+    pub institution_id: InstitutionId,
+    pub department_id: DepartmentId,
+    pub widget_id: WidgetId,
+    pub guest_id: GuestId,
+    pub state: ChatState,
+    pub patron_name: Option<DisplayName>,
+    pub patron_email: Option<Email>,
+    pub question: Option<MessageBody>,
+    /// The page the chat box was opened on, with its query string stripped.
+    pub referrer: Option<String>,
+    pub user_agent: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub claimed_at: Option<OffsetDateTime>,
+    pub ended_at: Option<OffsetDateTime>,
+    pub last_seq: Seq,
+}
+
+/// Strips the query string and fragment of a referring URL (they may carry patron identifiers).
+pub fn strip_referrer(url: &str) -> String {
+    let end = url.find(['?', '#']).unwrap_or(url.len());
+    url[..end].chars().take(500).collect()
+}
+
+#[cfg(test)]
+#[path = "chat_tests.rs"]
+mod tests;

@@ -1,0 +1,20 @@
+//! The refdesk domain: ids, the directory (institutions, co-ops, departments, widgets, staff),
+//! chats and their messages, and the pure state machines that decide what may happen to them.
+//!
+//! This crate does no I/O: no clock, no random numbers, no database, no network. Time and fresh
+//! ids are passed in by the caller, so every rule here can be tested with a table or a property.
+#![forbid(unsafe_code)]
+
+pub mod access;
+pub mod chat;
+pub mod directory;
+pub mod ids;
+pub mod message;
+pub mod text;
+
+pub use access::{Principal, StaffPrincipal};
+pub use chat::{Chat, ChatCommand, ChatState, ChatStatus, Rejection, Transition};
+pub use directory::{Coop, Department, Guest, Institution, Role, User, Widget};
+pub use ids::{ChatId, CoopId, DepartmentId, GuestId, InstitutionId, MessageId, UserId, WidgetId};
+pub use message::{Audience, Message, MessageKind, NewMessage, Sender, Seq};
+pub use text::{ClientMsgId, DisplayName, Email, MessageBody, TextError};

@@ -1,0 +1,194 @@
+//! Messages of a chat. Each has a per-chat sequence number with no gaps, assigned by the store in
+//! the transaction that stores it, and a kind that decides who may ever see it.
+
+use crate::ids::{ChatId, GuestId, MessageId, UserId};
+use crate::text::{ClientMsgId, MessageBody};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// Position of a message in its chat: 1, 2, 3, … with no gaps. 0 means "nothing yet".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Seq(pub u64);
+
+impl Seq {
+    pub const ZERO: Seq = Seq(0);
+    pub const fn next(self) -> Seq {
+        Seq(self.0 + 1)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    /// Written by the patron.
+    Patron,
+    /// Written by staff to the patron.
+    Operator,
+    /// Recorded by refdesk: claimed, closed, requeued, … (shown to both sides).
+    System,
+    /// Staff-only: never shown to a patron, never in a patron's or emailed transcript.
+    InternalNote,
+}
+
+impl MessageKind {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::Patron => "patron",
+            MessageKind::Operator => "operator",
+            MessageKind::System => "system",
+            MessageKind::InternalNote => "internal_note",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Patron,
+            Self::Operator,
+            Self::System,
+            Self::InternalNote,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+    /// Whether a reader of this audience may ever see a message of this kind.
+    pub const fn visible_to(self, audience: Audience) -> bool {
+        match (self, audience) {
+            (MessageKind::InternalNote, Audience::Patron) => false,
+            (_, _) => true,
+        }
+    }
+    /// Whether this kind is part of the conversation proper (and so needs an open chat).
+    pub const fn is_conversation(self) -> bool {
+        matches!(self, MessageKind::Patron | MessageKind::Operator)
+    }
+}
+
+/// Who reads: the single switch every patron-facing path goes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Patron,
+    Staff,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", content = "id", rename_all = "snake_case")]
+pub enum Sender {
+    Patron(GuestId),
+    Staff(UserId),
+    System,
+}
+
+impl Sender {
+    /// A stable text key, used for the per-sender uniqueness of client message ids.
+    pub fn key(&self) -> String {
+        match self {
+            Sender::Patron(id) => format!("g:{id}"),
+            Sender::Staff(id) => format!("u:{id}"),
+            Sender::System => "system".to_owned(),
+        }
+    }
+    pub fn parse_key(key: &str) -> Option<Sender> {
+        match key.split_once(':') {
+            Some(("g", id)) => id.parse().ok().map(Sender::Patron),
+            Some(("u", id)) => id.parse().ok().map(Sender::Staff),
+            _ if key == "system" => Some(Sender::System),
+            _ => None,
+        }
+    }
+}
+
+/// A message about to be stored; the store gives it its sequence number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMessage {
+    pub id: MessageId,
+    pub chat_id: ChatId,
+    pub kind: MessageKind,
+    pub sender: Sender,
+    pub body: MessageBody,
+    pub client_msg_id: Option<ClientMsgId>,
+    pub created_at: OffsetDateTime,
+}
+
+impl NewMessage {
+    /// Whether `stored` is the same send as this one (a harmless retry) rather than a reuse of
+    /// the client message id for something else.
+    pub fn same_content_as(&self, stored: &Message) -> bool {
+        self.kind == stored.kind && self.sender == stored.sender && self.body == stored.body
+    }
+}
+
+/// A stored message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: MessageId,
+    pub chat_id: ChatId,
+    pub seq: Seq,
+    pub kind: MessageKind,
+    pub sender: Sender,
+    pub body: MessageBody,
+    pub client_msg_id: Option<ClientMsgId>,
+    pub created_at: OffsetDateTime,
+}
+
+impl Message {
+    pub fn stored(new: NewMessage, seq: Seq) -> Message {
+        Message {
+            id: new.id,
+            chat_id: new.chat_id,
+            seq,
+            kind: new.kind,
+            sender: new.sender,
+            body: new.body,
+            client_msg_id: new.client_msg_id,
+            created_at: new.created_at,
+        }
+    }
+    pub fn visible_to(&self, audience: Audience) -> bool {
+        self.kind.visible_to(audience)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    #[test]
+    fn internal_notes_are_staff_only() {
+        for kind in [
+            MessageKind::Patron,
+            MessageKind::Operator,
+            MessageKind::System,
+        ] {
+            assert!(kind.visible_to(Audience::Patron));
+            assert!(kind.visible_to(Audience::Staff));
+        }
+        assert!(!MessageKind::InternalNote.visible_to(Audience::Patron));
+        assert!(MessageKind::InternalNote.visible_to(Audience::Staff));
+    }
+
+    #[test]
+    fn sender_keys_round_trip() {
+        let id = Uuid::now_v7();
+        for s in [
+            Sender::Patron(id.into()),
+            Sender::Staff(id.into()),
+            Sender::System,
+        ] {
+            assert_eq!(Sender::parse_key(&s.key()), Some(s));
+        }
+        assert_eq!(Sender::parse_key("x:1"), None);
+    }
+
+    #[test]
+    fn kinds_round_trip() {
+        for k in [
+            MessageKind::Patron,
+            MessageKind::Operator,
+            MessageKind::System,
+            MessageKind::InternalNote,
+        ] {
+            assert_eq!(MessageKind::parse(k.as_str()), Some(k));
+        }
+    }
+}

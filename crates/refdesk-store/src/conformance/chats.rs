@@ -1,0 +1,246 @@
+//! Chats: starting, listing, and state changes decided by compare-and-set.
+
+use super::fixture::{Fixture, now};
+use crate::{ChatFilter, Conflict, DynStore, StoreError};
+use refdesk_core::*;
+use std::sync::Arc;
+
+pub async fn start_chat_stores_the_question_as_seq_1(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let (chat, guest) = f.chat().await;
+    assert_eq!(chat.state, ChatState::Waiting);
+    assert_eq!(chat.last_seq, Seq(1));
+    assert_eq!(chat.guest_id, guest.id);
+    assert_eq!(f.store.chat(chat.id).await.unwrap(), chat);
+    let msgs = f
+        .store
+        .messages_after(chat.id, Seq::ZERO, 10)
+        .await
+        .unwrap();
+    assert_eq!(msgs.len(), 1);
+    assert_eq!(msgs[0].seq, Seq(1));
+    assert_eq!(msgs[0].kind, MessageKind::Patron);
+    assert_eq!(
+        msgs[0].body.as_str(),
+        "Do you have the 1911 city directory?"
+    );
+    assert_eq!(
+        f.store.open_chat_of_guest(guest.id).await.unwrap(),
+        Some(chat)
+    );
+}
+
+pub async fn one_open_chat_per_guest(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let (chat, guest) = f.chat().await;
+    let again = f.store.start_chat(&f.new_chat(&guest), None).await;
+    assert!(
+        matches!(again, Err(StoreError::Conflict(Conflict::OpenChatExists))),
+        "{again:?}"
+    );
+    // Once the first has ended, the guest may start another.
+    let t = ChatState::Waiting
+        .decide(ChatCommand::Close {
+            by: Sender::Patron(guest.id),
+        })
+        .unwrap();
+    f.store
+        .transition_chat(chat.id, &t, now(), f.system_note(&chat.id, "left"))
+        .await
+        .unwrap();
+    let second = f.store.start_chat(&f.new_chat(&guest), None).await.unwrap();
+    assert_eq!(second.last_seq, Seq::ZERO);
+}
+
+pub async fn parallel_starts_for_one_guest_make_one_chat(store: DynStore) {
+    let f = Arc::new(Fixture::new(store).await);
+    let guest = f.guest().await;
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let (f, new) = (f.clone(), f.new_chat(&guest));
+            tokio::spawn(async move { f.store.start_chat(&new, None).await })
+        })
+        .collect();
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => ok += 1,
+            Err(StoreError::Conflict(Conflict::OpenChatExists)) => {}
+            Err(e) => panic!("unexpected {e}"),
+        }
+    }
+    assert_eq!(ok, 1);
+}
+
+pub async fn chats_are_listed_by_institution_and_status(store: DynStore) {
+    let f = Fixture::new(store.clone()).await;
+    let other = Fixture::new(store).await;
+    let (waiting, _) = f.chat().await;
+    let (active, _) = f.chat().await;
+    let (_elsewhere, _) = other.chat().await;
+    let t = ChatState::Waiting
+        .decide(ChatCommand::Claim {
+            operator: f.alice.id,
+        })
+        .unwrap();
+    f.store
+        .transition_chat(active.id, &t, now(), f.system_note(&active.id, "claimed"))
+        .await
+        .unwrap();
+    let list = |statuses: Vec<ChatStatus>| ChatFilter {
+        institutions: vec![f.institution.id],
+        statuses,
+        limit: 100,
+    };
+    let ids = |v: Vec<Chat>| v.into_iter().map(|c| c.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(f
+            .store
+            .chats(&list(vec![ChatStatus::Waiting]))
+            .await
+            .unwrap()),
+        vec![waiting.id]
+    );
+    assert_eq!(
+        ids(f
+            .store
+            .chats(&list(vec![ChatStatus::Active]))
+            .await
+            .unwrap()),
+        vec![active.id]
+    );
+    assert_eq!(
+        ids(f
+            .store
+            .chats(&list(vec![ChatStatus::Waiting, ChatStatus::Active]))
+            .await
+            .unwrap()),
+        vec![waiting.id, active.id]
+    );
+    let none = ChatFilter {
+        institutions: vec![],
+        statuses: vec![ChatStatus::Waiting],
+        limit: 100,
+    };
+    assert!(f.store.chats(&none).await.unwrap().is_empty());
+}
+
+pub async fn claim_is_compare_and_set(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let (chat, _) = f.chat().await;
+    let by_alice = ChatState::Waiting
+        .decide(ChatCommand::Claim {
+            operator: f.alice.id,
+        })
+        .unwrap();
+    let by_bob = ChatState::Waiting
+        .decide(ChatCommand::Claim { operator: f.bob.id })
+        .unwrap();
+    let (after, _) = f
+        .store
+        .transition_chat(chat.id, &by_alice, now(), f.system_note(&chat.id, "a"))
+        .await
+        .unwrap();
+    assert_eq!(
+        after.state,
+        ChatState::Active {
+            operator: f.alice.id
+        }
+    );
+    assert!(after.claimed_at.is_some());
+    let lost = f
+        .store
+        .transition_chat(chat.id, &by_bob, now(), f.system_note(&chat.id, "b"))
+        .await;
+    assert!(
+        matches!(lost, Err(StoreError::Conflict(Conflict::StateChanged))),
+        "{lost:?}"
+    );
+    let stored = f.store.chat(chat.id).await.unwrap();
+    assert_eq!(
+        stored.state,
+        ChatState::Active {
+            operator: f.alice.id
+        }
+    );
+    // The loser's note was not recorded: seq 1 question, seq 2 alice's claim.
+    assert_eq!(stored.last_seq, Seq(2));
+}
+
+pub async fn concurrent_claims_have_one_winner(store: DynStore) {
+    let f = Arc::new(Fixture::new(store).await);
+    for _round in 0..10 {
+        let (chat, _) = f.chat().await;
+        let tasks: Vec<_> = (0..8)
+            .map(|i| {
+                let f = f.clone();
+                tokio::spawn(async move {
+                    let op = if i % 2 == 0 { f.alice.id } else { f.bob.id };
+                    let t = ChatState::Waiting
+                        .decide(ChatCommand::Claim { operator: op })
+                        .unwrap();
+                    f.store
+                        .transition_chat(chat.id, &t, now(), f.system_note(&chat.id, "claimed"))
+                        .await
+                })
+            })
+            .collect();
+        let mut winners = 0;
+        for t in tasks {
+            match t.await.unwrap() {
+                Ok(_) => winners += 1,
+                Err(StoreError::Conflict(Conflict::StateChanged)) => {}
+                Err(e) => panic!("unexpected {e}"),
+            }
+        }
+        assert_eq!(winners, 1);
+        let msgs = f
+            .store
+            .messages_after(chat.id, Seq::ZERO, 100)
+            .await
+            .unwrap();
+        assert_eq!(
+            msgs.iter()
+                .filter(|m| m.kind == MessageKind::System)
+                .count(),
+            1
+        );
+    }
+}
+
+pub async fn transitions_record_a_system_message(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let (chat, guest) = f.chat().await;
+    let claim = ChatState::Waiting
+        .decide(ChatCommand::Claim {
+            operator: f.alice.id,
+        })
+        .unwrap();
+    let (c, note) = f
+        .store
+        .transition_chat(
+            chat.id,
+            &claim,
+            now(),
+            f.system_note(&chat.id, "alice joined the chat."),
+        )
+        .await
+        .unwrap();
+    assert_eq!(note.seq, Seq(2));
+    assert_eq!(c.last_seq, Seq(2));
+    let close = c
+        .state
+        .decide(ChatCommand::Close {
+            by: Sender::Patron(guest.id),
+        })
+        .unwrap();
+    let (c, note) = f
+        .store
+        .transition_chat(chat.id, &close, now(), f.system_note(&chat.id, "ended"))
+        .await
+        .unwrap();
+    assert_eq!(c.state, ChatState::Closed);
+    assert!(c.ended_at.is_some());
+    assert_eq!(note.seq, Seq(3));
+    assert_eq!(f.store.open_chat_of_guest(guest.id).await.unwrap(), None);
+}

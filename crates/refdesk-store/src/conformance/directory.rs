@@ -1,0 +1,118 @@
+//! Directory, sessions and guests.
+
+use super::fixture::{Fixture, now, token};
+use crate::{Conflict, DynStore, SessionRecord, StoreError};
+use refdesk_core::*;
+use time::Duration;
+use uuid::Uuid;
+
+pub async fn directory_round_trips(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let s = &f.store;
+    assert_eq!(
+        s.institution(f.institution.id).await.unwrap(),
+        f.institution
+    );
+    assert_eq!(
+        s.institution_by_slug(&f.institution.slug).await.unwrap(),
+        f.institution
+    );
+    assert_eq!(s.department(f.department.id).await.unwrap(), f.department);
+    assert_eq!(
+        s.departments(f.institution.id).await.unwrap(),
+        vec![f.department.clone()]
+    );
+    assert_eq!(s.widget(f.widget.id).await.unwrap(), f.widget);
+    assert_eq!(
+        s.widgets(f.institution.id).await.unwrap(),
+        vec![f.widget.clone()]
+    );
+    assert_eq!(s.user(f.alice.id).await.unwrap(), f.alice);
+    let rec = s.user_by_email(&f.alice.email).await.unwrap();
+    assert_eq!(rec.user, f.alice);
+    assert_eq!(rec.password_hash, "$argon2id$fake");
+    assert!(matches!(
+        s.institution(Uuid::now_v7().into()).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        s.widget(Uuid::now_v7().into()).await,
+        Err(StoreError::NotFound)
+    ));
+    let nobody = Email::parse("nobody@nowhere.example").unwrap();
+    assert!(matches!(
+        s.user_by_email(&nobody).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+pub async fn duplicate_directory_entries_conflict(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let s = &f.store;
+    let same_slug = Institution {
+        id: Uuid::now_v7().into(),
+        ..f.institution.clone()
+    };
+    assert!(matches!(
+        s.create_institution(&same_slug).await,
+        Err(StoreError::Conflict(Conflict::AlreadyExists))
+    ));
+    let same_email = User {
+        id: Uuid::now_v7().into(),
+        ..f.alice.clone()
+    };
+    assert!(matches!(
+        s.create_user(&same_email, "x").await,
+        Err(StoreError::Conflict(Conflict::AlreadyExists))
+    ));
+}
+
+pub async fn sessions_expire_and_end(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let s = &f.store;
+    let t = now();
+    let live = SessionRecord {
+        token: token("live"),
+        user_id: f.alice.id,
+        created_at: t,
+        expires_at: t + Duration::hours(8),
+    };
+    let old = SessionRecord {
+        token: token("old"),
+        user_id: f.bob.id,
+        created_at: t - Duration::hours(9),
+        expires_at: t - Duration::hours(1),
+    };
+    s.create_session(&live).await.unwrap();
+    s.create_session(&old).await.unwrap();
+    assert_eq!(s.session_user(&live.token, t).await.unwrap(), f.alice);
+    assert!(matches!(
+        s.session_user(&old.token, t).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        s.session_user(&token("unknown"), t).await,
+        Err(StoreError::NotFound)
+    ));
+    s.delete_session(&live.token).await.unwrap();
+    assert!(matches!(
+        s.session_user(&live.token, t).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+pub async fn guests_are_found_by_token_hash(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let guest = Guest {
+        id: Uuid::now_v7().into(),
+        widget_id: f.widget.id,
+        created_at: now(),
+    };
+    let tok = token("g");
+    f.store.create_guest(&guest, &tok).await.unwrap();
+    assert_eq!(f.store.guest_by_token(&tok).await.unwrap(), guest);
+    assert!(matches!(
+        f.store.guest_by_token(&token("other")).await,
+        Err(StoreError::NotFound)
+    ));
+}

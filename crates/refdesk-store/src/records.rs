@@ -1,0 +1,73 @@
+//! Plain records that cross the store boundary but are not domain objects.
+
+use refdesk_core::{
+    ChatId, ChatStatus, DepartmentId, GuestId, InstitutionId, Message, MessageBody, User, UserId,
+    WidgetId,
+};
+use refdesk_core::{DisplayName, Email};
+use time::OffsetDateTime;
+
+/// SHA-256 of a bearer token. Tokens themselves are never stored.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TokenHash(pub [u8; 32]);
+
+impl std::fmt::Debug for TokenHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TokenHash(..)")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SessionRecord {
+    pub token: TokenHash,
+    pub user_id: UserId,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+}
+
+/// A staff account with its password hash, only for sign-in.
+#[derive(Clone)]
+pub struct UserRecord {
+    pub user: User,
+    pub password_hash: String,
+}
+
+impl std::fmt::Debug for UserRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRecord")
+            .field("user", &self.user)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A chat about to start: always waiting, with no messages yet.
+#[derive(Debug, Clone)]
+pub struct NewChat {
+    pub id: ChatId,
+    pub institution_id: InstitutionId,
+    pub department_id: DepartmentId,
+    pub widget_id: WidgetId,
+    pub guest_id: GuestId,
+    pub patron_name: Option<DisplayName>,
+    pub patron_email: Option<Email>,
+    pub question: Option<MessageBody>,
+    pub referrer: Option<String>,
+    pub user_agent: Option<String>,
+    pub created_at: OffsetDateTime,
+}
+
+/// Which chats to list: those of some institutions, in some states, newest last.
+#[derive(Debug, Clone)]
+pub struct ChatFilter {
+    pub institutions: Vec<InstitutionId>,
+    pub statuses: Vec<ChatStatus>,
+    pub limit: u32,
+}
+
+/// The outcome of a send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appended {
+    pub message: Message,
+    /// True when this was a retry of a message already stored.
+    pub duplicate: bool,
+}

@@ -1,0 +1,200 @@
+//! Group commit, the pure part: given a batch of messages to append and what the database holds
+//! for their chats (last sequence number, status, already-stored client ids), decide for each
+//! message whether it is inserted (and with which sequence number), answered as a retry, or
+//! refused. Backends run this inside one write transaction per batch, so sequence numbers stay
+//! gap-free and a retry is never stored twice, however many senders share the batch.
+
+use crate::error::{Conflict, StoreError};
+use refdesk_core::{ChatId, ChatStatus, Message, NewMessage, Seq};
+use std::collections::HashMap;
+
+/// What the database says about one chat, read under the write lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChatHead {
+    pub status: ChatStatus,
+    pub last_seq: Seq,
+}
+
+/// The uniqueness key of a client message id: chat, sender key, client id.
+pub type ClientKey = (ChatId, String, String);
+
+pub fn client_key(m: &NewMessage) -> Option<ClientKey> {
+    m.client_msg_id
+        .as_ref()
+        .map(|c| (m.chat_id, m.sender.key(), c.as_str().to_owned()))
+}
+
+/// The decision for one message of the batch, in the order they were given.
+#[derive(Debug)]
+pub enum Planned {
+    Insert(Message),
+    Duplicate(Message),
+    Refused(StoreError),
+}
+
+/// The whole plan: decisions, plus each touched chat's new last sequence number.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub decisions: Vec<Planned>,
+    pub new_heads: HashMap<ChatId, Seq>,
+}
+
+impl Plan {
+    pub fn inserts(&self) -> impl Iterator<Item = &Message> {
+        self.decisions.iter().filter_map(|d| match d {
+            Planned::Insert(m) => Some(m),
+            _ => None,
+        })
+    }
+}
+
+/// Plans a batch. `heads` must hold every chat the database knows among the batch's chats;
+/// `stored` every already-stored message whose client key appears in the batch.
+pub fn plan(
+    batch: Vec<NewMessage>,
+    heads: &HashMap<ChatId, ChatHead>,
+    stored: &HashMap<ClientKey, Message>,
+) -> Plan {
+    let mut plan = Plan::default();
+    let mut in_batch: HashMap<ClientKey, usize> = HashMap::new();
+    for m in batch {
+        let Some(head) = heads.get(&m.chat_id) else {
+            plan.decisions.push(Planned::Refused(StoreError::NotFound));
+            continue;
+        };
+        let key = client_key(&m);
+        let earlier = key.as_ref().and_then(|k| {
+            stored.get(k).cloned().or_else(|| {
+                in_batch.get(k).and_then(|&i| match &plan.decisions[i] {
+                    Planned::Insert(msg) => Some(msg.clone()),
+                    _ => None,
+                })
+            })
+        });
+        if let Some(original) = earlier {
+            plan.decisions.push(if m.same_content_as(&original) {
+                Planned::Duplicate(original)
+            } else {
+                Planned::Refused(Conflict::ClientIdReused.into())
+            });
+            continue;
+        }
+        if m.kind.is_conversation() && !head.status.is_open() {
+            plan.decisions
+                .push(Planned::Refused(Conflict::ChatEnded.into()));
+            continue;
+        }
+        let last = plan.new_heads.entry(m.chat_id).or_insert(head.last_seq);
+        *last = last.next();
+        let seq = *last;
+        if let Some(k) = key {
+            in_batch.insert(k, plan.decisions.len());
+        }
+        plan.decisions
+            .push(Planned::Insert(Message::stored(m, seq)));
+    }
+    plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use refdesk_core::{ClientMsgId, MessageBody, MessageKind, Sender};
+    use time::OffsetDateTime;
+    use uuid::Uuid;
+
+    fn msg(chat: ChatId, client: &str, body: &str) -> NewMessage {
+        NewMessage {
+            id: Uuid::now_v7().into(),
+            chat_id: chat,
+            kind: MessageKind::Patron,
+            sender: Sender::Patron(Uuid::from_u128(7).into()),
+            body: MessageBody::parse(body).unwrap(),
+            client_msg_id: Some(ClientMsgId::parse(client).unwrap()),
+            created_at: OffsetDateTime::UNIX_EPOCH,
+        }
+    }
+
+    fn open(last: u64) -> ChatHead {
+        ChatHead {
+            status: ChatStatus::Active,
+            last_seq: Seq(last),
+        }
+    }
+
+    #[test]
+    fn numbers_each_chat_on_from_its_head() {
+        let (a, b) = (
+            ChatId::from(Uuid::from_u128(1)),
+            ChatId::from(Uuid::from_u128(2)),
+        );
+        let heads = HashMap::from([(a, open(4)), (b, open(0))]);
+        let batch = vec![msg(a, "1", "x"), msg(b, "1", "y"), msg(a, "2", "z")];
+        let p = plan(batch, &heads, &HashMap::new());
+        let seqs: Vec<_> = p.inserts().map(|m| (m.chat_id, m.seq.0)).collect();
+        assert_eq!(seqs, vec![(a, 5), (b, 1), (a, 6)]);
+        assert_eq!(p.new_heads[&a], Seq(6));
+        assert_eq!(p.new_heads[&b], Seq(1));
+    }
+
+    #[test]
+    fn retries_inside_one_batch_are_answered_with_the_first() {
+        let a = ChatId::from(Uuid::from_u128(1));
+        let heads = HashMap::from([(a, open(0))]);
+        let p = plan(
+            vec![msg(a, "1", "x"), msg(a, "1", "x"), msg(a, "1", "other")],
+            &heads,
+            &HashMap::new(),
+        );
+        assert!(matches!(&p.decisions[0], Planned::Insert(m) if m.seq == Seq(1)));
+        assert!(matches!(&p.decisions[1], Planned::Duplicate(m) if m.seq == Seq(1)));
+        assert!(matches!(
+            &p.decisions[2],
+            Planned::Refused(StoreError::Conflict(Conflict::ClientIdReused))
+        ));
+        assert_eq!(p.new_heads[&a], Seq(1));
+    }
+
+    #[test]
+    fn retries_of_stored_messages_do_not_take_a_number() {
+        let a = ChatId::from(Uuid::from_u128(1));
+        let heads = HashMap::from([(a, open(3))]);
+        let first = msg(a, "1", "x");
+        let stored = HashMap::from([(
+            client_key(&first).unwrap(),
+            Message::stored(first.clone(), Seq(3)),
+        )]);
+        let p = plan(vec![first, msg(a, "2", "y")], &heads, &stored);
+        assert!(matches!(&p.decisions[0], Planned::Duplicate(m) if m.seq == Seq(3)));
+        assert!(matches!(&p.decisions[1], Planned::Insert(m) if m.seq == Seq(4)));
+    }
+
+    #[test]
+    fn ended_and_unknown_chats_are_refused() {
+        let (a, b) = (
+            ChatId::from(Uuid::from_u128(1)),
+            ChatId::from(Uuid::from_u128(2)),
+        );
+        let heads = HashMap::from([(
+            a,
+            ChatHead {
+                status: ChatStatus::Closed,
+                last_seq: Seq(9),
+            },
+        )]);
+        let p = plan(
+            vec![msg(a, "1", "x"), msg(b, "1", "x")],
+            &heads,
+            &HashMap::new(),
+        );
+        assert!(matches!(
+            &p.decisions[0],
+            Planned::Refused(StoreError::Conflict(Conflict::ChatEnded))
+        ));
+        assert!(matches!(
+            &p.decisions[1],
+            Planned::Refused(StoreError::NotFound)
+        ));
+        assert!(p.new_heads.is_empty());
+    }
+}
