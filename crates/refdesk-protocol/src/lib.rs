@@ -1,1 +1,18 @@
+//! The wire: every type refdesk serializes for a client, REST bodies and WebSocket frames, and
+//! the conversions from domain types into them. No other crate's types are sent to clients, so
+//! what a patron can ever receive is decided here (see [`views`]).
 #![forbid(unsafe_code)]
+
+pub mod error;
+pub mod frames;
+pub mod rest;
+pub mod views;
+
+pub use error::{ErrorBody, ErrorDetail};
+pub use frames::{ClientFrame, ResumePoint, SendKind, ServerFrame};
+pub use rest::*;
+pub use views::*;
+
+/// Largest WebSocket text frame refdesk reads, in bytes; larger frames get a `frame_too_large`
+/// error frame. (The transport refuses anything over four times this by closing the socket.)
+pub const MAX_FRAME_BYTES: usize = 16 * 1024;

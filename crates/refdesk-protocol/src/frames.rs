@@ -1,0 +1,152 @@
+//! WebSocket frames: JSON text frames with a `type` field. See docs/API.md for the exchange.
+
+use crate::views::{MessageView, PatronChatView, StaffChatView, UserView};
+use refdesk_core::{ChatId, GuestId};
+use serde::{Deserialize, Serialize};
+
+/// Where a client left off in one chat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResumePoint {
+    pub chat_id: ChatId,
+    /// The last sequence number the client has; it receives everything after it.
+    pub after_seq: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SendKind {
+    /// To the other side of the chat.
+    Message,
+    /// Staff only: visible to staff, never to the patron.
+    InternalNote,
+}
+
+/// Frames a client sends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClientFrame {
+    /// The first frame. Patrons authenticate with their guest token; staff with the session
+    /// cookie of the upgrade request. `resume` lists chats to follow from a sequence number.
+    Hello {
+        #[serde(default)]
+        guest_token: Option<String>,
+        #[serde(default)]
+        resume: Vec<ResumePoint>,
+    },
+    /// Follow one more chat (staff: any chat they may view; patrons: their own).
+    Watch {
+        chat_id: ChatId,
+        #[serde(default)]
+        after_seq: u64,
+    },
+    Unwatch {
+        chat_id: ChatId,
+    },
+    Send {
+        chat_id: ChatId,
+        client_msg_id: String,
+        body: String,
+        #[serde(default = "default_kind")]
+        kind: SendKind,
+    },
+    Typing {
+        chat_id: ChatId,
+        active: bool,
+    },
+}
+
+fn default_kind() -> SendKind {
+    SendKind::Message
+}
+
+/// Who this socket belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "role", rename_all = "snake_case")]
+pub enum Identity {
+    Staff { user: UserView },
+    Patron { guest_id: GuestId },
+}
+
+/// Frames the server sends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerFrame {
+    /// The answer to `hello`. Staff also get the waiting and active chats they may see.
+    Welcome {
+        identity: Identity,
+        #[serde(skip_serializing_if = "Vec::is_empty", default)]
+        queue: Vec<StaffChatView>,
+    },
+    /// The message is durably stored: this is sent only after the commit.
+    Ack {
+        chat_id: ChatId,
+        client_msg_id: String,
+        seq: u64,
+        message_id: refdesk_core::MessageId,
+        /// True when this was a retry of a message already stored.
+        duplicate: bool,
+    },
+    Message {
+        message: MessageView,
+    },
+    /// A chat changed (staff view): arrived, claimed, closed, …
+    Chat {
+        chat: StaffChatView,
+    },
+    /// The patron's chat changed: claimed, queue position, ended.
+    ChatStatus {
+        chat: PatronChatView,
+    },
+    Typing {
+        chat_id: ChatId,
+        /// `patron` or `staff`.
+        from: String,
+        name: Option<String>,
+        active: bool,
+    },
+    Error {
+        code: String,
+        message: String,
+        /// The `client_msg_id` of the send, or the `type` of the frame, this answers.
+        in_reply_to: Option<String>,
+    },
+}
+
+impl ServerFrame {
+    pub fn error(code: &str, message: impl Into<String>, in_reply_to: Option<String>) -> Self {
+        ServerFrame::Error {
+            code: code.to_owned(),
+            message: message.into(),
+            in_reply_to,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_frames_parse_and_refuse_junk() {
+        let f: ClientFrame = serde_json::from_str(
+            r#"{"type":"send","chat_id":"0190f0a0-0000-7000-8000-000000000001","client_msg_id":"c1","body":"hi"}"#,
+        )
+        .unwrap();
+        assert!(matches!(
+            f,
+            ClientFrame::Send {
+                kind: SendKind::Message,
+                ..
+            }
+        ));
+        for junk in [
+            r#"{"type":"nope"}"#,
+            r#"{"type":"send","chat_id":"not-a-uuid","client_msg_id":"c","body":"x"}"#,
+            r#"{"type":"hello","extra":1}"#,
+            r#"[1,2]"#,
+        ] {
+            assert!(serde_json::from_str::<ClientFrame>(junk).is_err(), "{junk}");
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! Request and response bodies of the REST API.
+
+use crate::views::{MessageView, PatronChatView, StaffChatView, UserView};
+use refdesk_core::{ChatId, DisplayName, Email, MessageBody, WidgetId};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LoginResponse {
+    pub user: UserView,
+}
+
+/// The pre-chat form. Blank optional fields are to be left out, not sent empty.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StartChatRequest {
+    #[schema(value_type = String, format = Uuid)]
+    pub widget_id: WidgetId,
+    #[schema(value_type = Option<String>, max_length = 120)]
+    #[serde(default)]
+    pub name: Option<DisplayName>,
+    #[schema(value_type = Option<String>, format = Email)]
+    #[serde(default)]
+    pub email: Option<Email>,
+    #[schema(value_type = String, min_length = 1, max_length = 4000)]
+    pub question: MessageBody,
+    /// The page of the library's site the chat box was opened on.
+    #[serde(default)]
+    #[schema(max_length = 2000)]
+    pub referrer: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct StartChatResponse {
+    pub chat: PatronChatView,
+    /// The patron's bearer token: keep it in the chat box's storage, send it in `hello` and as
+    /// `Authorization: Bearer …`. It is shown only once.
+    pub guest_token: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct StaffChatList {
+    pub chats: Vec<StaffChatView>,
+}
+
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HistoryQuery {
+    /// Only messages with a greater sequence number (default 0: from the start).
+    pub after_seq: Option<u64>,
+    /// At most this many (default and maximum 500).
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct HistoryResponse {
+    #[schema(value_type = String, format = Uuid)]
+    pub chat_id: ChatId,
+    pub messages: Vec<MessageView>,
+    /// The chat's last sequence number at the time of reading.
+    pub last_seq: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct WidgetConfig {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: WidgetId,
+    pub name: String,
+    pub institution_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Health {
+    pub status: String,
+}

@@ -1,0 +1,201 @@
+//! What clients see of domain objects. Patron-facing and staff-facing views are separate types,
+//! so a field added for staff can never leak to a patron by accident, and every message that
+//! goes to a patron passes through [`MessageView::project`], which drops internal notes.
+
+use refdesk_core::{
+    Audience, Chat, ChatId, ChatStatus, InstitutionId, Message, MessageId, MessageKind, Role,
+    Sender, User, UserId,
+};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct UserView {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: UserId,
+    pub name: String,
+    pub email: String,
+    #[schema(value_type = String, example = "operator")]
+    pub role: Role,
+    #[schema(value_type = String, format = Uuid)]
+    pub institution_id: InstitutionId,
+}
+
+impl From<&User> for UserView {
+    fn from(u: &User) -> Self {
+        UserView {
+            id: u.id,
+            name: u.name.to_string(),
+            email: u.email.to_string(),
+            role: u.role,
+            institution_id: u.institution_id,
+        }
+    }
+}
+
+/// A named reference to another object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct NamedRef {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: uuid::Uuid,
+    pub name: String,
+}
+
+/// A chat as staff see it in the Patron chats list and the preview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct StaffChatView {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: ChatId,
+    #[schema(value_type = String, example = "waiting")]
+    pub status: ChatStatus,
+    pub operator: Option<NamedRef>,
+    pub institution: NamedRef,
+    pub department: NamedRef,
+    pub widget: NamedRef,
+    pub patron_name: Option<String>,
+    pub patron_email: Option<String>,
+    pub question: Option<String>,
+    pub referrer: Option<String>,
+    pub user_agent: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub claimed_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub ended_at: Option<OffsetDateTime>,
+    pub last_seq: u64,
+}
+
+/// The names a staff view needs beside the chat itself.
+#[derive(Debug, Clone)]
+pub struct ChatNames {
+    pub operator: Option<String>,
+    pub institution: String,
+    pub department: String,
+    pub widget: String,
+}
+
+impl StaffChatView {
+    pub fn new(chat: &Chat, names: ChatNames) -> Self {
+        StaffChatView {
+            id: chat.id,
+            status: chat.state.status(),
+            operator: chat.state.operator().map(|id| NamedRef {
+                id: id.into(),
+                name: names.operator.unwrap_or_default(),
+            }),
+            institution: NamedRef {
+                id: chat.institution_id.into(),
+                name: names.institution,
+            },
+            department: NamedRef {
+                id: chat.department_id.into(),
+                name: names.department,
+            },
+            widget: NamedRef {
+                id: chat.widget_id.into(),
+                name: names.widget,
+            },
+            patron_name: chat.patron_name.as_ref().map(ToString::to_string),
+            patron_email: chat.patron_email.as_ref().map(ToString::to_string),
+            question: chat.question.as_ref().map(ToString::to_string),
+            referrer: chat.referrer.clone(),
+            user_agent: chat.user_agent.clone(),
+            created_at: chat.created_at,
+            claimed_at: chat.claimed_at,
+            ended_at: chat.ended_at,
+            last_seq: chat.last_seq.0,
+        }
+    }
+}
+
+/// A chat as its patron sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PatronChatView {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: ChatId,
+    #[schema(value_type = String, example = "waiting")]
+    pub status: ChatStatus,
+    /// The first name of the librarian who answers, once someone does.
+    pub operator_name: Option<String>,
+    /// 1 when next in line; only while waiting.
+    pub queue_position: Option<u32>,
+    pub last_seq: u64,
+}
+
+impl PatronChatView {
+    pub fn new(chat: &Chat, operator_name: Option<String>, queue_position: Option<u32>) -> Self {
+        PatronChatView {
+            id: chat.id,
+            status: chat.state.status(),
+            operator_name,
+            queue_position,
+            last_seq: chat.last_seq.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SenderRole {
+    Patron,
+    Staff,
+    System,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MessageView {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: MessageId,
+    #[schema(value_type = String, format = Uuid)]
+    pub chat_id: ChatId,
+    pub seq: u64,
+    #[schema(value_type = String, example = "patron")]
+    pub kind: MessageKind,
+    pub sender: SenderRole,
+    pub sender_name: Option<String>,
+    pub body: String,
+    /// Present only on the sender's own messages, so a client can match its outbox.
+    pub client_msg_id: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: OffsetDateTime,
+}
+
+impl MessageView {
+    /// The one gate between stored messages and readers: `None` when `audience` may not see
+    /// the message (internal notes for patrons). `own` says whether the reader sent it.
+    pub fn project(
+        m: &Message,
+        audience: Audience,
+        sender_name: Option<String>,
+        own: bool,
+    ) -> Option<MessageView> {
+        if !m.visible_to(audience) {
+            return None;
+        }
+        Some(MessageView {
+            id: m.id,
+            chat_id: m.chat_id,
+            seq: m.seq.0,
+            kind: m.kind,
+            sender: match m.sender {
+                Sender::Patron(_) => SenderRole::Patron,
+                Sender::Staff(_) => SenderRole::Staff,
+                Sender::System => SenderRole::System,
+            },
+            sender_name,
+            body: m.body.to_string(),
+            client_msg_id: if own {
+                m.client_msg_id.as_ref().map(ToString::to_string)
+            } else {
+                None
+            },
+            created_at: m.created_at,
+        })
+    }
+}
