@@ -1,1 +1,239 @@
+//! The SQLite backend of refdesk: the embedded default, one file next to the binary.
+//!
+//! Every write goes through one writer task that commits in groups ([`writer`]), so many senders
+//! share one fsync while each is answered only once its change is durable. Reads run on a small
+//! pool of read-only connections, which WAL lets proceed while the writer writes. The schema is
+//! in `migrations/`, applied when the store is opened.
 #![forbid(unsafe_code)]
+
+mod append;
+mod chats;
+mod directory;
+mod rows;
+#[cfg(test)]
+mod tests;
+mod writer;
+
+use async_trait::async_trait;
+use refdesk_core::{
+    Chat, ChatId, Department, DepartmentId, Email, Guest, GuestId, Institution, InstitutionId,
+    Message, NewMessage, Seq, Transition, User, UserId, Widget, WidgetId,
+};
+use refdesk_store::{
+    Appended, ChatFilter, NewChat, Result, SessionRecord, Store, StoreError, TokenHash, UserRecord,
+};
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{ConnectOptions, SqliteConnection};
+use std::str::FromStr;
+use std::time::Duration;
+use time::OffsetDateTime;
+use writer::Writer;
+
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+/// How hard a commit waits for the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Synchronous {
+    /// Every commit is fsynced before it is acknowledged: nothing acknowledged is lost, even on
+    /// power failure.
+    #[default]
+    Full,
+    /// Commits survive a crash of the process, but the last ones may be lost on power failure.
+    Normal,
+}
+
+/// Tuning of the SQLite store; the defaults suit a single server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqliteOptions {
+    pub synchronous: Synchronous,
+    /// The most requests committed in one transaction.
+    pub max_batch: usize,
+    /// Connections of the read pool.
+    pub read_connections: u32,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        SqliteOptions {
+            synchronous: Synchronous::Full,
+            max_batch: 512,
+            read_connections: 4,
+        }
+    }
+}
+
+/// The store on one SQLite database file.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    read: SqlitePool,
+    writer: Writer,
+}
+
+/// The options of every connection, from a `sqlite:PATH` or `sqlite://PATH` URL.
+fn connect_options(url: &str, synchronous: Synchronous) -> Result<SqliteConnectOptions> {
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    if path.is_empty() || path.contains(":memory:") || path.contains("mode=memory") {
+        return Err(StoreError::other(sqlx::Error::Configuration(
+            format!("{url:?}: the SQLite store needs a database file, not an in-memory database")
+                .into(),
+        )));
+    }
+    let options = SqliteConnectOptions::from_str(url).map_err(StoreError::other)?;
+    Ok(options
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(match synchronous {
+            Synchronous::Full => SqliteSynchronous::Full,
+            Synchronous::Normal => SqliteSynchronous::Normal,
+        })
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_millis(5000)))
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `url` (`sqlite:PATH` or `sqlite://PATH`),
+    /// brings its schema up to date, and starts the writer.
+    pub async fn open(url: &str, options: SqliteOptions) -> Result<SqliteStore> {
+        let connect = connect_options(url, options.synchronous)?;
+        let mut conn: SqliteConnection = connect.connect().await.map_err(StoreError::other)?;
+        MIGRATOR.run(&mut conn).await.map_err(|e| {
+            tracing::error!(error = %e, "migrating the SQLite database failed");
+            StoreError::other(e)
+        })?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(options.read_connections.max(1))
+            .connect_with(connect.read_only(true))
+            .await
+            .map_err(StoreError::other)?;
+        Ok(SqliteStore {
+            read,
+            writer: Writer::start(conn, options.max_batch),
+        })
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.read)
+            .await
+            .map_err(StoreError::other)?;
+        Ok(())
+    }
+
+    async fn create_institution(&self, institution: &Institution) -> Result<()> {
+        let i = institution.clone();
+        self.writer
+            .exec(move |c| Box::pin(async move { directory::insert_institution(c, &i).await }))
+            .await
+    }
+    async fn institution(&self, id: InstitutionId) -> Result<Institution> {
+        directory::institution(&self.read, id).await
+    }
+    async fn institution_by_slug(&self, slug: &str) -> Result<Institution> {
+        directory::institution_by_slug(&self.read, slug).await
+    }
+    async fn create_department(&self, department: &Department) -> Result<()> {
+        let d = department.clone();
+        self.writer
+            .exec(move |c| Box::pin(async move { directory::insert_department(c, &d).await }))
+            .await
+    }
+    async fn department(&self, id: DepartmentId) -> Result<Department> {
+        directory::department(&self.read, id).await
+    }
+    async fn departments(&self, institution: InstitutionId) -> Result<Vec<Department>> {
+        directory::departments(&self.read, institution).await
+    }
+    async fn create_widget(&self, widget: &Widget) -> Result<()> {
+        let w = widget.clone();
+        self.writer
+            .exec(move |c| Box::pin(async move { directory::insert_widget(c, &w).await }))
+            .await
+    }
+    async fn widget(&self, id: WidgetId) -> Result<Widget> {
+        directory::widget(&self.read, id).await
+    }
+    async fn widgets(&self, institution: InstitutionId) -> Result<Vec<Widget>> {
+        directory::widgets(&self.read, institution).await
+    }
+    async fn create_user(&self, user: &User, password_hash: &str) -> Result<()> {
+        let (u, hash) = (user.clone(), password_hash.to_owned());
+        self.writer
+            .exec(move |c| Box::pin(async move { directory::insert_user(c, &u, &hash).await }))
+            .await
+    }
+    async fn user(&self, id: UserId) -> Result<User> {
+        directory::user(&self.read, id).await
+    }
+    async fn user_by_email(&self, email: &Email) -> Result<UserRecord> {
+        directory::user_by_email(&self.read, email).await
+    }
+
+    async fn create_session(&self, session: &SessionRecord) -> Result<()> {
+        let s = session.clone();
+        self.writer
+            .exec(move |c| Box::pin(async move { directory::insert_session(c, &s).await }))
+            .await
+    }
+    async fn session_user(&self, token: &TokenHash, now: OffsetDateTime) -> Result<User> {
+        directory::session_user(&self.read, token, now).await
+    }
+    async fn delete_session(&self, token: &TokenHash) -> Result<()> {
+        let t = *token;
+        self.writer
+            .exec(move |c| Box::pin(async move { directory::delete_session(c, &t).await }))
+            .await
+    }
+    async fn create_guest(&self, guest: &Guest, token: &TokenHash) -> Result<()> {
+        let (g, t) = (guest.clone(), *token);
+        self.writer
+            .exec(move |c| Box::pin(async move { directory::insert_guest(c, &g, &t).await }))
+            .await
+    }
+    async fn guest_by_token(&self, token: &TokenHash) -> Result<Guest> {
+        directory::guest_by_token(&self.read, token).await
+    }
+
+    async fn start_chat(&self, chat: &NewChat, question: Option<NewMessage>) -> Result<Chat> {
+        let new = chat.clone();
+        self.writer
+            .exec(move |c| Box::pin(async move { chats::start(c, &new, question).await }))
+            .await
+    }
+    async fn chat(&self, id: ChatId) -> Result<Chat> {
+        chats::chat(&self.read, id).await
+    }
+    async fn open_chat_of_guest(&self, guest: GuestId) -> Result<Option<Chat>> {
+        chats::open_chat_of_guest(&self.read, guest).await
+    }
+    async fn chats(&self, filter: &ChatFilter) -> Result<Vec<Chat>> {
+        chats::chats(&self.read, filter).await
+    }
+    async fn transition_chat(
+        &self,
+        chat: ChatId,
+        transition: &Transition,
+        at: OffsetDateTime,
+        note: NewMessage,
+    ) -> Result<(Chat, Message)> {
+        let t = *transition;
+        self.writer
+            .exec(move |c| Box::pin(async move { chats::transition(c, chat, &t, at, note).await }))
+            .await
+    }
+
+    async fn append_message(&self, message: NewMessage) -> Result<Appended> {
+        self.writer.append(message).await
+    }
+    async fn messages_after(&self, chat: ChatId, after: Seq, limit: u32) -> Result<Vec<Message>> {
+        chats::messages_after(&self.read, chat, after, limit).await
+    }
+}

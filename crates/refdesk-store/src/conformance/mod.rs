@@ -17,7 +17,7 @@ pub use messages::*;
 #[macro_export]
 macro_rules! conformance_suite {
     ($make:path $(, #[$attr:meta])*) => {
-        $crate::conformance_suite!(@cases $make [$(#[$attr])*]
+        $crate::conformance_suite!(@cases $make, [$(#[$attr])*]
             directory_round_trips
             duplicate_directory_entries_conflict
             sessions_expire_and_end
@@ -39,13 +39,15 @@ macro_rules! conformance_suite {
             transitions_record_a_system_message
         );
     };
-    (@cases $make:path [$(#[$attr:meta])*] $($case:ident)*) => {
-        $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            $(#[$attr])*
-            async fn $case() {
-                $crate::conformance::$case($make().await).await;
-            }
-        )*
+    // The attributes travel as one token tree, so that they can be repeated for every case.
+    (@cases $make:path, $attrs:tt $($case:ident)*) => {
+        $( $crate::conformance_suite!(@case $make, $attrs $case); )*
+    };
+    (@case $make:path, [$(#[$attr:meta])*] $case:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        $(#[$attr])*
+        async fn $case() {
+            $crate::conformance::$case($make().await).await;
+        }
     };
 }

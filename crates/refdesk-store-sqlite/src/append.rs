@@ -1,0 +1,184 @@
+//! Sequencing in SQL: appends a group of messages with a fixed handful of statements, however
+//! many messages and chats the group holds.
+//!
+//! Statements, not rows, are what cost: every statement is a round trip to the connection's
+//! worker thread. So the group's chat heads and its already-stored client ids are each read with
+//! one statement (the keys go in as one JSON parameter, unpacked by `json_each`), the pure
+//! [`sequencer::plan`] decides every message, and the inserts and the new heads are written with
+//! one statement each. This runs on the writer's connection, inside its transaction, so nothing
+//! else moves the heads in between.
+
+use crate::rows::{self, MessageRow, Result, db, seq_column};
+use refdesk_core::{ChatId, ChatStatus, Message, NewMessage, Seq};
+use refdesk_store::StoreError;
+use refdesk_store::sequencer::{self, ChatHead, ClientKey, Plan, Planned};
+use sqlx::SqliteConnection;
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+/// Plans `batch` against the database and writes the messages it accepts. The decisions come
+/// back in the order of `batch`; nothing is durable until the caller commits.
+pub(crate) async fn apply(conn: &mut SqliteConnection, mut batch: Vec<NewMessage>) -> Result<Plan> {
+    for m in &mut batch {
+        // Answer with the instant as it will read back.
+        m.created_at = rows::stored_instant(m.created_at);
+    }
+    let heads = read_heads(conn, &batch).await?;
+    let stored = read_stored(conn, &batch).await?;
+    let plan = sequencer::plan(batch, &heads, &stored);
+    insert(conn, &plan).await?;
+    move_heads(conn, &plan).await?;
+    Ok(plan)
+}
+
+/// Appends one message as part of a larger change (a chat's first question, a transition's
+/// note): the change fails with the message's refusal, and a retry is not expected here.
+pub(crate) async fn one(conn: &mut SqliteConnection, message: NewMessage) -> Result<Message> {
+    let plan = apply(conn, vec![message]).await?;
+    match plan.decisions.into_iter().next() {
+        Some(Planned::Insert(m)) => Ok(m),
+        Some(Planned::Refused(e)) => Err(e),
+        Some(Planned::Duplicate(_)) => Err(refdesk_store::Conflict::ClientIdReused.into()),
+        None => Err(StoreError::corrupt("the sequencer returned no decision")),
+    }
+}
+
+fn hex(id: impl Into<Uuid>) -> String {
+    id.into().simple().to_string()
+}
+
+fn json(value: &impl serde::Serialize) -> Result<String> {
+    serde_json::to_string(value).map_err(StoreError::other)
+}
+
+async fn read_heads(
+    conn: &mut SqliteConnection,
+    batch: &[NewMessage],
+) -> Result<HashMap<ChatId, ChatHead>> {
+    let chats: HashSet<ChatId> = batch.iter().map(|m| m.chat_id).collect();
+    let ids: Vec<String> = chats.into_iter().map(hex).collect();
+    let rows: Vec<(Uuid, String, i64)> = sqlx::query_as(
+        "SELECT id, status, last_seq FROM chats \
+         WHERE id IN (SELECT unhex(value) FROM json_each($1))",
+    )
+    .bind(json(&ids)?)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    rows.into_iter()
+        .map(|(id, status, last_seq)| {
+            let status = ChatStatus::parse(&status)
+                .ok_or_else(|| StoreError::corrupt(format!("chats.status: {status:?}")))?;
+            let last_seq = u64::try_from(last_seq)
+                .map_err(|_| StoreError::corrupt("chats.last_seq: negative"))?;
+            Ok((
+                id.into(),
+                ChatHead {
+                    status,
+                    last_seq: Seq(last_seq),
+                },
+            ))
+        })
+        .collect()
+}
+
+async fn read_stored(
+    conn: &mut SqliteConnection,
+    batch: &[NewMessage],
+) -> Result<HashMap<ClientKey, Message>> {
+    let keys: HashSet<ClientKey> = batch.iter().filter_map(sequencer::client_key).collect();
+    if keys.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let keys: Vec<(String, &str, &str)> = keys
+        .iter()
+        .map(|(chat, sender, client)| (hex(*chat), sender.as_str(), client.as_str()))
+        .collect();
+    // The JSON keys drive the loop, each probing the unique index on the client id.
+    let rows: Vec<MessageRow> = sqlx::query_as(
+        "SELECT m.chat_id, m.seq, m.id, m.kind, m.sender, m.body, m.client_msg_id, m.created_at \
+         FROM json_each($1) AS k CROSS JOIN messages AS m \
+         WHERE m.chat_id = unhex(k.value ->> 0) \
+           AND m.sender = k.value ->> 1 \
+           AND m.client_msg_id = k.value ->> 2",
+    )
+    .bind(json(&keys)?)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    rows.into_iter()
+        .map(|row| {
+            let m = Message::try_from(row)?;
+            let client = m
+                .client_msg_id
+                .as_ref()
+                .ok_or_else(|| StoreError::corrupt("a stored retry without its client id"))?;
+            Ok(((m.chat_id, m.sender.key(), client.as_str().to_owned()), m))
+        })
+        .collect()
+}
+
+/// One message as a JSON array, in the column order of the insert below.
+type InsertRow<'a> = (
+    String,
+    i64,
+    String,
+    &'a str,
+    String,
+    &'a str,
+    Option<&'a str>,
+    i64,
+);
+
+async fn insert(conn: &mut SqliteConnection, plan: &Plan) -> Result<()> {
+    let rows = plan
+        .inserts()
+        .map(|m| {
+            Ok((
+                hex(m.chat_id),
+                seq_column(m.seq)?,
+                hex(m.id),
+                m.kind.as_str(),
+                m.sender.key(),
+                m.body.as_str(),
+                m.client_msg_id.as_ref().map(|c| c.as_str()),
+                rows::micros(m.created_at),
+            ))
+        })
+        .collect::<Result<Vec<InsertRow<'_>>>>()?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO messages (chat_id, seq, id, kind, sender, body, client_msg_id, created_at) \
+         SELECT unhex(value ->> 0), value ->> 1, unhex(value ->> 2), value ->> 3, value ->> 4, \
+                value ->> 5, value ->> 6, value ->> 7 \
+         FROM json_each($1)",
+    )
+    .bind(json(&rows)?)
+    .execute(&mut *conn)
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+
+async fn move_heads(conn: &mut SqliteConnection, plan: &Plan) -> Result<()> {
+    if plan.new_heads.is_empty() {
+        return Ok(());
+    }
+    let heads = plan
+        .new_heads
+        .iter()
+        .map(|(chat, seq)| Ok((hex(*chat), seq_column(*seq)?)))
+        .collect::<Result<Vec<_>>>()?;
+    sqlx::query(
+        "UPDATE chats SET last_seq = h.value ->> 1 \
+         FROM json_each($1) AS h \
+         WHERE chats.id = unhex(h.value ->> 0)",
+    )
+    .bind(json(&heads)?)
+    .execute(&mut *conn)
+    .await
+    .map_err(db)?;
+    Ok(())
+}

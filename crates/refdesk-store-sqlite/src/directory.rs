@@ -1,0 +1,255 @@
+//! The directory (institutions, departments, widgets, staff), sessions and guests: plain rows.
+//!
+//! Reads run on the read pool; writes are functions of the writer's connection, run as jobs of
+//! a batch (see [`crate::writer`]).
+
+use crate::rows::{
+    DepartmentRow, GuestRow, InstitutionRow, Result, UserRow, WidgetRow, all, db, micros, unique_is,
+};
+use refdesk_core::{
+    Department, DepartmentId, Email, Guest, Institution, InstitutionId, User, UserId, Widget,
+    WidgetId,
+};
+use refdesk_store::{Conflict, SessionRecord, StoreError, TokenHash, UserRecord};
+use sqlx::{SqliteConnection, SqlitePool};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+// --- writes (on the writer's connection) ---------------------------------------------------------
+
+pub(crate) async fn insert_institution(conn: &mut SqliteConnection, i: &Institution) -> Result<()> {
+    sqlx::query("INSERT INTO institutions (id, name, slug) VALUES ($1, $2, $3)")
+        .bind(Uuid::from(i.id))
+        .bind(i.name.as_str())
+        .bind(i.slug.as_str())
+        .execute(conn)
+        .await
+        .map_err(unique_is(Conflict::AlreadyExists))?;
+    Ok(())
+}
+
+pub(crate) async fn insert_department(conn: &mut SqliteConnection, d: &Department) -> Result<()> {
+    sqlx::query("INSERT INTO departments (id, institution_id, name) VALUES ($1, $2, $3)")
+        .bind(Uuid::from(d.id))
+        .bind(Uuid::from(d.institution_id))
+        .bind(d.name.as_str())
+        .execute(conn)
+        .await
+        .map_err(unique_is(Conflict::AlreadyExists))?;
+    Ok(())
+}
+
+pub(crate) async fn insert_widget(conn: &mut SqliteConnection, w: &Widget) -> Result<()> {
+    let origins = serde_json::to_string(&w.allowed_origins).map_err(StoreError::other)?;
+    sqlx::query(
+        "INSERT INTO widgets (id, institution_id, department_id, name, allowed_origins) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(Uuid::from(w.id))
+    .bind(Uuid::from(w.institution_id))
+    .bind(Uuid::from(w.department_id))
+    .bind(w.name.as_str())
+    .bind(origins)
+    .execute(conn)
+    .await
+    .map_err(unique_is(Conflict::AlreadyExists))?;
+    Ok(())
+}
+
+pub(crate) async fn insert_user(
+    conn: &mut SqliteConnection,
+    u: &User,
+    password_hash: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO users (id, institution_id, email, name, role, password_hash) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(Uuid::from(u.id))
+    .bind(Uuid::from(u.institution_id))
+    .bind(u.email.as_str())
+    .bind(u.name.as_str())
+    .bind(u.role.as_str())
+    .bind(password_hash)
+    .execute(conn)
+    .await
+    .map_err(unique_is(Conflict::AlreadyExists))?;
+    Ok(())
+}
+
+pub(crate) async fn insert_session(conn: &mut SqliteConnection, s: &SessionRecord) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(s.token.0.as_slice())
+    .bind(Uuid::from(s.user_id))
+    .bind(micros(s.created_at))
+    .bind(micros(s.expires_at))
+    .execute(conn)
+    .await
+    .map_err(unique_is(Conflict::AlreadyExists))?;
+    Ok(())
+}
+
+pub(crate) async fn delete_session(conn: &mut SqliteConnection, token: &TokenHash) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token.0.as_slice())
+        .execute(conn)
+        .await
+        .map_err(db)?;
+    Ok(())
+}
+
+pub(crate) async fn insert_guest(
+    conn: &mut SqliteConnection,
+    g: &Guest,
+    token: &TokenHash,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO guests (id, token_hash, widget_id, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(Uuid::from(g.id))
+    .bind(token.0.as_slice())
+    .bind(Uuid::from(g.widget_id))
+    .bind(micros(g.created_at))
+    .execute(conn)
+    .await
+    .map_err(unique_is(Conflict::AlreadyExists))?;
+    Ok(())
+}
+
+// --- reads (on the pool) ----------------------------------------------------------------------------
+
+fn found<R, T>(row: Option<R>) -> Result<T>
+where
+    T: TryFrom<R, Error = StoreError>,
+{
+    row.ok_or(StoreError::NotFound).and_then(T::try_from)
+}
+
+pub(crate) async fn institution(pool: &SqlitePool, id: InstitutionId) -> Result<Institution> {
+    let row: Option<InstitutionRow> =
+        sqlx::query_as("SELECT id, name, slug FROM institutions WHERE id = $1")
+            .bind(Uuid::from(id))
+            .fetch_optional(pool)
+            .await
+            .map_err(db)?;
+    found(row)
+}
+
+pub(crate) async fn institution_by_slug(pool: &SqlitePool, slug: &str) -> Result<Institution> {
+    let row: Option<InstitutionRow> =
+        sqlx::query_as("SELECT id, name, slug FROM institutions WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(pool)
+            .await
+            .map_err(db)?;
+    found(row)
+}
+
+pub(crate) async fn department(pool: &SqlitePool, id: DepartmentId) -> Result<Department> {
+    let row: Option<DepartmentRow> =
+        sqlx::query_as("SELECT id, institution_id, name FROM departments WHERE id = $1")
+            .bind(Uuid::from(id))
+            .fetch_optional(pool)
+            .await
+            .map_err(db)?;
+    found(row)
+}
+
+pub(crate) async fn departments(pool: &SqlitePool, i: InstitutionId) -> Result<Vec<Department>> {
+    let rows: Vec<DepartmentRow> = sqlx::query_as(
+        "SELECT id, institution_id, name FROM departments WHERE institution_id = $1 \
+         ORDER BY name, id",
+    )
+    .bind(Uuid::from(i))
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    all(rows)
+}
+
+pub(crate) async fn widget(pool: &SqlitePool, id: WidgetId) -> Result<Widget> {
+    let row: Option<WidgetRow> = sqlx::query_as(
+        "SELECT id, institution_id, department_id, name, allowed_origins FROM widgets \
+         WHERE id = $1",
+    )
+    .bind(Uuid::from(id))
+    .fetch_optional(pool)
+    .await
+    .map_err(db)?;
+    found(row)
+}
+
+pub(crate) async fn widgets(pool: &SqlitePool, i: InstitutionId) -> Result<Vec<Widget>> {
+    let rows: Vec<WidgetRow> = sqlx::query_as(
+        "SELECT id, institution_id, department_id, name, allowed_origins FROM widgets \
+         WHERE institution_id = $1 ORDER BY name, id",
+    )
+    .bind(Uuid::from(i))
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    all(rows)
+}
+
+pub(crate) async fn user(pool: &SqlitePool, id: UserId) -> Result<User> {
+    let row: Option<UserRow> =
+        sqlx::query_as("SELECT id, institution_id, email, name, role FROM users WHERE id = $1")
+            .bind(Uuid::from(id))
+            .fetch_optional(pool)
+            .await
+            .map_err(db)?;
+    found(row)
+}
+
+pub(crate) async fn user_by_email(pool: &SqlitePool, email: &Email) -> Result<UserRecord> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        user: UserRow,
+        password_hash: String,
+    }
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT id, institution_id, email, name, role, password_hash FROM users \
+         WHERE email = $1",
+    )
+    .bind(email.as_str())
+    .fetch_optional(pool)
+    .await
+    .map_err(db)?;
+    let row = row.ok_or(StoreError::NotFound)?;
+    Ok(UserRecord {
+        user: row.user.try_into()?,
+        password_hash: row.password_hash,
+    })
+}
+
+pub(crate) async fn session_user(
+    pool: &SqlitePool,
+    token: &TokenHash,
+    now: OffsetDateTime,
+) -> Result<User> {
+    let row: Option<UserRow> = sqlx::query_as(
+        "SELECT u.id, u.institution_id, u.email, u.name, u.role \
+         FROM sessions AS s JOIN users AS u ON u.id = s.user_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2",
+    )
+    .bind(token.0.as_slice())
+    .bind(micros(now))
+    .fetch_optional(pool)
+    .await
+    .map_err(db)?;
+    found(row)
+}
+
+pub(crate) async fn guest_by_token(pool: &SqlitePool, token: &TokenHash) -> Result<Guest> {
+    let row: Option<GuestRow> =
+        sqlx::query_as("SELECT id, widget_id, created_at FROM guests WHERE token_hash = $1")
+            .bind(token.0.as_slice())
+            .fetch_optional(pool)
+            .await
+            .map_err(db)?;
+    found(row)
+}
