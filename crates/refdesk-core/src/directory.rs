@@ -40,6 +40,26 @@ pub struct Widget {
 }
 
 impl Widget {
+    /// Checks that `origin` is a bare origin, `scheme://host[:port]`, fit for the
+    /// `frame-ancestors` policy: no path, no spaces or separators.
+    pub fn check_origin(origin: &str) -> Result<(), crate::text::TextError> {
+        let rest = origin
+            .strip_prefix("https://")
+            .or_else(|| origin.strip_prefix("http://"));
+        let ok = rest.is_some_and(|r| {
+            !r.is_empty()
+                && r.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c))
+        });
+        if ok {
+            Ok(())
+        } else {
+            Err(crate::text::TextError::BadCharacters {
+                field: "allowed origin",
+            })
+        }
+    }
+
     /// Whether a page on `origin` may embed this widget. Matching is exact, never by substring.
     pub fn allows_origin(&self, origin: &str) -> bool {
         self.allowed_origins.is_empty() || self.allowed_origins.iter().any(|o| o == origin)
@@ -93,4 +113,30 @@ pub struct Guest {
     pub id: GuestId,
     pub widget_id: WidgetId,
     pub created_at: OffsetDateTime,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Widget;
+
+    #[test]
+    fn origins_are_bare() {
+        for ok in [
+            "https://lib.example",
+            "http://127.0.0.1:8080",
+            "https://a-b.example:443",
+        ] {
+            assert!(Widget::check_origin(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "lib.example",
+            "https://",
+            "https://lib.example/",
+            "https://a b",
+            "https://x;y",
+            "ftp://x",
+        ] {
+            assert!(Widget::check_origin(bad).is_err(), "{bad}");
+        }
+    }
 }

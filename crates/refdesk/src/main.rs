@@ -1,2 +1,19 @@
+//! The `refdesk` command: run a node (`serve`), try it out (`demo`), prepare the database
+//! (`migrate`), manage accounts (`admin …`) and measure it (`bench`).
 #![forbid(unsafe_code)]
-fn main() {}
+
+mod admin;
+mod bench;
+mod cli;
+mod config;
+mod run;
+
+use clap::Parser;
+
+fn main() -> anyhow::Result<()> {
+    let cli = cli::Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(run::main(cli))
+}

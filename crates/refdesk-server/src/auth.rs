@@ -1,0 +1,181 @@
+//! Credentials: Argon2id password hashes, bearer tokens (staff sessions and patron guest tokens)
+//! stored only as SHA-256 hashes, and the extractors that turn a request into a `Principal`.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use axum::extract::FromRequestParts;
+use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+use refdesk_core::{Guest, StaffPrincipal};
+use refdesk_store::{StoreError, TokenHash};
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+pub const SESSION_COOKIE: &str = "refdesk_session";
+
+/// Hashes a password with Argon2id (a fresh random salt, PHC string). Slow on purpose: call it
+/// from `spawn_blocking`.
+pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    Argon2::default()
+        .verify_password(password.as_bytes(), hash)
+        .is_ok()
+}
+
+/// A new random bearer token (256 bits, base64url) and the hash to store.
+pub fn new_token() -> (String, TokenHash) {
+    let mut raw = [0u8; 32];
+    rand::rng().fill_bytes(&mut raw);
+    let token = URL_SAFE_NO_PAD.encode(raw);
+    let hash = hash_token(&token);
+    (token, hash)
+}
+
+pub fn hash_token(token: &str) -> TokenHash {
+    TokenHash(Sha256::digest(token.as_bytes()).into())
+}
+
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_owned())
+}
+
+pub fn bearer_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(|t| t.trim().to_owned())
+}
+
+/// Whether a browser request's `Origin` (if any) is this server itself or an allowed origin.
+/// Requests without `Origin` come from non-browser clients and cannot be forged cross-site.
+pub fn origin_allowed(state: &AppState, headers: &HeaderMap) -> bool {
+    let Some(origin) = headers
+        .get(axum::http::header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+    else {
+        return true;
+    };
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let own = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+        .is_some_and(|rest| rest == host);
+    own || state.settings().allowed_origins.iter().any(|o| o == origin)
+}
+
+/// Looks up the staff member of a session token.
+pub async fn staff_of_session(state: &AppState, token: &str) -> Result<StaffPrincipal, ApiError> {
+    match state
+        .store()
+        .session_user(&hash_token(token), OffsetDateTime::now_utc())
+        .await
+    {
+        Ok(user) => Ok(StaffPrincipal::new(user)),
+        Err(StoreError::NotFound) => Err(ApiError::unauthenticated()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn guest_of_token(state: &AppState, token: &str) -> Result<Guest, ApiError> {
+    match state.store().guest_by_token(&hash_token(token)).await {
+        Ok(g) => Ok(g),
+        Err(StoreError::NotFound) => Err(ApiError::unauthenticated()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A signed-in staff member (session cookie). State-changing requests must also pass the
+/// origin check, which is what stops cross-site request forgery.
+#[derive(Debug, Clone)]
+pub struct Staff(pub StaffPrincipal);
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = session_token(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
+        if parts.method != Method::GET && !origin_allowed(state, &parts.headers) {
+            return Err(ApiError::bad_origin());
+        }
+        staff_of_session(state, &token).await.map(Staff)
+    }
+}
+
+/// A patron, by the guest token in `Authorization: Bearer`.
+#[derive(Debug, Clone)]
+pub struct Patron(pub Guest);
+
+impl FromRequestParts<AppState> for Patron {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer_token(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
+        guest_of_token(state, &token).await.map(Patron)
+    }
+}
+
+/// Staff or patron, whichever credential the request carries (staff first).
+#[derive(Debug, Clone)]
+pub struct Caller(pub refdesk_core::Principal);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if session_token(&parts.headers).is_some() {
+            let Staff(s) = Staff::from_request_parts(parts, state).await?;
+            return Ok(Caller(refdesk_core::Principal::Staff(s)));
+        }
+        let Patron(g) = Patron::from_request_parts(parts, state).await?;
+        Ok(Caller(refdesk_core::Principal::Patron { guest_id: g.id }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_with_argon2id_and_verify() {
+        let h = hash_password("correct horse").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse", &h));
+        assert!(!verify_password("wrong", &h));
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let (a, ha) = new_token();
+        let (b, hb) = new_token();
+        assert_ne!(a, b);
+        assert_ne!(ha, hb);
+        assert_eq!(hash_token(&a), ha);
+        assert_eq!(a.len(), 43);
+    }
+
+    #[test]
+    fn cookie_is_found_among_others() {
+        let mut h = HeaderMap::new();
+        h.insert(COOKIE, "a=1; refdesk_session=tok; b=2".parse().unwrap());
+        assert_eq!(session_token(&h).as_deref(), Some("tok"));
+    }
+}

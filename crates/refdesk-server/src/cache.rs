@@ -1,0 +1,93 @@
+//! Read-through caches of what every send and every view needs: the state of open chats (kept
+//! fresh by the events that change it, local or from other nodes) and display names. They only
+//! spare the database reads; every rule that matters is enforced again by the store.
+
+use refdesk_core::{Chat, ChatId, DepartmentId, InstitutionId, UserId, WidgetId};
+use refdesk_store::{DynStore, StoreError};
+use std::collections::HashMap;
+use std::sync::RwLock;
+use uuid::Uuid;
+
+const MAX_ENTRIES: usize = 100_000;
+
+#[derive(Debug, Default)]
+pub struct ChatCache {
+    chats: RwLock<HashMap<ChatId, Chat>>,
+}
+
+impl ChatCache {
+    pub async fn get(&self, store: &DynStore, id: ChatId) -> Result<Chat, StoreError> {
+        if let Some(c) = self.chats.read().expect("cache lock").get(&id) {
+            return Ok(c.clone());
+        }
+        let chat = store.chat(id).await?;
+        self.put(&chat);
+        Ok(chat)
+    }
+
+    /// Records a newer version of a chat; ended chats leave the cache.
+    pub fn put(&self, chat: &Chat) {
+        let mut chats = self.chats.write().expect("cache lock");
+        if !chat.state.status().is_open() {
+            chats.remove(&chat.id);
+            return;
+        }
+        if chats.len() >= MAX_ENTRIES {
+            chats.clear();
+        }
+        chats.insert(chat.id, chat.clone());
+    }
+}
+
+/// Names of institutions, departments, widgets and staff, by id.
+#[derive(Debug, Default)]
+pub struct NameCache {
+    names: RwLock<HashMap<Uuid, String>>,
+}
+
+impl NameCache {
+    fn cached(&self, id: Uuid) -> Option<String> {
+        self.names.read().expect("cache lock").get(&id).cloned()
+    }
+    fn remember(&self, id: Uuid, name: String) -> String {
+        let mut names = self.names.write().expect("cache lock");
+        if names.len() >= MAX_ENTRIES {
+            names.clear();
+        }
+        names.insert(id, name.clone());
+        name
+    }
+
+    pub async fn user(&self, store: &DynStore, id: UserId) -> Result<String, StoreError> {
+        match self.cached(id.into()) {
+            Some(n) => Ok(n),
+            None => Ok(self.remember(id.into(), store.user(id).await?.name.to_string())),
+        }
+    }
+    pub async fn institution(
+        &self,
+        store: &DynStore,
+        id: InstitutionId,
+    ) -> Result<String, StoreError> {
+        match self.cached(id.into()) {
+            Some(n) => Ok(n),
+            None => Ok(self.remember(id.into(), store.institution(id).await?.name.to_string())),
+        }
+    }
+    pub async fn department(
+        &self,
+        store: &DynStore,
+        id: DepartmentId,
+    ) -> Result<String, StoreError> {
+        match self.cached(id.into()) {
+            Some(n) => Ok(n),
+            None => Ok(self.remember(id.into(), store.department(id).await?.name.to_string())),
+        }
+    }
+    pub async fn widget(&self, store: &DynStore, id: WidgetId) -> Result<String, StoreError> {
+        match self.cached(id.into()) {
+            Some(n) => Ok(n),
+            None => Ok(self.remember(id.into(), store.widget(id).await?.name.to_string())),
+        }
+    }
+}

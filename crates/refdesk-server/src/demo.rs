@@ -1,0 +1,123 @@
+//! The demo world of `refdesk demo`: a co-op of three libraries with departments, chat boxes and
+//! operator accounts. Seeding is idempotent: running the demo again on the same data folder
+//! finds what is there and adds only what is missing.
+
+use crate::auth::hash_password;
+use crate::service::new_id;
+use refdesk_core::{Department, DisplayName, Email, Institution, Role, User, Widget};
+use refdesk_store::{Conflict, DynStore, StoreError};
+
+/// The password of every demo account (printed at start; this is a local playground).
+pub const DEMO_PASSWORD: &str = "refdesk-demo";
+
+pub const SLUGS: [&str; 3] = ["riverside", "hillcrest", "lakeside"];
+
+struct LibrarySpec {
+    slug: &'static str,
+    name: &'static str,
+    departments: &'static [&'static str],
+    operators: &'static [(&'static str, &'static str)],
+}
+
+const LIBRARIES: [LibrarySpec; 3] = [
+    LibrarySpec {
+        slug: "riverside",
+        name: "Riverside Public Library",
+        departments: &["Reference", "Local History"],
+        operators: &[("alice", "Alice Archer"), ("bob", "Bob Binder")],
+    },
+    LibrarySpec {
+        slug: "hillcrest",
+        name: "Hillcrest University Library",
+        departments: &["Research Help"],
+        operators: &[("carol", "Carol Catalog")],
+    },
+    LibrarySpec {
+        slug: "lakeside",
+        name: "Lakeside County Library",
+        departments: &["Ask a Librarian"],
+        operators: &[("dave", "Dave Dewey")],
+    },
+];
+
+/// One demo account, for printing.
+#[derive(Debug, Clone)]
+pub struct DemoAccount {
+    pub email: String,
+    pub name: String,
+    pub library: String,
+}
+
+fn name(s: &str) -> DisplayName {
+    DisplayName::parse(s).expect("demo names are valid")
+}
+
+fn ignore_existing(r: Result<(), StoreError>) -> Result<(), StoreError> {
+    match r {
+        Err(StoreError::Conflict(Conflict::AlreadyExists)) => Ok(()),
+        other => other,
+    }
+}
+
+/// Creates whatever of the demo world is missing and lists the operator accounts.
+pub async fn seed(store: &DynStore) -> Result<Vec<DemoAccount>, StoreError> {
+    let hash = tokio::task::spawn_blocking(|| hash_password(DEMO_PASSWORD))
+        .await
+        .map_err(StoreError::other)?
+        .map_err(|e| StoreError::corrupt(e.to_string()))?;
+    let mut accounts = Vec::new();
+    for spec in &LIBRARIES {
+        let institution = match store.institution_by_slug(spec.slug).await {
+            Ok(i) => i,
+            Err(StoreError::NotFound) => {
+                let i = Institution {
+                    id: new_id(),
+                    name: name(spec.name),
+                    slug: spec.slug.to_owned(),
+                };
+                store.create_institution(&i).await?;
+                i
+            }
+            Err(e) => return Err(e),
+        };
+        let mut departments = store.departments(institution.id).await?;
+        if departments.is_empty() {
+            for d in spec.departments {
+                let dep = Department {
+                    id: new_id(),
+                    institution_id: institution.id,
+                    name: name(d),
+                };
+                store.create_department(&dep).await?;
+                departments.push(dep);
+            }
+        }
+        if store.widgets(institution.id).await?.is_empty() {
+            let w = Widget {
+                id: new_id(),
+                institution_id: institution.id,
+                department_id: departments[0].id,
+                name: name(&format!("{} website", spec.name)),
+                allowed_origins: vec![],
+            };
+            store.create_widget(&w).await?;
+        }
+        for (login, full) in spec.operators {
+            let email = format!("{login}@{}.example", spec.slug);
+            let user = User {
+                id: new_id(),
+                institution_id: institution.id,
+                email: Email::parse(&email).expect("demo emails are valid"),
+                name: name(full),
+                role: Role::Operator,
+            };
+            ignore_existing(store.create_user(&user, &hash).await)?;
+            accounts.push(DemoAccount {
+                email,
+                name: (*full).to_owned(),
+                library: spec.name.to_owned(),
+            });
+        }
+    }
+    Ok(accounts)
+}

@@ -1,0 +1,115 @@
+//! Staff sign-in and sign-out.
+
+use super::Json;
+use crate::auth::{SESSION_COOKIE, Staff, hash_token, new_token, session_token, verify_password};
+use crate::error::{ApiError, ApiResult};
+use crate::service::now;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{AppendHeaders, IntoResponse};
+use refdesk_core::Email;
+use refdesk_protocol::{ErrorBody, LoginRequest, LoginResponse, UserView};
+use refdesk_store::{SessionRecord, StoreError};
+use time::Duration;
+
+/// A real hash of a random password, verified when the email is unknown so that both failures
+/// take the same time and an unknown address cannot be told from a wrong password.
+fn dummy_hash() -> String {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| {
+        crate::auth::hash_password(&crate::auth::new_token().0).expect("hashing works")
+    })
+    .clone()
+}
+
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody), (status = 400, body = ErrorBody)))]
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Json(req): Json<LoginRequest>,
+) -> ApiResult<impl IntoResponse> {
+    if !crate::auth::origin_allowed(&state, &headers) {
+        return Err(ApiError::bad_origin());
+    }
+    let invalid = || {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+            "wrong email or password",
+        )
+    };
+    let record = match Email::parse(&req.email) {
+        Ok(email) => match state.store().user_by_email(&email).await {
+            Ok(r) => Some(r),
+            Err(StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        },
+        Err(_) => None,
+    };
+    let hash = record.as_ref().map(|r| r.password_hash.clone());
+    let password = req.password;
+    let ok = tokio::task::spawn_blocking(move || {
+        verify_password(&password, &hash.unwrap_or_else(dummy_hash))
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    let Some(record) = record.filter(|_| ok) else {
+        return Err(invalid());
+    };
+    let (token, hash) = new_token();
+    let t = now();
+    let hours = state.settings().session_hours;
+    state
+        .store()
+        .create_session(&SessionRecord {
+            token: hash,
+            user_id: record.user.id,
+            created_at: t,
+            expires_at: t + Duration::hours(i64::from(hours)),
+        })
+        .await?;
+    tracing::info!(user.id = %record.user.id, "staff signed in");
+    let secure = if state.settings().secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}{secure}",
+        u64::from(hours) * 3600
+    );
+    Ok((
+        AppendHeaders([(SET_COOKIE, cookie)]),
+        Json(LoginResponse {
+            user: UserView::from(&record.user),
+        }),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth",
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+pub async fn logout(
+    State(state): State<AppState>,
+    _staff: Staff,
+    headers: HeaderMap,
+) -> ApiResult<impl IntoResponse> {
+    if let Some(token) = session_token(&headers) {
+        state.store().delete_session(&hash_token(&token)).await?;
+    }
+    let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");
+    Ok((
+        StatusCode::NO_CONTENT,
+        AppendHeaders([(SET_COOKIE, cookie)]),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/me", tag = "auth",
+    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody)))]
+pub async fn me(Staff(staff): Staff) -> Json<LoginResponse> {
+    Json(LoginResponse {
+        user: UserView::from(&staff.user),
+    })
+}

@@ -1,0 +1,178 @@
+//! Chats over REST: patrons start and end them; staff list, preview, claim and close them;
+//! both read history.
+
+use super::Json;
+use crate::auth::{Caller, Patron, Staff, bearer_token, guest_of_token};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::header::USER_AGENT;
+use axum::http::{HeaderMap, StatusCode};
+use refdesk_core::{ChatId, ChatStatus, Principal, Seq};
+use refdesk_protocol::{
+    ErrorBody, HistoryQuery, HistoryResponse, PatronChatView, StaffChatList, StaffChatView,
+    StartChatRequest, StartChatResponse,
+};
+use serde::Deserialize;
+
+#[utoipa::path(post, path = "/api/chats", tag = "patron", request_body = StartChatRequest,
+    responses((status = 201, body = StartChatResponse), (status = 400, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn start(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Json(form): Json<StartChatRequest>,
+) -> ApiResult<(StatusCode, Json<StartChatResponse>)> {
+    let guest = match bearer_token(&headers) {
+        Some(token) => Some(guest_of_token(&state, &token).await?),
+        None => None,
+    };
+    let reused = guest.is_some();
+    let ua = headers
+        .get(USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let (chat, token) = state.start_chat(guest, form, ua).await?;
+    let token = match (token, reused) {
+        (Some(t), _) => t,
+        (None, _) => bearer_token(&headers).unwrap_or_default(),
+    };
+    let view = state.patron_view(&chat, None).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(StartChatResponse {
+            chat: view,
+            guest_token: token,
+        }),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/chats/{id}/end", tag = "patron",
+    params(("id" = String, Path, description = "chat id")),
+    responses((status = 200, body = PatronChatView), (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn end(
+    State(state): State<AppState>,
+    Patron(guest): Patron,
+    Path(id): Path<ChatId>,
+) -> ApiResult<Json<PatronChatView>> {
+    let chat = state
+        .close(&Principal::Patron { guest_id: guest.id }, id)
+        .await?;
+    Ok(Json(state.patron_view(&chat, None).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Comma-separated states: `waiting`, `active`, `closed`, `abandoned` (default
+    /// `waiting,active`).
+    pub status: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/chats", tag = "staff", params(ListQuery),
+    responses((status = 200, body = StaffChatList), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<Json<StaffChatList>> {
+    let statuses = match q.status.as_deref() {
+        None | Some("") => vec![ChatStatus::Waiting, ChatStatus::Active],
+        Some(s) => s
+            .split(',')
+            .map(|p| {
+                ChatStatus::parse(p.trim()).ok_or_else(|| {
+                    ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_query",
+                        format!("unknown status {p:?}"),
+                    )
+                })
+            })
+            .collect::<ApiResult<Vec<_>>>()?,
+    };
+    let mut chats = Vec::new();
+    for c in state.staff_chats(&staff, statuses).await? {
+        chats.push(state.staff_view(&c).await?);
+    }
+    Ok(Json(StaffChatList { chats }))
+}
+
+#[utoipa::path(get, path = "/api/chats/{id}", tag = "staff",
+    params(("id" = String, Path, description = "chat id")),
+    responses((status = 200, body = StaffChatView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn preview(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path(id): Path<ChatId>,
+) -> ApiResult<Json<StaffChatView>> {
+    let chat = state.chat_for(&Principal::Staff(staff), id).await?;
+    let fresh = state.store().chat(chat.id).await?;
+    Ok(Json(state.staff_view(&fresh).await?))
+}
+
+#[utoipa::path(post, path = "/api/chats/{id}/claim", tag = "staff",
+    params(("id" = String, Path, description = "chat id")),
+    responses((status = 200, body = StaffChatView), (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn claim(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path(id): Path<ChatId>,
+) -> ApiResult<Json<StaffChatView>> {
+    let chat = state.claim(&staff, id).await?;
+    tracing::info!(chat.id = %id, operator.id = %staff.id(), "chat claimed");
+    Ok(Json(state.staff_view(&chat).await?))
+}
+
+#[utoipa::path(post, path = "/api/chats/{id}/close", tag = "staff",
+    params(("id" = String, Path, description = "chat id")),
+    responses((status = 200, body = StaffChatView), (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn close(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path(id): Path<ChatId>,
+) -> ApiResult<Json<StaffChatView>> {
+    let chat = state.close(&Principal::Staff(staff), id).await?;
+    Ok(Json(state.staff_view(&chat).await?))
+}
+
+#[utoipa::path(get, path = "/api/chats/{id}/messages", tag = "patron",
+    params(("id" = String, Path, description = "chat id"), HistoryQuery),
+    responses((status = 200, body = HistoryResponse), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn history(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<ChatId>,
+    Query(q): Query<HistoryQuery>,
+) -> ApiResult<Json<HistoryResponse>> {
+    let chat = state.chat_for(&caller, id).await?;
+    let limit = q.limit.unwrap_or(500).clamp(1, 500);
+    let after = Seq(q.after_seq.unwrap_or(0));
+    let fresh = state.store().chat(chat.id).await?;
+    let stored = state.store().messages_after(chat.id, after, limit).await?;
+    let reader = reader_of(&caller);
+    let mut messages = Vec::with_capacity(stored.len());
+    for m in &stored {
+        if let Some(v) = state
+            .message_view(&fresh, m, caller.audience(), reader)
+            .await?
+        {
+            messages.push(v);
+        }
+    }
+    Ok(Json(HistoryResponse {
+        chat_id: chat.id,
+        messages,
+        last_seq: fresh.last_seq.0,
+    }))
+}
+
+pub fn reader_of(p: &Principal) -> refdesk_core::Sender {
+    match p {
+        Principal::Staff(s) => refdesk_core::Sender::Staff(s.id()),
+        Principal::Patron { guest_id } => refdesk_core::Sender::Patron(*guest_id),
+    }
+}

@@ -1,0 +1,10 @@
+//! REST handlers. Each is thin: extract (caller, state, body), call the service, map the result.
+
+pub mod auth;
+pub mod chats;
+pub mod health;
+mod json;
+pub mod pages;
+pub mod widgets;
+
+pub use json::Json;

@@ -1,0 +1,143 @@
+//! The hub: in-process fan-out of committed events to the sockets that subscribed to their
+//! topics. Each socket has a bounded queue; when it is full the hub never blocks and never drops
+//! silently: it marks the socket as lagging, and the socket's writer catches up from the store.
+
+use crate::cache::ChatCache;
+use crate::events::{Event, Topic};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use tokio::sync::{Notify, mpsc};
+
+pub type ConnId = u64;
+
+/// The receiving side of one socket.
+#[derive(Debug, Clone)]
+pub struct Subscriber {
+    pub tx: mpsc::Sender<Arc<Event>>,
+    pub lag: Arc<Lag>,
+}
+
+/// Set when events could not be queued for a socket; its writer then reloads from the store.
+#[derive(Debug, Default)]
+pub struct Lag {
+    flag: AtomicBool,
+    pub notify: Notify,
+}
+
+impl Lag {
+    pub fn mark(&self) {
+        self.flag.store(true, Ordering::Release);
+        self.notify.notify_one();
+    }
+    pub fn take(&self) -> bool {
+        self.flag.swap(false, Ordering::AcqRel)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Hub {
+    topics: RwLock<HashMap<Topic, HashMap<ConnId, Subscriber>>>,
+    next_conn: AtomicU64,
+    /// The node's view of open chats, refreshed by every chat event that reaches this node.
+    pub chats: ChatCache,
+}
+
+impl Hub {
+    pub fn new_conn_id(&self) -> ConnId {
+        self.next_conn.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub fn subscribe(&self, topic: Topic, conn: ConnId, sub: &Subscriber) {
+        let mut topics = self.topics.write().expect("hub lock");
+        topics.entry(topic).or_default().insert(conn, sub.clone());
+    }
+
+    pub fn unsubscribe(&self, topic: Topic, conn: ConnId) {
+        let mut topics = self.topics.write().expect("hub lock");
+        if let Some(subs) = topics.get_mut(&topic) {
+            subs.remove(&conn);
+            if subs.is_empty() {
+                topics.remove(&topic);
+            }
+        }
+    }
+
+    /// Delivers an event to every subscriber of its topics, once per socket.
+    pub fn dispatch(&self, event: Arc<Event>) {
+        if let Event::ChatChanged { chat, .. } = &*event {
+            self.chats.put(chat);
+        }
+        let topics = self.topics.read().expect("hub lock");
+        let mut seen: Vec<ConnId> = Vec::new();
+        for topic in event.topics() {
+            let Some(subs) = topics.get(&topic) else {
+                continue;
+            };
+            for (conn, sub) in subs {
+                if seen.contains(conn) {
+                    continue;
+                }
+                seen.push(*conn);
+                if sub.tx.try_send(event.clone()).is_err() {
+                    metrics::counter!("refdesk_ws_lagged_total").increment(1);
+                    sub.lag.mark();
+                }
+            }
+        }
+    }
+
+    /// Marks every socket as lagging (after the bus may have lost events, e.g. a reconnect).
+    pub fn mark_all_lagged(&self) {
+        let topics = self.topics.read().expect("hub lock");
+        for subs in topics.values() {
+            for sub in subs.values() {
+                sub.lag.mark();
+            }
+        }
+    }
+
+    pub fn topic_count(&self) -> usize {
+        self.topics.read().expect("hub lock").len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use refdesk_core::ChatId;
+    use uuid::Uuid;
+
+    fn typing(chat: ChatId) -> Arc<Event> {
+        Arc::new(Event::Typing {
+            chat_id: chat,
+            from_staff: false,
+            name: None,
+            active: true,
+        })
+    }
+
+    #[test]
+    fn full_queues_mark_the_subscriber_instead_of_blocking() {
+        let hub = Hub::default();
+        let chat = ChatId::from(Uuid::now_v7());
+        let (tx, mut rx) = mpsc::channel(1);
+        let sub = Subscriber {
+            tx,
+            lag: Arc::default(),
+        };
+        hub.subscribe(Topic::Chat(chat), 1, &sub);
+        hub.dispatch(typing(chat));
+        assert!(!sub.lag.take());
+        hub.dispatch(typing(chat));
+        assert!(
+            sub.lag.take(),
+            "second event did not fit and must mark the lag"
+        );
+        assert!(rx.try_recv().is_ok());
+        hub.unsubscribe(Topic::Chat(chat), 1);
+        hub.dispatch(typing(chat));
+        assert!(rx.try_recv().is_err());
+        assert_eq!(hub.topic_count(), 0);
+    }
+}

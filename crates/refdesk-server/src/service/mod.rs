@@ -1,0 +1,22 @@
+//! The chat operations shared by the REST handlers and the WebSocket sessions. Each one checks
+//! access, asks core whether the command is allowed, lets the store decide races, and publishes
+//! what was committed, in that order: persist, then broadcast.
+
+mod chats;
+mod send;
+mod views;
+
+pub use send::Outgoing;
+
+use time::OffsetDateTime;
+
+/// Now, to the microsecond (what the stores keep).
+pub fn now() -> OffsetDateTime {
+    let t = OffsetDateTime::now_utc();
+    t.replace_nanosecond(t.nanosecond() / 1000 * 1000)
+        .expect("valid nanosecond")
+}
+
+pub fn new_id<T: From<uuid::Uuid>>() -> T {
+    uuid::Uuid::now_v7().into()
+}

@@ -1,0 +1,99 @@
+//! Sending messages: validation, access, core's send rule, then the store's durable append, then
+//! the broadcast. A batch of sends from one socket is appended together and keeps its order.
+
+use super::{new_id, now};
+use crate::error::{ApiError, ApiResult};
+use crate::events::Event;
+use crate::state::AppState;
+use axum::http::StatusCode;
+use refdesk_core::{ChatId, ClientMsgId, MessageBody, MessageKind, NewMessage, Principal, Sender};
+use refdesk_protocol::SendKind;
+use refdesk_store::Appended;
+
+/// One send, as it came from a client.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub chat_id: ChatId,
+    pub client_msg_id: String,
+    pub body: String,
+    pub kind: SendKind,
+}
+
+impl AppState {
+    /// Appends every send of the batch (in order) and returns each result; only committed
+    /// messages are published, and only first-time ones (a retry was broadcast the first time).
+    pub async fn send_batch(
+        &self,
+        principal: &Principal,
+        batch: Vec<Outgoing>,
+    ) -> Vec<ApiResult<Appended>> {
+        let mut results: Vec<Option<ApiResult<Appended>>> = Vec::with_capacity(batch.len());
+        let mut pending = Vec::new();
+        for (i, out) in batch.into_iter().enumerate() {
+            match self.prepare(principal, out).await {
+                Ok(m) => {
+                    pending.push((i, m));
+                    results.push(None);
+                }
+                Err(e) => results.push(Some(Err(e))),
+            }
+        }
+        let appends = pending
+            .iter()
+            .map(|(_, m)| self.store().append_message(m.clone()));
+        let outcomes = futures::future::join_all(appends).await;
+        for ((i, _), outcome) in pending.into_iter().zip(outcomes) {
+            if let Ok(a) = &outcome
+                && !a.duplicate
+            {
+                metrics::counter!("refdesk_messages_total", "kind" => a.message.kind.as_str())
+                    .increment(1);
+                self.publish(Event::Message {
+                    message: a.message.clone(),
+                })
+                .await;
+            }
+            results[i] = Some(outcome.map_err(ApiError::from));
+        }
+        results
+            .into_iter()
+            .map(|r| r.expect("every send has a result"))
+            .collect()
+    }
+
+    async fn prepare(&self, principal: &Principal, out: Outgoing) -> ApiResult<NewMessage> {
+        let client_msg_id = ClientMsgId::parse(&out.client_msg_id).map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_client_msg_id",
+                e.to_string(),
+            )
+        })?;
+        let body = MessageBody::parse(&out.body)?;
+        let chat = self.chat_for(principal, out.chat_id).await?;
+        let (sender, kind) = match (principal, out.kind) {
+            (Principal::Patron { guest_id }, SendKind::Message) => {
+                (Sender::Patron(*guest_id), MessageKind::Patron)
+            }
+            (Principal::Patron { .. }, SendKind::InternalNote) => {
+                return Err(ApiError::forbidden("patrons cannot write internal notes"));
+            }
+            (Principal::Staff(s), SendKind::Message) => {
+                (Sender::Staff(s.id()), MessageKind::Operator)
+            }
+            (Principal::Staff(s), SendKind::InternalNote) => {
+                (Sender::Staff(s.id()), MessageKind::InternalNote)
+            }
+        };
+        chat.state.may_send(sender, kind)?;
+        Ok(NewMessage {
+            id: new_id(),
+            chat_id: chat.id,
+            kind,
+            sender,
+            body,
+            client_msg_id: Some(client_msg_id),
+            created_at: now(),
+        })
+    }
+}

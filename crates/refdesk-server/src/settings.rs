@@ -1,0 +1,112 @@
+//! `Settings`: every option of a refdesk node in one struct. The binary layers defaults, then
+//! the TOML file, then `REFDESK_*` environment variables, then command-line flags; the server
+//! receives the result explicitly (there is no global configuration).
+
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Address and port to listen on.
+    pub listen: SocketAddr,
+    /// Folder for the SQLite database and other local files.
+    pub data_dir: PathBuf,
+    /// `sqlite:PATH` or `postgres://…`; empty means `sqlite:<data_dir>/refdesk.db`.
+    pub database_url: String,
+    /// Event bus between nodes: empty for one node (in-process), or `nats://host:port`.
+    pub bus: String,
+    /// SQLite durability: `full` (default; survives power loss) or `normal` (survives a crash of
+    /// refdesk but not of the machine).
+    pub sqlite_synchronous: String,
+    /// Mark cookies `Secure` (turn on behind HTTPS).
+    pub secure_cookies: bool,
+    /// How long a staff session lasts, in hours.
+    pub session_hours: u32,
+    /// Frames per second one WebSocket may send (burst twice that).
+    pub ws_messages_per_second: u32,
+    /// Extra origins allowed to open WebSockets and make cookie requests besides the server's
+    /// own (e.g. a separately served dashboard in development).
+    pub allowed_origins: Vec<String>,
+    /// Log format: `text` or `json`.
+    pub log_format: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("./refdesk-data"),
+            database_url: String::new(),
+            bus: String::new(),
+            sqlite_synchronous: "full".into(),
+            secure_cookies: false,
+            session_hours: 12,
+            ws_messages_per_second: 20,
+            allowed_origins: vec![],
+            log_format: "text".into(),
+        }
+    }
+}
+
+impl Settings {
+    /// The database URL, with the default SQLite file filled in.
+    pub fn database_url(&self) -> String {
+        if self.database_url.is_empty() {
+            format!("sqlite:{}", self.data_dir.join("refdesk.db").display())
+        } else {
+            self.database_url.clone()
+        }
+    }
+}
+
+/// Hides the password of a URL like `postgres://user:secret@host/db`.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("bus", &redact_url(&self.bus))
+            .field("sqlite_synchronous", &self.sqlite_synchronous)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("session_hours", &self.session_hours)
+            .field("ws_messages_per_second", &self.ws_messages_per_second)
+            .field("allowed_origins", &self.allowed_origins)
+            .field("log_format", &self.log_format)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact_url("sqlite:./x.db"), "sqlite:./x.db");
+        let s = Settings {
+            database_url: "postgres://u:secret@h/db".into(),
+            ..Settings::default()
+        };
+        assert!(!format!("{s:?}").contains("secret"));
+    }
+}

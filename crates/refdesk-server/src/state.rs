@@ -1,0 +1,77 @@
+//! `AppState`: what every handler and socket shares: settings, the store, the hub and bus, the
+//! name cache and the metrics handle. Cheap to clone.
+
+use crate::bus::{Bus, InProcessBus};
+use crate::cache::NameCache;
+use crate::events::Event;
+use crate::hub::Hub;
+use crate::settings::Settings;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use refdesk_store::DynStore;
+use std::sync::{Arc, OnceLock};
+
+#[derive(Clone, Debug)]
+pub struct AppState(Arc<Inner>);
+
+#[derive(Debug)]
+struct Inner {
+    settings: Settings,
+    store: DynStore,
+    hub: Arc<Hub>,
+    bus: Arc<dyn Bus>,
+    names: NameCache,
+}
+
+impl AppState {
+    /// A node with the in-process bus (one node).
+    pub fn new(settings: Settings, store: DynStore) -> Self {
+        let hub = Arc::new(Hub::default());
+        let bus: Arc<dyn Bus> = Arc::new(InProcessBus::new(hub.clone()));
+        Self::with_bus(settings, store, hub, bus)
+    }
+
+    pub fn with_bus(settings: Settings, store: DynStore, hub: Arc<Hub>, bus: Arc<dyn Bus>) -> Self {
+        AppState(Arc::new(Inner {
+            settings,
+            store,
+            hub,
+            bus,
+            names: NameCache::default(),
+        }))
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.0.settings
+    }
+    pub fn store(&self) -> &DynStore {
+        &self.0.store
+    }
+    pub fn hub(&self) -> &Arc<Hub> {
+        &self.0.hub
+    }
+    pub fn names(&self) -> &NameCache {
+        &self.0.names
+    }
+
+    /// Sends a committed event to every node's sockets.
+    pub async fn publish(&self, event: Event) {
+        self.0.bus.publish(Arc::new(event)).await;
+    }
+}
+
+/// The process-wide Prometheus recorder (installed once, however many servers a test starts).
+pub fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            PrometheusBuilder::new()
+                .set_buckets(&[
+                    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                    1.0,
+                ])
+                .expect("valid buckets")
+                .install_recorder()
+                .expect("no other metrics recorder is installed")
+        })
+        .clone()
+}

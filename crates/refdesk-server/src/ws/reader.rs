@@ -1,0 +1,398 @@
+//! The reader half of a socket: the `hello` handshake, then frames in order. Consecutive
+//! `send` frames that have already arrived are appended as one batch (in order), so a busy
+//! client is not limited to one commit per message; acks go out only after the commit.
+
+use super::writer::{Control, Writer};
+use crate::events::{Event, Topic};
+use crate::hub::{ConnId, Lag, Subscriber};
+use crate::service::Outgoing;
+use crate::state::AppState;
+use axum::extract::ws::{Message as WsMessage, WebSocket};
+use futures::stream::SplitStream;
+use futures::{FutureExt, StreamExt};
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use refdesk_core::{ChatId, Principal, Seq, StaffPrincipal};
+use refdesk_protocol::frames::Identity;
+use refdesk_protocol::{ClientFrame, MAX_FRAME_BYTES, ResumePoint, ServerFrame, UserView};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+const EVENT_QUEUE: usize = 256;
+const MAX_SEND_BATCH: usize = 64;
+
+struct Session {
+    state: AppState,
+    principal: Principal,
+    conn: ConnId,
+    sub: Subscriber,
+    topics: Vec<Topic>,
+    control: mpsc::UnboundedSender<Control>,
+    limiter: DefaultDirectRateLimiter,
+}
+
+pub async fn run(state: AppState, socket: WebSocket, staff: Option<StaffPrincipal>) {
+    let (sink, mut stream) = socket.split();
+    let (control, control_rx) = mpsc::unbounded_channel();
+    let (tx, events) = mpsc::channel(EVENT_QUEUE);
+    let lag = Arc::new(Lag::default());
+    let hello = tokio::time::timeout(HELLO_TIMEOUT, next_text(&mut stream)).await;
+    // The writer starts first so that even a refused hello gets its error frame.
+    let (principal, resume) = match authenticate(&state, staff, hello).await {
+        Ok(ok) => ok,
+        Err(frame) => {
+            let _ = control.send(Control::Frame(frame));
+            let _ = control.send(Control::Close);
+            let writer = Writer {
+                state: state.clone(),
+                principal: Principal::Patron {
+                    guest_id: uuid::Uuid::nil().into(),
+                },
+                sink,
+                events,
+                control: control_rx,
+                lag,
+                cursors: Default::default(),
+            };
+            writer.run().await;
+            return;
+        }
+    };
+    metrics::gauge!("refdesk_ws_connections").increment(1.0);
+    let writer = Writer {
+        state: state.clone(),
+        principal: principal.clone(),
+        sink,
+        events,
+        control: control_rx,
+        lag: lag.clone(),
+        cursors: Default::default(),
+    };
+    let writer = tokio::spawn(writer.run());
+    let rate = NonZeroU32::new(state.settings().ws_messages_per_second.max(1)).expect("non-zero");
+    let mut session = Session {
+        conn: state.hub().new_conn_id(),
+        state,
+        principal,
+        sub: Subscriber { tx, lag },
+        topics: Vec::new(),
+        control,
+        limiter: RateLimiter::direct(
+            Quota::per_second(rate)
+                .allow_burst(rate.saturating_mul(NonZeroU32::MIN.saturating_add(1))),
+        ),
+    };
+    session.welcome(resume).await;
+    session.read_loop(&mut stream).await;
+    for t in std::mem::take(&mut session.topics) {
+        session.state.hub().unsubscribe(t, session.conn);
+    }
+    let _ = session.control.send(Control::Close);
+    drop(session);
+    let _ = writer.await;
+    metrics::gauge!("refdesk_ws_connections").decrement(1.0);
+}
+
+/// The next text frame's content; `None` when the socket ended. Binary frames become `Err`.
+async fn next_text(stream: &mut SplitStream<WebSocket>) -> Option<Result<String, ()>> {
+    loop {
+        match stream.next().await? {
+            Ok(WsMessage::Text(t)) => return Some(Ok(t.to_string())),
+            Ok(WsMessage::Binary(_)) => return Some(Err(())),
+            Ok(WsMessage::Ping(_) | WsMessage::Pong(_)) => continue,
+            Ok(WsMessage::Close(_)) | Err(_) => return None,
+        }
+    }
+}
+
+fn invalid(message: impl Into<String>, in_reply_to: Option<String>) -> ServerFrame {
+    ServerFrame::error("invalid_frame", message, in_reply_to)
+}
+
+async fn authenticate(
+    state: &AppState,
+    staff: Option<StaffPrincipal>,
+    hello: Result<Option<Result<String, ()>>, tokio::time::error::Elapsed>,
+) -> Result<(Principal, Vec<ResumePoint>), ServerFrame> {
+    let text = match hello {
+        Err(_) => {
+            return Err(ServerFrame::error(
+                "hello_required",
+                "send hello first",
+                None,
+            ));
+        }
+        Ok(None) => {
+            return Err(ServerFrame::error(
+                "hello_required",
+                "send hello first",
+                None,
+            ));
+        }
+        Ok(Some(Err(()))) => return Err(invalid("frames are JSON text", None)),
+        Ok(Some(Ok(t))) => t,
+    };
+    if text.len() > MAX_FRAME_BYTES {
+        return Err(ServerFrame::error(
+            "frame_too_large",
+            "frame too large",
+            None,
+        ));
+    }
+    let (guest_token, resume) = match serde_json::from_str::<ClientFrame>(&text) {
+        Ok(ClientFrame::Hello {
+            guest_token,
+            resume,
+        }) => (guest_token, resume),
+        Ok(_) => {
+            return Err(ServerFrame::error(
+                "hello_required",
+                "the first frame must be hello",
+                None,
+            ));
+        }
+        Err(e) => return Err(invalid(e.to_string(), Some("hello".into()))),
+    };
+    if let Some(s) = staff {
+        return Ok((Principal::Staff(s), resume));
+    }
+    let Some(token) = guest_token else {
+        return Err(ServerFrame::error(
+            "unauthenticated",
+            "sign in or give a guest token",
+            Some("hello".into()),
+        ));
+    };
+    match crate::auth::guest_of_token(state, &token).await {
+        Ok(g) => Ok((Principal::Patron { guest_id: g.id }, resume)),
+        Err(e) => Err(ServerFrame::error(e.code, e.message, Some("hello".into()))),
+    }
+}
+
+impl Session {
+    fn reply(&self, frame: ServerFrame) {
+        let _ = self.control.send(Control::Frame(frame));
+    }
+
+    fn subscribe(&mut self, topic: Topic) {
+        if !self.topics.contains(&topic) {
+            self.state.hub().subscribe(topic, self.conn, &self.sub);
+            self.topics.push(topic);
+        }
+    }
+
+    async fn welcome(&mut self, resume: Vec<ResumePoint>) {
+        let (identity, queue) = match self.principal.clone() {
+            Principal::Staff(s) => {
+                for i in s.institutions.clone() {
+                    self.subscribe(Topic::Institution(i));
+                }
+                let open = self
+                    .state
+                    .staff_chats(
+                        &s,
+                        vec![
+                            refdesk_core::ChatStatus::Waiting,
+                            refdesk_core::ChatStatus::Active,
+                        ],
+                    )
+                    .await
+                    .unwrap_or_default();
+                let mut queue = Vec::with_capacity(open.len());
+                for c in &open {
+                    if let Ok(v) = self.state.staff_view(c).await {
+                        queue.push(v);
+                    }
+                }
+                (
+                    Identity::Staff {
+                        user: UserView::from(&s.user),
+                    },
+                    queue,
+                )
+            }
+            Principal::Patron { guest_id } => (Identity::Patron { guest_id }, vec![]),
+        };
+        self.reply(ServerFrame::Welcome { identity, queue });
+        for r in resume {
+            self.watch(r.chat_id, Seq(r.after_seq), Some("hello".into()))
+                .await;
+        }
+    }
+
+    async fn watch(&mut self, chat: ChatId, after: Seq, in_reply_to: Option<String>) {
+        match self.state.chat_for(&self.principal, chat).await {
+            Ok(_) => {
+                // Subscribe before the writer reads the store, so nothing falls between the two.
+                self.subscribe(Topic::Chat(chat));
+                let _ = self.control.send(Control::Watch { chat, after });
+            }
+            Err(e) => self.reply(ServerFrame::error(e.code, e.message, in_reply_to)),
+        }
+    }
+
+    async fn read_loop(&mut self, stream: &mut SplitStream<WebSocket>) {
+        let mut pending: Option<ClientFrame> = None;
+        loop {
+            let frame = match pending.take() {
+                Some(f) => f,
+                None => match next_text(stream).await {
+                    Some(text) => match self.parse(text) {
+                        Some(f) => f,
+                        None => continue,
+                    },
+                    None => return,
+                },
+            };
+            let ClientFrame::Send {
+                chat_id,
+                client_msg_id,
+                body,
+                kind,
+            } = frame
+            else {
+                self.handle(frame).await;
+                continue;
+            };
+            let mut batch = vec![Outgoing {
+                chat_id,
+                client_msg_id,
+                body,
+                kind,
+            }];
+            // Take the sends that have already arrived into the same batch.
+            while batch.len() < MAX_SEND_BATCH {
+                let Some(Some(next)) = next_text(stream).now_or_never() else {
+                    break;
+                };
+                match self.parse(next) {
+                    Some(ClientFrame::Send {
+                        chat_id,
+                        client_msg_id,
+                        body,
+                        kind,
+                    }) => {
+                        batch.push(Outgoing {
+                            chat_id,
+                            client_msg_id,
+                            body,
+                            kind,
+                        });
+                    }
+                    Some(other) => {
+                        pending = Some(other);
+                        break;
+                    }
+                    None => {}
+                }
+            }
+            self.send(batch).await;
+        }
+    }
+
+    /// Checks size, rate and shape; answers refusals with an error frame.
+    fn parse(&self, text: Result<String, ()>) -> Option<ClientFrame> {
+        let Ok(text) = text else {
+            self.reply(invalid("frames are JSON text", None));
+            return None;
+        };
+        if self.limiter.check().is_err() {
+            metrics::counter!("refdesk_ws_rate_limited_total").increment(1);
+            self.reply(ServerFrame::error(
+                "rate_limited",
+                "too many frames; slow down",
+                None,
+            ));
+            return None;
+        }
+        if text.len() > MAX_FRAME_BYTES {
+            self.reply(ServerFrame::error(
+                "frame_too_large",
+                format!("frames are limited to {MAX_FRAME_BYTES} bytes"),
+                None,
+            ));
+            return None;
+        }
+        match serde_json::from_str::<ClientFrame>(&text) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                let kind = serde_json::from_str::<serde_json::Value>(&text)
+                    .ok()
+                    .and_then(|v| {
+                        v.get("client_msg_id")
+                            .or(v.get("type"))
+                            .and_then(|t| t.as_str())
+                            .map(str::to_owned)
+                    });
+                self.reply(invalid(e.to_string(), kind));
+                None
+            }
+        }
+    }
+
+    async fn handle(&mut self, frame: ClientFrame) {
+        match frame {
+            ClientFrame::Hello { .. } => {
+                self.reply(invalid("hello was already received", Some("hello".into())));
+            }
+            ClientFrame::Watch { chat_id, after_seq } => {
+                self.watch(chat_id, Seq(after_seq), Some("watch".into()))
+                    .await
+            }
+            ClientFrame::Unwatch { chat_id } => {
+                self.state
+                    .hub()
+                    .unsubscribe(Topic::Chat(chat_id), self.conn);
+                self.topics.retain(|t| *t != Topic::Chat(chat_id));
+                let _ = self.control.send(Control::Unwatch { chat: chat_id });
+            }
+            ClientFrame::Typing { chat_id, active } => {
+                match self.state.chat_for(&self.principal, chat_id).await {
+                    Ok(chat) if chat.state.status().is_open() => {
+                        let (from_staff, name) = match &self.principal {
+                            Principal::Staff(s) => (true, Some(s.user.name.to_string())),
+                            Principal::Patron { .. } => (false, None),
+                        };
+                        self.state
+                            .publish(Event::Typing {
+                                chat_id,
+                                from_staff,
+                                name,
+                                active,
+                            })
+                            .await;
+                    }
+                    Ok(_) => self.reply(ServerFrame::error(
+                        "chat_ended",
+                        "the chat has ended",
+                        Some("typing".into()),
+                    )),
+                    Err(e) => {
+                        self.reply(ServerFrame::error(e.code, e.message, Some("typing".into())))
+                    }
+                }
+            }
+            ClientFrame::Send { .. } => unreachable!("sends are batched by the read loop"),
+        }
+    }
+
+    async fn send(&mut self, batch: Vec<Outgoing>) {
+        let ids: Vec<String> = batch.iter().map(|o| o.client_msg_id.clone()).collect();
+        let results = self.state.send_batch(&self.principal, batch).await;
+        for (client_msg_id, r) in ids.into_iter().zip(results) {
+            let frame = match r {
+                Ok(a) => ServerFrame::Ack {
+                    chat_id: a.message.chat_id,
+                    client_msg_id,
+                    seq: a.message.seq.0,
+                    message_id: a.message.id,
+                    duplicate: a.duplicate,
+                },
+                Err(e) => ServerFrame::error(e.code, e.message, Some(client_msg_id)),
+            };
+            self.reply(frame);
+        }
+    }
+}

@@ -1,0 +1,262 @@
+//! The writer half of a socket. It receives control items from its reader (acks, errors, watch
+//! requests) and events from the hub, and keeps, per followed chat, the last sequence number
+//! it sent: an event with the next number is sent at once, an older one is skipped, and a jump
+//! ahead (or a lag mark from the hub) is filled from the store. That cursor is what makes
+//! delivery gap-free and duplicate-free whatever the hub or the bus did.
+
+use crate::events::Event;
+use crate::hub::Lag;
+use crate::state::AppState;
+use axum::extract::ws::{Message as WsMessage, Utf8Bytes, WebSocket};
+use futures::SinkExt;
+use futures::stream::SplitSink;
+use refdesk_core::{Chat, ChatId, ChatStatus, Principal, Sender, Seq};
+use refdesk_protocol::ServerFrame;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::sync::mpsc;
+
+/// What the reader asks the writer to do.
+#[derive(Debug)]
+pub enum Control {
+    Frame(ServerFrame),
+    /// Follow a chat from `after` (already checked for access by the reader).
+    Watch {
+        chat: ChatId,
+        after: Seq,
+    },
+    Unwatch {
+        chat: ChatId,
+    },
+    /// Close the socket after sending what is queued.
+    Close,
+}
+
+pub struct Writer {
+    pub state: AppState,
+    pub principal: Principal,
+    pub sink: SplitSink<WebSocket, WsMessage>,
+    pub events: mpsc::Receiver<Arc<Event>>,
+    pub control: mpsc::UnboundedReceiver<Control>,
+    pub lag: Arc<Lag>,
+    pub cursors: HashMap<ChatId, Seq>,
+}
+
+type Result<T = ()> = std::result::Result<T, WriterError>;
+
+#[derive(Debug)]
+pub enum WriterError {
+    Socket,
+    Store(String),
+}
+
+impl Writer {
+    fn reader_sender(&self) -> Sender {
+        crate::http::chats::reader_of(&self.principal)
+    }
+
+    pub async fn run(mut self) {
+        let outcome: Result = async {
+            loop {
+                tokio::select! {
+                    biased;
+                    c = self.control.recv() => match c {
+                        None | Some(Control::Close) => break,
+                        Some(c) => self.on_control(c).await?,
+                    },
+                    _ = self.lag.notify.notified() => {}
+                    e = self.events.recv() => match e {
+                        None => break,
+                        Some(e) => self.on_event(&e).await?,
+                    },
+                }
+                // Send what piled up in one flush, then check whether the hub had to give up on
+                // us; if so, reload every followed chat from the store.
+                while let Ok(e) = self.events.try_recv() {
+                    self.on_event(&e).await?;
+                }
+                if self.lag.take() {
+                    self.catch_up_all().await?;
+                }
+                self.sink.flush().await.map_err(|_| WriterError::Socket)?;
+            }
+            Ok(())
+        }
+        .await;
+        if let Err(WriterError::Store(e)) = &outcome {
+            tracing::warn!(error = %e, "websocket writer stopped: store error");
+        }
+        let _ = self.sink.close().await;
+    }
+
+    async fn feed(&mut self, frame: &ServerFrame) -> Result {
+        let text = serde_json::to_string(frame).map_err(|e| WriterError::Store(e.to_string()))?;
+        self.sink
+            .feed(WsMessage::Text(Utf8Bytes::from(text)))
+            .await
+            .map_err(|_| WriterError::Socket)
+    }
+
+    async fn on_control(&mut self, c: Control) -> Result {
+        match c {
+            Control::Frame(f) => self.feed(&f).await,
+            Control::Watch { chat, after } => {
+                self.cursors.insert(chat, after);
+                let current = self.state.store().chat(chat).await.map_err(store_err)?;
+                self.send_chat(&current, None).await?;
+                self.catch_up(chat).await
+            }
+            Control::Unwatch { chat } => {
+                self.cursors.remove(&chat);
+                Ok(())
+            }
+            Control::Close => Ok(()),
+        }
+    }
+
+    async fn on_event(&mut self, e: &Event) -> Result {
+        match e {
+            Event::Message { message } => {
+                let Some(&last) = self.cursors.get(&message.chat_id) else {
+                    return Ok(());
+                };
+                if message.seq <= last {
+                    return Ok(());
+                }
+                if message.seq != last.next() {
+                    return self.catch_up(message.chat_id).await;
+                }
+                let chat = self.chat(message.chat_id).await?;
+                self.cursors.insert(message.chat_id, message.seq);
+                self.send_message(&chat, message).await
+            }
+            Event::ChatChanged {
+                chat,
+                queue_position,
+            } => {
+                if self.principal.may_view(chat) {
+                    self.send_chat(chat, *queue_position).await?;
+                }
+                Ok(())
+            }
+            Event::Typing {
+                chat_id,
+                from_staff,
+                name,
+                active,
+            } => {
+                // Each side sees the other side typing, not itself.
+                let own_side = matches!(self.principal, Principal::Staff(_)) == *from_staff;
+                if own_side || !self.cursors.contains_key(chat_id) {
+                    return Ok(());
+                }
+                let from = if *from_staff { "staff" } else { "patron" };
+                self.feed(&ServerFrame::Typing {
+                    chat_id: *chat_id,
+                    from: from.to_owned(),
+                    name: name.clone(),
+                    active: *active,
+                })
+                .await
+            }
+        }
+    }
+
+    async fn chat(&self, id: ChatId) -> Result<Chat> {
+        self.state
+            .hub()
+            .chats
+            .get(self.state.store(), id)
+            .await
+            .map_err(store_err)
+    }
+
+    async fn send_message(&mut self, chat: &Chat, m: &refdesk_core::Message) -> Result {
+        let audience = self.principal.audience();
+        let view = self
+            .state
+            .message_view(chat, m, audience, self.reader_sender())
+            .await
+            .map_err(|e| WriterError::Store(e.message))?;
+        match view {
+            Some(message) => self.feed(&ServerFrame::Message { message }).await,
+            None => Ok(()),
+        }
+    }
+
+    async fn send_chat(&mut self, chat: &Chat, position: Option<u32>) -> Result {
+        let frame = match self.principal {
+            Principal::Staff(_) => ServerFrame::Chat {
+                chat: self
+                    .state
+                    .staff_view(chat)
+                    .await
+                    .map_err(|e| WriterError::Store(e.message))?,
+            },
+            Principal::Patron { .. } => {
+                let position = if chat.state.status() == ChatStatus::Waiting {
+                    position
+                } else {
+                    None
+                };
+                ServerFrame::ChatStatus {
+                    chat: self
+                        .state
+                        .patron_view(chat, position)
+                        .await
+                        .map_err(|e| WriterError::Store(e.message))?,
+                }
+            }
+        };
+        self.feed(&frame).await
+    }
+
+    /// Sends everything of `chat` after the cursor, from the store, in pages.
+    async fn catch_up(&mut self, chat_id: ChatId) -> Result {
+        let chat = self.state.store().chat(chat_id).await.map_err(store_err)?;
+        loop {
+            let Some(&after) = self.cursors.get(&chat_id) else {
+                return Ok(());
+            };
+            let page = self
+                .state
+                .store()
+                .messages_after(chat_id, after, 500)
+                .await
+                .map_err(store_err)?;
+            let Some(last) = page.last().map(|m| m.seq) else {
+                return Ok(());
+            };
+            for m in &page {
+                self.send_message(&chat, m).await?;
+            }
+            self.cursors.insert(chat_id, last);
+            metrics::counter!("refdesk_ws_catch_up_messages_total").increment(page.len() as u64);
+            if page.len() < 500 {
+                return Ok(());
+            }
+        }
+    }
+
+    async fn catch_up_all(&mut self) -> Result {
+        let chats: Vec<ChatId> = self.cursors.keys().copied().collect();
+        for c in chats {
+            self.catch_up(c).await?;
+        }
+        if let Principal::Staff(staff) = &self.principal {
+            let open = self
+                .state
+                .staff_chats(staff, vec![ChatStatus::Waiting, ChatStatus::Active])
+                .await
+                .map_err(|e| WriterError::Store(e.message))?;
+            for c in &open {
+                self.send_chat(c, None).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn store_err(e: refdesk_store::StoreError) -> WriterError {
+    WriterError::Store(e.to_string())
+}

@@ -1,0 +1,87 @@
+//! Command-line interface. Flags override the config file and `REFDESK_*` variables.
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "refdesk",
+    version,
+    about = "Virtual reference chat for libraries and library co-ops"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by the commands that open the database or listen.
+#[derive(Debug, Clone, Args)]
+pub struct NodeArgs {
+    /// TOML config file (options as in docs/OPERATIONS.md).
+    #[arg(long, short = 'c', env = "REFDESK_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on, e.g. 127.0.0.1:8080 (port 0: any free port).
+    #[arg(long)]
+    pub listen: Option<SocketAddr>,
+    /// Folder for the SQLite database and local files.
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL: sqlite:PATH or postgres://…
+    #[arg(long)]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a refdesk node.
+    Serve(NodeArgs),
+    /// Run refdesk with a demo co-op of three libraries and a demo library website.
+    Demo(NodeArgs),
+    /// Create or upgrade the database schema, then exit.
+    Migrate(NodeArgs),
+    /// Manage institutions, departments, widgets and staff accounts.
+    Admin {
+        #[command(flatten)]
+        node: NodeArgs,
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Load generator: patrons and operators over real WebSockets; prints figures.
+    Bench(crate::bench::BenchArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an institution (library).
+    CreateInstitution {
+        #[arg(long)]
+        name: String,
+        /// Short unique name used in URLs, e.g. riverside.
+        #[arg(long)]
+        slug: String,
+    },
+    /// Create a department (queue) of an institution, with a chat box (widget) for it.
+    CreateDepartment {
+        #[arg(long)]
+        institution: String,
+        #[arg(long)]
+        name: String,
+        /// Origins allowed to embed the department's chat box (repeatable; none: any).
+        #[arg(long = "allowed-origin")]
+        allowed_origins: Vec<String>,
+    },
+    /// Create a staff account. The password is read from REFDESK_PASSWORD or generated and
+    /// printed once.
+    CreateOperator {
+        #[arg(long)]
+        institution: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// operator, institution_admin, coop_admin or system_admin.
+        #[arg(long, default_value = "operator")]
+        role: String,
+    },
+}
