@@ -1,0 +1,171 @@
+import { useEffect, useRef } from "preact/hooks";
+import type { MessageView, StaffChatView } from "../shared/api";
+import { ended } from "../shared/api";
+import { chatErrors, chats, claim, closeChat, isMine, now, selected, send, sendTyping, threads, typing, type Pending } from "./state";
+import { clock, since } from "./time";
+
+function statusText(c: StaffChatView, nowMs: number): string {
+  switch (c.status) {
+    case "waiting":
+      return `Waiting for ${since(c.created_at, nowMs)}, not claimed yet`;
+    case "active":
+      return isMine(c) ? "You are chatting with this patron" : `Claimed by ${c.operator?.name ?? "another librarian"}`;
+    default:
+      return "This chat has ended";
+  }
+}
+
+function Details({ c }: { c: StaffChatView }) {
+  const row = (term: string, value: string | null) =>
+    value ? (
+      <>
+        <dt>{term}</dt>
+        <dd>{value}</dd>
+      </>
+    ) : null;
+  return (
+    <dl class="details">
+      {row("Question", c.question)}
+      {row("Institution", c.institution.name)}
+      {row("Department", c.department.name)}
+      {row("Widget", c.widget.name)}
+      {row("Referring page", c.referrer)}
+      {row("Browser", c.user_agent)}
+      {row("Email", c.patron_email)}
+      {row("Started", clock(c.created_at))}
+    </dl>
+  );
+}
+
+function Message({ m, patron }: { m: MessageView; patron: string }) {
+  if (m.kind === "system") return <div class="msg system">{m.body}</div>;
+  const who = m.kind === "patron" ? patron : m.sender_name || "Librarian";
+  return (
+    <div class={`msg ${m.kind}`}>
+      <span class="msg-who">
+        {who}
+        {m.kind === "internal_note" ? " (internal note)" : ""}
+        <span class="sr-only">:</span>
+      </span>{" "}
+      <span class="msg-time">{clock(m.created_at)}</span>
+      <p>{m.body}</p>
+    </div>
+  );
+}
+
+function PendingMessage({ p }: { p: Pending }) {
+  return (
+    <div class={`msg operator ${p.failed ? "failed" : "pending"}`}>
+      <span class="msg-who">
+        You<span class="sr-only">:</span>
+      </span>{" "}
+      <span class="msg-state">{p.failed ? `Not sent: ${p.failed}` : "Sending…"}</span>
+      <p>{p.body}</p>
+    </div>
+  );
+}
+
+function Composer({ c, patron }: { c: StaffChatView; patron: string }) {
+  const typingAt = useRef(0);
+  const idle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const box = useRef<HTMLTextAreaElement>(null);
+  const stopTyping = () => {
+    clearTimeout(idle.current);
+    if (typingAt.current) sendTyping(c.id, false);
+    typingAt.current = 0;
+  };
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const t = box.current!;
+    const body = t.value.trim();
+    if (!body) return;
+    send(c.id, body);
+    t.value = "";
+    stopTyping();
+  };
+  const input = () => {
+    const t = Date.now();
+    if (t - typingAt.current > 3000) {
+      typingAt.current = t;
+      sendTyping(c.id, true);
+    }
+    clearTimeout(idle.current);
+    idle.current = setTimeout(stopTyping, 4000);
+  };
+  return (
+    <form class="composer" onSubmit={submit}>
+      <label for="reply" class="sr-only">
+        Message to {patron}
+      </label>
+      <textarea
+        id="reply"
+        ref={box}
+        rows={3}
+        maxLength={4000}
+        onInput={input}
+        onKeyDown={(e) => {
+          if (e.key === "Enter" && !e.shiftKey && !e.isComposing) submit(e);
+        }}
+      />
+      <button type="submit" class="primary">
+        Send
+      </button>
+    </form>
+  );
+}
+
+export function ChatPane() {
+  const id = selected.value;
+  const c = id ? chats.value.get(id) : undefined;
+  const t = id ? threads.value[id] : undefined;
+  const log = useRef<HTMLDivElement>(null);
+  const count = (t?.messages.length ?? 0) + (t?.pending.length ?? 0);
+  useEffect(() => {
+    if (log.current) log.current.scrollTop = log.current.scrollHeight;
+  }, [count, id]);
+
+  if (!c) {
+    return (
+      <main class="pane empty" id="main">
+        <h2>No chat selected</h2>
+        <p class="muted">Choose a chat in the Patron chats list to preview it.</p>
+      </main>
+    );
+  }
+  const patron = c.patron_name || "Patron";
+  const mine = isMine(c);
+  const who = typing.value[c.id];
+  return (
+    <main class="pane" id="main" aria-labelledby="pane-title">
+      <div class="pane-head">
+        <h2 id="pane-title">{patron}</h2>
+        <p class={`status ${c.status}`}>{statusText(c, now.value)}</p>
+        <div class="pane-actions">
+          {c.status === "waiting" && (
+            <button type="button" class="primary" onClick={() => void claim(c.id)}>
+              Claim
+            </button>
+          )}
+          {mine && (
+            <button type="button" class="secondary" onClick={() => void closeChat(c.id)}>
+              Close chat
+            </button>
+          )}
+        </div>
+      </div>
+      <p class="error" role="alert">
+        {chatErrors.value[c.id] ?? ""}
+      </p>
+      <Details c={c} />
+      <h3 class="sr-only">Conversation</h3>
+      <div class="log" ref={log} role="log" aria-live="polite" aria-label={`Conversation with ${patron}`} tabIndex={0}>
+        {t?.messages.map((m) => <Message key={m.seq} m={m} patron={patron} />)}
+        {t?.pending.map((p) => <PendingMessage key={p.id} p={p} />)}
+      </div>
+      <p class="typing" aria-live="polite">
+        {who && !ended(c.status) ? `${who} is typing…` : ""}
+      </p>
+      {mine && <Composer key={c.id} c={c} patron={patron} />}
+    </main>
+  );
+}

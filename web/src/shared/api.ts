@@ -1,0 +1,110 @@
+// The wire types of docs/API.md that the chat box and the dashboard use. Only types: nothing
+// here ends up in a bundle.
+
+export type ChatStatus = "waiting" | "active" | "closed" | "abandoned";
+export type MessageKind = "patron" | "operator" | "system" | "internal_note";
+
+export interface NamedRef {
+  id: string;
+  name: string;
+}
+
+export interface UserView {
+  id: string;
+  name: string;
+  email: string;
+  role: string;
+  institution_id: string;
+}
+
+export interface StaffChatView {
+  id: string;
+  status: ChatStatus;
+  operator: NamedRef | null;
+  institution: NamedRef;
+  department: NamedRef;
+  widget: NamedRef;
+  patron_name: string | null;
+  patron_email: string | null;
+  question: string | null;
+  referrer: string | null;
+  user_agent: string | null;
+  created_at: string;
+  claimed_at: string | null;
+  ended_at: string | null;
+  last_seq: number;
+}
+
+export interface PatronChatView {
+  id: string;
+  status: ChatStatus;
+  operator_name: string | null;
+  queue_position: number | null;
+  last_seq: number;
+}
+
+export interface MessageView {
+  id: string;
+  chat_id: string;
+  seq: number;
+  kind: MessageKind;
+  sender: "patron" | "staff" | "system";
+  sender_name: string | null;
+  body: string;
+  client_msg_id?: string | null;
+  created_at: string;
+}
+
+export interface WidgetConfig {
+  id: string;
+  name: string;
+  institution_name: string;
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}
+
+export type ServerFrame =
+  | {
+      type: "welcome";
+      identity: { role: "staff"; user: UserView } | { role: "patron"; guest_id: string };
+      queue?: StaffChatView[];
+    }
+  | {
+      type: "ack";
+      chat_id: string;
+      client_msg_id: string;
+      seq: number;
+      message_id: string;
+      duplicate: boolean;
+    }
+  | { type: "message"; message: MessageView }
+  | { type: "chat"; chat: StaffChatView }
+  | { type: "chat_status"; chat: PatronChatView }
+  | { type: "typing"; chat_id: string; from: "patron" | "staff"; name: string | null; active: boolean }
+  | { type: "error"; code: string; message: string; in_reply_to: string | null };
+
+export interface ResumePoint {
+  chat_id: string;
+  after_seq: number;
+}
+
+export type ClientFrame =
+  | { type: "hello"; guest_token?: string; resume: ResumePoint[] }
+  | { type: "watch"; chat_id: string; after_seq: number }
+  | { type: "unwatch"; chat_id: string }
+  | { type: "send"; chat_id: string; client_msg_id: string; body: string; kind?: "message" | "internal_note" }
+  | { type: "typing"; chat_id: string; active: boolean };
+
+/** Whether a chat is over (nothing more can be sent in it). */
+export const ended = (s: ChatStatus): boolean => s === "closed" || s === "abandoned";
+
+/** A fresh `client_msg_id`: a prefix and 128 random bits in hex (within `A-Za-z0-9-_.:`). */
+export function newClientMsgId(prefix: string): string {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  let s = prefix;
+  for (const x of b) s += x.toString(16).padStart(2, "0");
+  return s;
+}
