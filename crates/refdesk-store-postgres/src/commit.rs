@@ -1,0 +1,261 @@
+//! The batch transaction of group commit. In one transaction on one connection: lock the heads
+//! of the batch's chats (in id order, so two writers never deadlock), read the already-stored
+//! messages the batch's client ids point at, let [`refdesk_store::sequencer::plan`] decide every
+//! message, insert all planned rows with one statement, move every touched chat's `last_seq`
+//! with one statement, and COMMIT. Nothing is answered before the commit has succeeded.
+
+use crate::error::{BatchFailed, is_from_database, is_retryable, store_error};
+use crate::rows::{HeadRow, MessageRow, seq_param};
+use refdesk_core::{ChatId, Message, NewMessage, Seq};
+use refdesk_store::sequencer::{ChatHead, ClientKey, Planned, plan};
+use refdesk_store::{Appended, Result, StoreError};
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::Postgres;
+use sqlx::{Connection, PgConnection, PgPool};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// How often a batch runs again after a deadlock or serialization failure.
+const MAX_ATTEMPTS: u32 = 5;
+
+/// Commits a batch and returns one answer per message, in order. When the batch as a whole is
+/// refused by the database, each message is tried alone, so one bad message cannot fail the
+/// others.
+pub(crate) async fn commit_batch(
+    pool: &PgPool,
+    conn: &mut Option<PoolConnection<Postgres>>,
+    messages: Vec<NewMessage>,
+    shard: usize,
+) -> Vec<Result<Appended>> {
+    let n = messages.len();
+    match commit_with_retries(pool, conn, &messages).await {
+        Ok(results) => results,
+        Err(e) if n > 1 && is_from_database(&e) => {
+            tracing::warn!(writer.shard = shard, batch.size = n, error = %e,
+                "batch refused; committing its messages one by one");
+            let mut results = Vec::with_capacity(n);
+            for m in messages {
+                let one = commit_with_retries(pool, conn, std::slice::from_ref(&m)).await;
+                results.push(match one {
+                    Ok(mut r) => r.pop().unwrap_or(Err(StoreError::NotFound)),
+                    Err(e) => Err(store_error(e)),
+                });
+            }
+            results
+        }
+        Err(e) => {
+            tracing::error!(writer.shard = shard, batch.size = n, error = %e,
+                "batch of messages not committed");
+            if n == 1 {
+                return vec![Err(store_error(e))];
+            }
+            let shared = BatchFailed(Arc::new(e));
+            (0..n)
+                .map(|_| Err(StoreError::other(shared.clone())))
+                .collect()
+        }
+    }
+}
+
+/// Runs the batch transaction, again after transient failures. The connection is kept across
+/// batches and dropped only when it fails outside the database (the network, the driver).
+async fn commit_with_retries(
+    pool: &PgPool,
+    conn: &mut Option<PoolConnection<Postgres>>,
+    messages: &[NewMessage],
+) -> Result<Vec<Result<Appended>>, sqlx::Error> {
+    let mut attempt = 1;
+    loop {
+        let mut c = match conn.take() {
+            Some(c) => c,
+            None => pool.acquire().await?,
+        };
+        let started = Instant::now();
+        let outcome = try_commit(&mut c, messages.to_vec()).await;
+        match outcome {
+            Ok((results, inserted)) => {
+                *conn = Some(c);
+                metrics::histogram!("refdesk_store_commit_batch_size")
+                    .record(messages.len() as f64);
+                metrics::histogram!("refdesk_store_commit_seconds")
+                    .record(started.elapsed().as_secs_f64());
+                metrics::counter!("refdesk_store_messages_appended_total").increment(inserted);
+                return Ok(results);
+            }
+            Err(e) => {
+                if is_from_database(&e) {
+                    *conn = Some(c);
+                }
+                if is_retryable(&e) && attempt < MAX_ATTEMPTS {
+                    tracing::debug!(attempt, error = %e, "retrying a batch of messages");
+                    attempt += 1;
+                    continue;
+                }
+                return Err(e);
+            }
+        }
+    }
+}
+
+/// One attempt: the whole batch in one transaction. Returns the answers and how many rows were
+/// inserted.
+async fn try_commit(
+    conn: &mut PgConnection,
+    batch: Vec<NewMessage>,
+) -> Result<(Vec<Result<Appended>>, u64), sqlx::Error> {
+    let mut tx = conn.begin().await?;
+    let heads = lock_heads(&mut tx, &batch).await?;
+    let stored = read_stored(&mut tx, &batch).await?;
+    let plan = plan(batch, &heads, &stored);
+    let inserted = insert_planned(&mut tx, plan.inserts()).await?;
+    if inserted > 0 {
+        update_heads(&mut tx, &plan.new_heads).await?;
+    }
+    tx.commit().await?;
+    let answers = plan
+        .decisions
+        .into_iter()
+        .map(|d| match d {
+            Planned::Insert(message) => Ok(Appended {
+                message,
+                duplicate: false,
+            }),
+            Planned::Duplicate(message) => Ok(Appended {
+                message,
+                duplicate: true,
+            }),
+            Planned::Refused(e) => Err(e),
+        })
+        .collect();
+    Ok((answers, inserted))
+}
+
+/// Locks the batch's chats in id order and reads their status and last sequence number.
+async fn lock_heads(
+    conn: &mut PgConnection,
+    batch: &[NewMessage],
+) -> Result<HashMap<ChatId, ChatHead>, sqlx::Error> {
+    let mut ids: Vec<Uuid> = batch.iter().map(|m| *m.chat_id.as_uuid()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    // NO KEY UPDATE is the lock an UPDATE of `last_seq` takes anyway: it orders this batch with
+    // every other append and state change of these chats, without blocking foreign-key checks.
+    let rows: Vec<HeadRow> = sqlx::query_as(
+        "SELECT id, status, last_seq FROM chats WHERE id = ANY($1) \
+         ORDER BY id FOR NO KEY UPDATE",
+    )
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((ChatId::from(r.id), r.decode()?)))
+        .collect()
+}
+
+/// The stored messages whose (chat, sender, client id) the batch uses again.
+async fn read_stored(
+    conn: &mut PgConnection,
+    batch: &[NewMessage],
+) -> Result<HashMap<ClientKey, Message>, sqlx::Error> {
+    let mut chats = Vec::new();
+    let mut senders = Vec::new();
+    let mut clients = Vec::new();
+    for m in batch {
+        if let Some(c) = &m.client_msg_id {
+            chats.push(*m.chat_id.as_uuid());
+            senders.push(m.sender.key());
+            clients.push(c.as_str());
+        }
+    }
+    if chats.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<MessageRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        message_columns!(),
+        " FROM messages WHERE (chat_id, sender, client_msg_id) IN \
+         (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]))"
+    ))
+    .bind(&chats)
+    .bind(&senders)
+    .bind(&clients)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut stored = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let m = row.decode()?;
+        if let Some(client) = &m.client_msg_id {
+            let key = (m.chat_id, m.sender.key(), client.as_str().to_owned());
+            stored.insert(key, m);
+        }
+    }
+    Ok(stored)
+}
+
+/// Inserts every planned message with one statement; returns how many.
+async fn insert_planned<'a>(
+    conn: &mut PgConnection,
+    messages: impl Iterator<Item = &'a Message>,
+) -> Result<u64, sqlx::Error> {
+    let mut ids: Vec<Uuid> = Vec::new();
+    let mut chats: Vec<Uuid> = Vec::new();
+    let mut seqs: Vec<i64> = Vec::new();
+    let mut kinds: Vec<&str> = Vec::new();
+    let mut senders: Vec<String> = Vec::new();
+    let mut bodies: Vec<&str> = Vec::new();
+    let mut clients: Vec<Option<&str>> = Vec::new();
+    let mut times: Vec<OffsetDateTime> = Vec::new();
+    for m in messages {
+        ids.push(*m.id.as_uuid());
+        chats.push(*m.chat_id.as_uuid());
+        seqs.push(seq_param(m.seq));
+        kinds.push(m.kind.as_str());
+        senders.push(m.sender.key());
+        bodies.push(m.body.as_str());
+        clients.push(m.client_msg_id.as_ref().map(|c| c.as_str()));
+        times.push(m.created_at);
+    }
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let done = sqlx::query(concat!(
+        "INSERT INTO messages (",
+        message_columns!(),
+        ") SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int8[], $4::text[], $5::text[], \
+         $6::text[], $7::text[], $8::timestamptz[])"
+    ))
+    .bind(&ids)
+    .bind(&chats)
+    .bind(&seqs)
+    .bind(&kinds)
+    .bind(&senders)
+    .bind(&bodies)
+    .bind(&clients)
+    .bind(&times)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Moves each touched chat's `last_seq` to its new head, with one statement.
+async fn update_heads(
+    conn: &mut PgConnection,
+    heads: &HashMap<ChatId, Seq>,
+) -> Result<(), sqlx::Error> {
+    let (ids, seqs): (Vec<Uuid>, Vec<i64>) = heads
+        .iter()
+        .map(|(id, seq)| (*id.as_uuid(), seq_param(*seq)))
+        .unzip();
+    sqlx::query(
+        "UPDATE chats SET last_seq = h.last_seq \
+         FROM unnest($1::uuid[], $2::int8[]) AS h(id, last_seq) WHERE chats.id = h.id",
+    )
+    .bind(&ids)
+    .bind(&seqs)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

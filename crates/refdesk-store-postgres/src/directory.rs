@@ -1,0 +1,238 @@
+//! The directory, sessions and guests: plain rows written once and read often. Each write is a
+//! single statement on the pool; uniqueness (slugs, emails, token hashes) is left to the
+//! schema's constraints, so two nodes creating the same thing at once cannot both succeed.
+
+use crate::error::store_error;
+use crate::rows::{DepartmentRow, GuestRow, InstitutionRow, UserRow, WidgetRow};
+use refdesk_core::{
+    Department, DepartmentId, Email, Guest, Institution, InstitutionId, User, UserId, Widget,
+    WidgetId,
+};
+use refdesk_store::{Result, SessionRecord, StoreError, TokenHash, UserRecord};
+use sqlx::PgPool;
+use time::OffsetDateTime;
+
+fn found<T>(row: Option<T>) -> Result<T> {
+    row.ok_or(StoreError::NotFound)
+}
+
+pub(crate) async fn create_institution(pool: &PgPool, i: &Institution) -> Result<()> {
+    sqlx::query("INSERT INTO institutions (id, name, slug) VALUES ($1, $2, $3)")
+        .bind(i.id.as_uuid())
+        .bind(i.name.as_str())
+        .bind(&i.slug)
+        .execute(pool)
+        .await
+        .map_err(store_error)?;
+    Ok(())
+}
+
+pub(crate) async fn institution(pool: &PgPool, id: InstitutionId) -> Result<Institution> {
+    let row: Option<InstitutionRow> =
+        sqlx::query_as("SELECT id, name, slug FROM institutions WHERE id = $1")
+            .bind(id.as_uuid())
+            .fetch_optional(pool)
+            .await
+            .map_err(store_error)?;
+    found(row)?.decode().map_err(store_error)
+}
+
+pub(crate) async fn institution_by_slug(pool: &PgPool, slug: &str) -> Result<Institution> {
+    let row: Option<InstitutionRow> =
+        sqlx::query_as("SELECT id, name, slug FROM institutions WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(pool)
+            .await
+            .map_err(store_error)?;
+    found(row)?.decode().map_err(store_error)
+}
+
+pub(crate) async fn create_department(pool: &PgPool, d: &Department) -> Result<()> {
+    sqlx::query("INSERT INTO departments (id, institution_id, name) VALUES ($1, $2, $3)")
+        .bind(d.id.as_uuid())
+        .bind(d.institution_id.as_uuid())
+        .bind(d.name.as_str())
+        .execute(pool)
+        .await
+        .map_err(store_error)?;
+    Ok(())
+}
+
+pub(crate) async fn department(pool: &PgPool, id: DepartmentId) -> Result<Department> {
+    let row: Option<DepartmentRow> =
+        sqlx::query_as("SELECT id, institution_id, name FROM departments WHERE id = $1")
+            .bind(id.as_uuid())
+            .fetch_optional(pool)
+            .await
+            .map_err(store_error)?;
+    found(row)?.decode().map_err(store_error)
+}
+
+pub(crate) async fn departments(pool: &PgPool, inst: InstitutionId) -> Result<Vec<Department>> {
+    let rows: Vec<DepartmentRow> = sqlx::query_as(
+        "SELECT id, institution_id, name FROM departments WHERE institution_id = $1 \
+         ORDER BY name, id",
+    )
+    .bind(inst.as_uuid())
+    .fetch_all(pool)
+    .await
+    .map_err(store_error)?;
+    rows.into_iter()
+        .map(|r| r.decode().map_err(store_error))
+        .collect()
+}
+
+pub(crate) async fn create_widget(pool: &PgPool, w: &Widget) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO widgets (id, institution_id, department_id, name, allowed_origins) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(w.id.as_uuid())
+    .bind(w.institution_id.as_uuid())
+    .bind(w.department_id.as_uuid())
+    .bind(w.name.as_str())
+    .bind(&w.allowed_origins)
+    .execute(pool)
+    .await
+    .map_err(store_error)?;
+    Ok(())
+}
+
+pub(crate) async fn widget(pool: &PgPool, id: WidgetId) -> Result<Widget> {
+    let row: Option<WidgetRow> = sqlx::query_as(
+        "SELECT id, institution_id, department_id, name, allowed_origins FROM widgets \
+         WHERE id = $1",
+    )
+    .bind(id.as_uuid())
+    .fetch_optional(pool)
+    .await
+    .map_err(store_error)?;
+    found(row)?.decode().map_err(store_error)
+}
+
+pub(crate) async fn widgets(pool: &PgPool, inst: InstitutionId) -> Result<Vec<Widget>> {
+    let rows: Vec<WidgetRow> = sqlx::query_as(
+        "SELECT id, institution_id, department_id, name, allowed_origins FROM widgets \
+         WHERE institution_id = $1 ORDER BY name, id",
+    )
+    .bind(inst.as_uuid())
+    .fetch_all(pool)
+    .await
+    .map_err(store_error)?;
+    rows.into_iter()
+        .map(|r| r.decode().map_err(store_error))
+        .collect()
+}
+
+pub(crate) async fn create_user(pool: &PgPool, u: &User, password_hash: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO users (id, institution_id, email, name, role, password_hash) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(u.id.as_uuid())
+    .bind(u.institution_id.as_uuid())
+    .bind(u.email.as_str())
+    .bind(u.name.as_str())
+    .bind(u.role.as_str())
+    .bind(password_hash)
+    .execute(pool)
+    .await
+    .map_err(store_error)?;
+    Ok(())
+}
+
+pub(crate) async fn user(pool: &PgPool, id: UserId) -> Result<User> {
+    let row: Option<UserRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        user_columns!(),
+        " FROM users WHERE id = $1"
+    ))
+    .bind(id.as_uuid())
+    .fetch_optional(pool)
+    .await
+    .map_err(store_error)?;
+    found(row)?.decode().map_err(store_error)
+}
+
+pub(crate) async fn user_by_email(pool: &PgPool, email: &Email) -> Result<UserRecord> {
+    let row: Option<UserRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        user_columns!(),
+        " FROM users WHERE email = $1"
+    ))
+    .bind(email.as_str())
+    .fetch_optional(pool)
+    .await
+    .map_err(store_error)?;
+    let row = found(row)?;
+    Ok(UserRecord {
+        user: row.decode().map_err(store_error)?,
+        password_hash: row.password_hash,
+    })
+}
+
+pub(crate) async fn create_session(pool: &PgPool, s: &SessionRecord) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&s.token.0[..])
+    .bind(s.user_id.as_uuid())
+    .bind(s.created_at)
+    .bind(s.expires_at)
+    .execute(pool)
+    .await
+    .map_err(store_error)?;
+    Ok(())
+}
+
+pub(crate) async fn session_user(
+    pool: &PgPool,
+    token: &TokenHash,
+    now: OffsetDateTime,
+) -> Result<User> {
+    let row: Option<UserRow> = sqlx::query_as(
+        "SELECT u.id, u.institution_id, u.email, u.name, u.role, u.password_hash \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2",
+    )
+    .bind(&token.0[..])
+    .bind(now)
+    .fetch_optional(pool)
+    .await
+    .map_err(store_error)?;
+    found(row)?.decode().map_err(store_error)
+}
+
+pub(crate) async fn delete_session(pool: &PgPool, token: &TokenHash) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(&token.0[..])
+        .execute(pool)
+        .await
+        .map_err(store_error)?;
+    Ok(())
+}
+
+pub(crate) async fn create_guest(pool: &PgPool, g: &Guest, token: &TokenHash) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO guests (id, token_hash, widget_id, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(g.id.as_uuid())
+    .bind(&token.0[..])
+    .bind(g.widget_id.as_uuid())
+    .bind(g.created_at)
+    .execute(pool)
+    .await
+    .map_err(store_error)?;
+    Ok(())
+}
+
+pub(crate) async fn guest_by_token(pool: &PgPool, token: &TokenHash) -> Result<Guest> {
+    let row: Option<GuestRow> =
+        sqlx::query_as("SELECT id, widget_id, created_at FROM guests WHERE token_hash = $1")
+            .bind(&token.0[..])
+            .fetch_optional(pool)
+            .await
+            .map_err(store_error)?;
+    Ok(found(row)?.decode())
+}

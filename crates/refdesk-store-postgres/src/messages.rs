@@ -1,0 +1,53 @@
+//! Reading a chat's messages, and storing the single messages that ride along with a chat
+//! change (the opening question, a transition's note). Ordinary sends go through the batching
+//! writer in [`crate::writer`] instead.
+
+use crate::error::store_error;
+use crate::rows::{MessageRow, seq_param};
+use refdesk_core::{ChatId, Message, Seq};
+use refdesk_store::Result;
+use sqlx::PgConnection;
+use sqlx::PgPool;
+
+pub(crate) async fn messages_after(
+    pool: &PgPool,
+    chat: ChatId,
+    after: Seq,
+    limit: u32,
+) -> Result<Vec<Message>> {
+    let rows: Vec<MessageRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        message_columns!(),
+        " FROM messages WHERE chat_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"
+    ))
+    .bind(chat.as_uuid())
+    .bind(seq_param(after))
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await
+    .map_err(store_error)?;
+    rows.into_iter()
+        .map(|r| r.decode().map_err(store_error))
+        .collect()
+}
+
+/// Inserts one message whose sequence number the caller took under the chat's row lock.
+pub(crate) async fn insert_message(conn: &mut PgConnection, m: &Message) -> Result<()> {
+    sqlx::query(concat!(
+        "INSERT INTO messages (",
+        message_columns!(),
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    ))
+    .bind(m.id.as_uuid())
+    .bind(m.chat_id.as_uuid())
+    .bind(seq_param(m.seq))
+    .bind(m.kind.as_str())
+    .bind(m.sender.key())
+    .bind(m.body.as_str())
+    .bind(m.client_msg_id.as_ref().map(|c| c.as_str()))
+    .bind(m.created_at)
+    .execute(conn)
+    .await
+    .map_err(store_error)?;
+    Ok(())
+}
