@@ -177,8 +177,9 @@ function onMessage(m: MessageView) {
 function onStatus(c: PatronChatView) {
   const s = store.s;
   if (c.id !== s.chat) return;
+  // A status without a position (e.g. the one sent on `watch`) keeps the last one we were told.
+  if (c.status !== "waiting" || c.queue_position !== null || s.status !== "waiting") s.queue = c.queue_position;
   s.status = c.status;
-  s.queue = c.queue_position;
   s.operator = c.operator_name;
   if (ended(c.status)) {
     for (const o of s.outbox) fail(o.id);

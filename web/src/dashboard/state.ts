@@ -118,7 +118,8 @@ function onFrame(f: ServerFrame) {
       setThread(f.chat_id, (t) => ({ ...t, pending: t.pending.filter((p) => p.id !== f.client_msg_id) }));
       return;
     case "typing":
-      if (f.from === "patron") setTyping(f.chat_id, f.active ? f.name || "Patron" : null);
+      if (f.from === "patron")
+        setTyping(f.chat_id, f.active ? f.name || chats.value.get(f.chat_id)?.patron_name || "Patron" : null);
       return;
     case "error":
       return onError(f.code, f.message, f.in_reply_to);

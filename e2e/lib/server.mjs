@@ -1,0 +1,65 @@
+// Starts the real refdesk binary as `refdesk demo` on a free port with a fresh data folder, and
+// waits for its first line `refdesk listening on http://…` (no sleeping).
+
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export function binaryPath() {
+  return process.env.REFDESK_BIN ? resolve(process.env.REFDESK_BIN) : resolve(here, "../../target/debug/refdesk");
+}
+
+/** @returns {Promise<{url: string, stop: () => Promise<void>, output: () => string}>} */
+export async function startServer() {
+  const bin = binaryPath();
+  if (!existsSync(bin)) {
+    throw new Error(
+      `refdesk binary not found at ${bin}. Build it first with \`cargo build -p refdesk\` ` +
+        "(or set REFDESK_BIN), or run e2e/run.sh, which does both.",
+    );
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), "refdesk-e2e-"));
+  const child = spawn(bin, ["demo", "--listen", "127.0.0.1:0", "--data-dir", dataDir], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" },
+  });
+  let log = "";
+  child.stderr.on("data", (d) => (log += d));
+  const exited = new Promise((res) => child.once("exit", (code, signal) => res({ code, signal })));
+
+  const url = await new Promise((res, rej) => {
+    const lines = createInterface({ input: child.stdout });
+    const timer = setTimeout(() => rej(new Error(`refdesk did not start within 60 s:\n${log}`)), 60_000);
+    lines.on("line", (line) => {
+      log += line + "\n";
+      const m = /^refdesk listening on (http:\/\/\S+)$/.exec(line.trim());
+      if (m) {
+        clearTimeout(timer);
+        res(m[1]);
+      }
+    });
+    exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      rej(new Error(`refdesk exited before listening (code ${code}, signal ${signal}):\n${log}`));
+    });
+  });
+
+  return {
+    url,
+    output: () => log,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGTERM");
+        const killer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+        await exited;
+        clearTimeout(killer);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
