@@ -34,19 +34,50 @@ export async function launch() {
   });
 }
 
+/** Uncaught exceptions and Content-Security-Policy refusals seen on any page. */
+export const problems = [];
+
 /** A fresh context (its own cookies and storage) and page with sane timeouts. */
 export async function newPage(browser, options = {}) {
   const context = await browser.newContext({ viewport: { width: 1200, height: 800 }, ...options });
   context.setDefaultTimeout(15_000);
   context.setDefaultNavigationTimeout(20_000);
   const page = await context.newPage();
+  page.on("pageerror", (e) => problems.push(`${page.url()}: uncaught ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error" && /Content Security Policy/i.test(m.text())) problems.push(`${page.url()}: ${m.text()}`);
+  });
   return page;
+}
+
+/**
+ * Replaces the page's desktop notifications (as if the operator allowed them) and counts the
+ * tones it plays, in `window.__alerts`.
+ */
+export async function recordAlerts(page) {
+  await page.context().addInitScript(() => {
+    const alerts = { notifications: [], tones: 0 };
+    window.__alerts = alerts;
+    window.Notification = class {
+      static permission = "granted";
+      static requestPermission = async () => "granted";
+      constructor(title, options) {
+        alerts.notifications.push({ title, body: options?.body ?? "" });
+      }
+      close() {}
+    };
+    const create = AudioContext.prototype.createOscillator;
+    AudioContext.prototype.createOscillator = function () {
+      alerts.tones += 1;
+      return create.call(this);
+    };
+  });
 }
 
 /** Numbered screenshots in e2e/screenshots/<run>/<test>/NN-step.png. */
 export function screenshots(test) {
-  const run = process.env.REFDESK_E2E_RUN ?? new Date().toISOString().replace(/[:.]/g, "-");
-  process.env.REFDESK_E2E_RUN = run;
+  // The same folder for every test of a run (set by lib/run-tests.mjs, or made here).
+  const run = (process.env.E2E_SCREENSHOT_RUN ??= new Date().toISOString().replace(/[:.]/g, "-"));
   const dir = join(here, "..", "screenshots", run, test);
   mkdirSync(dir, { recursive: true });
   console.log(`screenshots: ${dir}`);

@@ -14,8 +14,11 @@ export function binaryPath() {
   return process.env.REFDESK_BIN ? resolve(process.env.REFDESK_BIN) : resolve(here, "../../target/debug/refdesk");
 }
 
-/** @returns {Promise<{url: string, stop: () => Promise<void>, output: () => string}>} */
-export async function startServer() {
+/**
+ * `dataDir` and `listen` let a test restart the server on the same data and port.
+ * @returns {Promise<{url: string, dataDir: string, stop: (opts?: {keepData?: boolean}) => Promise<void>, output: () => string}>}
+ */
+export async function startServer({ dataDir, listen = "127.0.0.1:0" } = {}) {
   const bin = binaryPath();
   if (!existsSync(bin)) {
     throw new Error(
@@ -23,8 +26,8 @@ export async function startServer() {
         "(or set REFDESK_BIN), or run e2e/run.sh, which does both.",
     );
   }
-  const dataDir = mkdtempSync(join(tmpdir(), "refdesk-e2e-"));
-  const child = spawn(bin, ["demo", "--listen", "127.0.0.1:0", "--data-dir", dataDir], {
+  dataDir ??= mkdtempSync(join(tmpdir(), "refdesk-e2e-"));
+  const child = spawn(bin, ["demo", "--listen", listen, "--data-dir", dataDir], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" },
   });
@@ -51,15 +54,16 @@ export async function startServer() {
 
   return {
     url,
+    dataDir,
     output: () => log,
-    async stop() {
+    async stop({ keepData = false } = {}) {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill("SIGTERM");
         const killer = setTimeout(() => child.kill("SIGKILL"), 5_000);
         await exited;
         clearTimeout(killer);
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { assertAccessible } from "../lib/a11y.mjs";
-import { launch, newPage, screenshots } from "../lib/browser.mjs";
+import { launch, newPage, problems, recordAlerts, screenshots } from "../lib/browser.mjs";
 import { startServer } from "../lib/server.mjs";
 import { askQuestion, chatBox, chatRow, inLog, openChatBox, signIn, until } from "../lib/steps.mjs";
 
@@ -30,6 +30,7 @@ describe("refdesk in a browser", () => {
     const { shot } = screenshots("01-patron-and-librarian");
     const patron = await newPage(browser);
     const alice = await newPage(browser);
+    await recordAlerts(alice);
 
     // The librarian signs in and waits for chats.
     await alice.goto(`${url}/dashboard/`);
@@ -57,6 +58,13 @@ describe("refdesk in a browser", () => {
     assert.match(await row.textContent(), /beekeeping/);
     assert.match(await row.textContent(), /waiting/);
     await until(async () => (await alice.title()) === "(1) refdesk", "the tab title badge");
+    const alerts = await until(async () => {
+      const a = await alice.evaluate(() => window.__alerts);
+      return a.tones > 0 && a.notifications.length > 0 && a;
+    }, "a tone and a desktop notification");
+    assert.match(alerts.notifications[0].title, /Pat/);
+    assert.equal(alerts.notifications[0].body, question);
+    await alice.getByText("Desktop notifications on").waitFor();
     await shot(alice, "chat-arrived");
 
     // Preview without claiming: the question, where the patron was, the browser.
@@ -137,6 +145,7 @@ describe("refdesk in a browser", () => {
     const launcher = patron.getByRole("button", { name: "Chat with a librarian" });
     await until(async () => (await launcher.getAttribute("aria-expanded")) === "false", "Esc to close the box");
     assert.equal(await patron.evaluate(() => document.activeElement?.id), "refdesk-launcher");
+    assert.deepEqual(problems, []);
   });
 
   test("the chat box page on its own passes axe", async () => {
@@ -162,6 +171,7 @@ describe("refdesk in a browser", () => {
     await assertAccessible(page, "the chat page (waiting)");
     await page.getByRole("button", { name: "End chat" }).click();
     await page.getByRole("button", { name: "Start a new chat" }).waitFor();
+    assert.deepEqual(problems, []);
   });
 
   test("two librarians claim the same chat at once: exactly one wins", async () => {
@@ -172,6 +182,8 @@ describe("refdesk in a browser", () => {
     const bob = await newPage(browser);
     await signIn(alice, url, "alice@riverside.example");
     await signIn(bob, url, "bob@riverside.example");
+    // Without the permission yet, the dashboard offers to ask for it.
+    await bob.getByRole("button", { name: "Enable desktop notifications" }).waitFor();
 
     await patron.goto(`${url}/demo/riverside`);
     const box = await openChatBox(patron);
@@ -215,5 +227,6 @@ describe("refdesk in a browser", () => {
     assert.equal(await loser.getByRole("textbox", { name: /Message to/ }).count(), 0);
     await box.getByRole("status").filter({ hasText: `You are chatting with ${winner}` }).waitFor();
     await shot(patron, "patron-sees-winner");
+    assert.deepEqual(problems, []);
   });
 });

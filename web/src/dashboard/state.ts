@@ -39,6 +39,11 @@ const byCreated = (a: StaffChatView, b: StaffChatView) => a.created_at.localeCom
 export const waiting = computed(() => [...chats.value.values()].filter((c) => c.status === "waiting").sort(byCreated));
 export const active = computed(() => [...chats.value.values()].filter((c) => c.status === "active").sort(byCreated));
 
+// Re-alert while a patron has waited more than a minute: a tone every minute until someone claims.
+setInterval(() => {
+  if (me.value && waiting.value.some((c) => Date.now() - Date.parse(c.created_at) > 60_000)) chime();
+}, 60_000);
+
 let socket: Socket | null = null;
 let welcomed = false;
 const watched = new Set<string>();
