@@ -68,14 +68,15 @@ pub enum Identity {
     Patron { guest_id: GuestId },
 }
 
-/// Frames the server sends.
+/// Frames the server sends. (Variants differ in size; frames are short-lived, so no boxing.)
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerFrame {
     /// The answer to `hello`. Staff also get the waiting and active chats they may see.
     Welcome {
         identity: Identity,
-        #[serde(skip_serializing_if = "Vec::is_empty", default)]
+        #[serde(default)]
         queue: Vec<StaffChatView>,
     },
     /// The message is durably stored: this is sent only after the commit.

@@ -6,7 +6,7 @@ use crate::cache::NameCache;
 use crate::events::Event;
 use crate::hub::Hub;
 use crate::settings::Settings;
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use refdesk_store::DynStore;
 use std::sync::{Arc, OnceLock};
 
@@ -70,8 +70,27 @@ pub fn metrics_handle() -> PrometheusHandle {
                     1.0,
                 ])
                 .expect("valid buckets")
+                .set_buckets_for_metric(
+                    Matcher::Suffix("batch_size".into()),
+                    &[1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0],
+                )
+                .expect("valid buckets")
                 .install_recorder()
                 .expect("no other metrics recorder is installed")
         })
         .clone()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn recorded_metrics_are_rendered() {
+        let handle = super::metrics_handle();
+        metrics::counter!("refdesk_test_total").increment(1);
+        assert!(
+            handle.render().contains("refdesk_test_total 1"),
+            "{}",
+            handle.render()
+        );
+    }
 }

@@ -19,16 +19,16 @@ pub struct Cli {
 #[derive(Debug, Clone, Args)]
 pub struct NodeArgs {
     /// TOML config file (options as in docs/OPERATIONS.md).
-    #[arg(long, short = 'c', env = "REFDESK_CONFIG")]
+    #[arg(long, short = 'c', env = "REFDESK_CONFIG", global = true)]
     pub config: Option<PathBuf>,
     /// Address to listen on, e.g. 127.0.0.1:8080 (port 0: any free port).
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub listen: Option<SocketAddr>,
     /// Folder for the SQLite database and local files.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub data_dir: Option<PathBuf>,
     /// Database URL: sqlite:PATH or postgres://…
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub database_url: Option<String>,
 }
 
@@ -52,6 +52,8 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
+// More verbs (list, disable, …) come with the admin issues; the names are the CLI words.
+#[allow(clippy::enum_variant_names)]
 pub enum AdminCommand {
     /// Create an institution (library).
     CreateInstitution {

@@ -50,6 +50,7 @@ enum Mode {
 
 async fn serve(settings: Settings, mode: Mode) -> anyhow::Result<()> {
     let started = Instant::now();
+    let _ = refdesk_server::state::metrics_handle();
     let store = refdesk_server::store::open(&settings)
         .await
         .context("opening the database")?;

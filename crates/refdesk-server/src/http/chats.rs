@@ -2,10 +2,11 @@
 //! both read history.
 
 use super::Json;
+use super::{Path, Query};
 use crate::auth::{Caller, Patron, Staff, bearer_token, guest_of_token};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::header::USER_AGENT;
 use axum::http::{HeaderMap, StatusCode};
 use refdesk_core::{ChatId, ChatStatus, Principal, Seq};

@@ -7,4 +7,4 @@ mod json;
 pub mod pages;
 pub mod widgets;
 
-pub use json::Json;
+pub use json::{Json, Path, Query};

@@ -2,10 +2,11 @@
 //! per-widget `frame-ancestors` policy, so only the library's own sites may embed it), and the
 //! demo library website of `refdesk demo`.
 
+use super::Path;
 use crate::assets;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};

@@ -1,9 +1,10 @@
 //! The chat box's public configuration.
 
 use super::Json;
+use super::Path;
 use crate::error::ApiResult;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use refdesk_core::WidgetId;
 use refdesk_protocol::{ErrorBody, WidgetConfig};
 

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 /// What the reader asks the writer to do.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Control {
     Frame(ServerFrame),

@@ -1,0 +1,189 @@
+//! `TestApp`: one server with the demo world, and clients for it.
+
+use crate::ws::Ws;
+use refdesk_server::{AppState, Server, Settings, demo, router};
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+
+pub struct TestApp {
+    pub url: String,
+    pub addr: SocketAddr,
+    pub http: reqwest::Client,
+    pub widget_id: String,
+    _dir: tempfile::TempDir,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+/// A signed-in staff member.
+pub struct StaffClient {
+    pub cookie: String,
+    pub id: String,
+}
+
+pub async fn database_url(dir: &std::path::Path) -> String {
+    match std::env::var("REFDESK_TEST_DATABASE_URL") {
+        Ok(admin) => {
+            let name = format!("refdesk_it_{}", uuid::Uuid::now_v7().simple());
+            let (pool, _) = admin
+                .rsplit_once('/')
+                .expect("database URL has a database name");
+            let client = tokio::process::Command::new("psql")
+                .arg(&admin)
+                .arg("-qc")
+                .arg(format!("CREATE DATABASE {name}"))
+                .status()
+                .await
+                .expect("psql runs");
+            assert!(client.success(), "could not create the test database");
+            format!("{pool}/{name}")
+        }
+        Err(_) => format!("sqlite:{}", dir.join("refdesk.db").display()),
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(tune: impl FnOnce(&mut Settings)) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings = Settings {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            data_dir: dir.path().to_owned(),
+            database_url: database_url(dir.path()).await,
+            ws_messages_per_second: 10_000,
+            ..Settings::default()
+        };
+        tune(&mut settings);
+        let store = refdesk_server::store::open(&settings).await.unwrap();
+        demo::seed(&store).await.unwrap();
+        let widget = |slug: &'static str| {
+            let store = store.clone();
+            async move {
+                let i = store.institution_by_slug(slug).await.unwrap();
+                store.widgets(i.id).await.unwrap()[0].id.to_string()
+            }
+        };
+        let widget_id = widget("riverside").await;
+        let state = AppState::new(settings.clone(), store.clone());
+        let server = Server::bind(settings.listen, router::demo_router(state))
+            .await
+            .unwrap();
+        let addr = server.addr;
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(server.serve(async move {
+            let _ = rx.await;
+        }));
+        TestApp {
+            url: format!("http://{addr}"),
+            addr,
+            http: reqwest::Client::new(),
+            widget_id,
+            _dir: dir,
+            _shutdown: tx,
+        }
+    }
+
+    pub async fn post(&self, path: &str, cookie: Option<&str>, body: Value) -> (u16, Value) {
+        let mut req = self.http.post(format!("{}{path}", self.url)).json(&body);
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn get(
+        &self,
+        path: &str,
+        cookie: Option<&str>,
+        bearer: Option<&str>,
+    ) -> (u16, Value) {
+        let mut req = self.http.get(format!("{}{path}", self.url));
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        if let Some(b) = bearer {
+            req = req.bearer_auth(b);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn login(&self, who: &str) -> StaffClient {
+        let resp = self
+            .http
+            .post(format!("{}/api/auth/login", self.url))
+            .json(&json!({"email": format!("{who}.example"), "password": demo::DEMO_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200, "login of {who}");
+        let cookie = resp.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let body: Value = resp.json().await.unwrap();
+        StaffClient {
+            cookie,
+            id: body["user"]["id"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    /// A patron starts a chat on Riverside's widget: (chat id, guest token).
+    pub async fn start_chat(&self, question: &str) -> (String, String) {
+        self.start_chat_on(&self.widget_id.clone(), question).await
+    }
+
+    pub async fn start_chat_on(&self, widget: &str, question: &str) -> (String, String) {
+        let (status, body) = self
+            .post(
+                "/api/chats",
+                None,
+                json!({"widget_id": widget, "name": "Pat", "question": question,
+                "referrer": "https://riverside.example/catalog?card=12345"}),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        (
+            body["chat"]["id"].as_str().unwrap().to_owned(),
+            body["guest_token"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    pub async fn claim(&self, staff: &StaffClient, chat: &str) -> (u16, Value) {
+        self.post(
+            &format!("/api/chats/{chat}/claim"),
+            Some(&staff.cookie),
+            json!({}),
+        )
+        .await
+    }
+
+    pub async fn patron_ws(&self, token: &str, resume: &[(&str, u64)]) -> Ws {
+        let mut ws = Ws::connect(self.addr, None).await;
+        let resume: Vec<Value> = resume
+            .iter()
+            .map(|(c, s)| json!({"chat_id": c, "after_seq": s}))
+            .collect();
+        ws.send(json!({"type": "hello", "guest_token": token, "resume": resume}))
+            .await;
+        let welcome = ws.next().await;
+        assert_eq!(welcome["type"], "welcome", "{welcome}");
+        ws
+    }
+
+    pub async fn staff_ws(&self, staff: &StaffClient) -> (Ws, Value) {
+        let mut ws = Ws::connect(self.addr, Some(&staff.cookie)).await;
+        ws.send(json!({"type": "hello"})).await;
+        let welcome = ws.next().await;
+        assert_eq!(welcome["type"], "welcome", "{welcome}");
+        (ws, welcome)
+    }
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real server on 127.0.0.1:0 with a real store (a temporary SQLite file,
+//! or PostgreSQL when REFDESK_TEST_DATABASE_URL is set), driven over real HTTP and WebSockets.
+
+mod app;
+mod chat_flow;
+mod claims;
+mod errors;
+mod isolation;
+mod openapi;
+mod resume;
+mod ws;

@@ -1,0 +1,51 @@
+//! Running `refdesk` as a child process and waiting for its "listening" line (no sleeping).
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+pub struct Node {
+    pub child: Child,
+    pub url: String,
+    pub addr: String,
+}
+
+impl Node {
+    /// Starts `refdesk <command> --listen 127.0.0.1:0 --data-dir DIR` and waits for its first
+    /// stdout line, which says where it listens.
+    pub fn start(command: &str, data_dir: &Path, env: &[(&str, &str)]) -> Node {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_refdesk"));
+        cmd.args([command, "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(data_dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .env("RUST_LOG", "warn");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("refdesk starts");
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        let first = lines.next().expect("a first line").expect("readable");
+        let url = first
+            .strip_prefix("refdesk listening on ")
+            .unwrap_or_else(|| panic!("unexpected: {first}"))
+            .to_owned();
+        // Keep draining stdout so the child never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines.by_ref() {});
+        let addr = url.trim_start_matches("http://").to_owned();
+        Node { child, url, addr }
+    }
+
+    pub fn kill9(&mut self) {
+        // SIGKILL: no shutdown, no flush, no goodbye.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        self.kill9();
+    }
+}

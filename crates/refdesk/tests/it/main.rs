@@ -1,0 +1,5 @@
+//! Tests of the `refdesk` binary as a system admin runs it: real child processes, real files.
+
+mod child;
+mod cli;
+mod crash;
