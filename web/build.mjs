@@ -7,14 +7,17 @@
 // Usage: node build.mjs [--watch]. Run by crates/refdesk-server/build.rs on `cargo build`.
 
 import * as esbuild from "esbuild";
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 
 const root = dirname(fileURLToPath(import.meta.url));
-const dist = join(root, "dist");
 const watch = process.argv.includes("--watch");
+const final = join(root, "dist");
+// A full build goes to a scratch folder first and replaces dist/ at the end, so a running debug
+// server (which reads dist/ from disk) never sees it half-written. (node_modules is gitignored.)
+const dist = watch ? final : join(root, "node_modules", `.refdesk-dist-${process.pid}`);
 
 /** Gzipped-size budgets in bytes (STYLE.md "Front end"). */
 const BUDGETS = {
@@ -96,10 +99,17 @@ if (watch) {
 } else {
   rmSync(dist, { recursive: true, force: true });
   mkdirSync(dist, { recursive: true });
-  await Promise.all(builds.map((b) => esbuild.build({ ...common, ...b })));
-  copyStatics();
-  if (!measure()) {
-    console.error("refdesk web build: a bundle is over its gzipped size budget (see above)");
-    process.exit(1);
+  try {
+    await Promise.all(builds.map((b) => esbuild.build({ ...common, ...b })));
+    copyStatics();
+    if (!measure()) {
+      console.error("refdesk web build: a bundle is over its gzipped size budget (see above)");
+      process.exitCode = 1;
+    } else {
+      rmSync(final, { recursive: true, force: true });
+      renameSync(dist, final);
+    }
+  } finally {
+    rmSync(dist, { recursive: true, force: true });
   }
 }

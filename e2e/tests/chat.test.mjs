@@ -170,7 +170,15 @@ describe("refdesk in a browser", () => {
     await shot(page, "chat-page-waiting");
     await assertAccessible(page, "the chat page (waiting)");
     await page.getByRole("button", { name: "End chat" }).click();
-    await page.getByRole("button", { name: "Start a new chat" }).waitFor();
+    await page.getByText("This chat has ended").waitFor();
+    await shot(page, "chat-page-ended");
+
+    // The same guest starts again: a fresh conversation with only the new question.
+    await page.getByRole("button", { name: "Start a new chat" }).click();
+    await askQuestion(page, { question: "And do you lend e-readers?" });
+    await page.getByRole("status").filter({ hasText: /in line|shortly/ }).waitFor();
+    assert.equal(await inLog(page, "open on holidays").count(), 0);
+    await shot(page, "chat-page-second-chat");
     assert.deepEqual(problems, []);
   });
 
@@ -227,6 +235,12 @@ describe("refdesk in a browser", () => {
     assert.equal(await loser.getByRole("textbox", { name: /Message to/ }).count(), 0);
     await box.getByRole("status").filter({ hasText: `You are chatting with ${winner}` }).waitFor();
     await shot(patron, "patron-sees-winner");
+
+    // Signing out leads back to the sign-in form.
+    await loser.getByRole("button", { name: "Sign out" }).click();
+    await loser.getByRole("heading", { name: "Sign in to refdesk" }).waitFor();
+    await loser.reload();
+    await loser.getByRole("heading", { name: "Sign in to refdesk" }).waitFor();
     assert.deepEqual(problems, []);
   });
 });
