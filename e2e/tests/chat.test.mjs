@@ -236,6 +236,20 @@ describe("refdesk in a browser", () => {
     await box.getByRole("status").filter({ hasText: `You are chatting with ${winner}` }).waitFor();
     await shot(patron, "patron-sees-winner");
 
+    // The patron minimizes the box; the winner's answer flags the launcher.
+    await box.getByRole("button", { name: "Minimize chat" }).click();
+    const launcher = patron.getByRole("button", { name: /^Chat with a librarian/ });
+    await until(async () => (await launcher.getAttribute("aria-expanded")) === "false", "the box to close");
+    const winnerPage = results[0] === "won" ? alice : bob;
+    const answer = winnerPage.getByRole("textbox", { name: "Message to Sam" });
+    await answer.fill("Yes: rooms can be booked at the front desk.");
+    await answer.press("Enter");
+    await patron.getByRole("button", { name: "Chat with a librarian (new message)" }).waitFor();
+    await shot(patron, "patron-new-message-flag");
+    await launcher.click();
+    await inLog(box, "booked at the front desk").waitFor();
+    await patron.getByRole("button", { name: "Chat with a librarian", exact: true }).waitFor();
+
     // Signing out leads back to the sign-in form.
     await loser.getByRole("button", { name: "Sign out" }).click();
     await loser.getByRole("heading", { name: "Sign in to refdesk" }).waitFor();

@@ -171,7 +171,11 @@ function onMessage(m: MessageView) {
     }
     showMessage(stored);
   }
-  if (!own && m.kind === "operator") setTheirTyping(null);
+  if (!own && m.kind === "operator") {
+    setTheirTyping(null);
+    // Lets the loader flag the launcher when the box is closed (only this bit reaches the page).
+    if (inFrame()) parent.postMessage({ refdesk: "message" }, "*");
+  }
 }
 
 function onStatus(c: PatronChatView) {

@@ -1,5 +1,5 @@
 import type { StaffChatView } from "../shared/api";
-import { active, me, now, select, selected, waiting } from "./state";
+import { active, me, now, select, selected, unread, waiting } from "./state";
 import { since } from "./time";
 
 function Row({ chat }: { chat: StaffChatView }) {
@@ -21,6 +21,7 @@ function Row({ chat }: { chat: StaffChatView }) {
         <span class="row-when">
           {when} · {chat.institution.name}
         </span>
+        {!!unread.value[chat.id] && <span class="row-unread">{unread.value[chat.id]} new</span>}
       </button>
     </li>
   );

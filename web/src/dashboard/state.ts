@@ -31,6 +31,8 @@ export const threads = signal<Readonly<Record<string, Thread>>>({});
 export const typing = signal<Readonly<Record<string, string>>>({});
 /** A message about the last failed action, per chat ("Claimed by someone else"). */
 export const chatErrors = signal<Readonly<Record<string, string>>>({});
+/** Patron messages not yet seen, per chat (those that arrived while another chat was open). */
+export const unread = signal<Readonly<Record<string, number>>>({});
 /** Ticks every 15 s, for wait times. */
 export const now = signal(Date.now());
 setInterval(() => (now.value = Date.now()), 15_000);
@@ -115,7 +117,10 @@ function onFrame(f: ServerFrame) {
               pending: m.client_msg_id ? t.pending.filter((p) => p.id !== m.client_msg_id) : t.pending,
             },
       );
-      if (m.kind === "patron") setTyping(m.chat_id, null);
+      if (m.kind === "patron") {
+        setTyping(m.chat_id, null);
+        if (selected.value !== m.chat_id) unread.value = { ...unread.value, [m.chat_id]: (unread.value[m.chat_id] ?? 0) + 1 };
+      }
       return;
     }
     case "ack":
@@ -246,7 +251,13 @@ export function select(id: string | null): void {
   const p = prev ? chats.value.get(prev) : undefined;
   if (prev && !(p && isMine(p))) unwatch(prev);
   selected.value = id;
-  if (id) watch(id);
+  if (id) {
+    watch(id);
+    if (unread.value[id]) {
+      const { [id]: _, ...rest } = unread.value;
+      unread.value = rest;
+    }
+  }
 }
 
 export async function claim(id: string): Promise<void> {

@@ -78,6 +78,7 @@
       panel.appendChild(frame);
     }
     panel.style.display = "block";
+    button.textContent = label;
     button.setAttribute("aria-expanded", "true");
     store(true);
     if (focus) {
@@ -105,8 +106,10 @@
     if (e.key === "Escape" && panel.style.display === "block") close();
   });
   addEventListener("message", (e) => {
-    if (e.origin === origin && frame && e.source === frame.contentWindow && e.data && e.data.refdesk === "close")
-      close();
+    const what = e.origin === origin && frame && e.source === frame.contentWindow && e.data && e.data.refdesk;
+    if (what === "close") close();
+    // A librarian wrote while the box is closed: say so on the button.
+    if (what === "message" && panel.style.display !== "block") button.textContent = label + " (new message)";
   });
 
   const mount = () => {
