@@ -25,11 +25,19 @@ impl ChatCache {
         Ok(chat)
     }
 
-    /// Records a newer version of a chat; ended chats leave the cache.
+    /// Forgets everything (after this node may have missed changes).
+    pub fn clear(&self) {
+        self.chats.write().expect("cache lock").clear();
+    }
+
+    /// Records a version of a chat unless a newer one is known. Every change of state adds a
+    /// system message, so `last_seq` orders versions even when nodes hear of them out of order.
     pub fn put(&self, chat: &Chat) {
         let mut chats = self.chats.write().expect("cache lock");
-        if !chat.state.status().is_open() {
-            chats.remove(&chat.id);
+        if chats
+            .get(&chat.id)
+            .is_some_and(|known| known.last_seq > chat.last_seq)
+        {
             return;
         }
         if chats.len() >= MAX_ENTRIES {

@@ -30,6 +30,13 @@ impl AppState {
         Self::with_bus(settings, store, hub, bus)
     }
 
+    /// A node with the bus its settings name (NATS for several nodes).
+    pub async fn connect(settings: Settings, store: DynStore) -> Result<Self, String> {
+        let hub = Arc::new(Hub::default());
+        let bus = crate::bus::connect(&settings, hub.clone()).await?;
+        Ok(Self::with_bus(settings, store, hub, bus))
+    }
+
     pub fn with_bus(settings: Settings, store: DynStore, hub: Arc<Hub>, bus: Arc<dyn Bus>) -> Self {
         AppState(Arc::new(Inner {
             settings,

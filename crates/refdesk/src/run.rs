@@ -59,7 +59,9 @@ async fn serve(settings: Settings, mode: Mode) -> anyhow::Result<()> {
     } else {
         None
     };
-    let state = AppState::new(settings.clone(), store);
+    let state = AppState::connect(settings.clone(), store)
+        .await
+        .map_err(anyhow::Error::msg)?;
     let app = match mode {
         Mode::Serve => router::router(state),
         Mode::Demo => router::demo_router(state),

@@ -30,3 +30,20 @@ impl Bus for InProcessBus {
         self.hub.dispatch(event);
     }
 }
+
+mod nats;
+pub use nats::NatsBus;
+
+/// The bus the settings ask for: in-process when `bus` is empty, NATS for `nats://…`.
+pub async fn connect(settings: &crate::Settings, hub: Arc<Hub>) -> Result<Arc<dyn Bus>, String> {
+    match settings.bus.as_str() {
+        "" => Ok(Arc::new(InProcessBus::new(hub))),
+        url if url.starts_with("nats://") => NatsBus::connect(url, hub)
+            .await
+            .map(|b| b as Arc<dyn Bus>)
+            .map_err(|e| format!("cannot connect to the event bus at {url}: {e}")),
+        other => Err(format!(
+            "unsupported bus {other:?}: leave it empty or use nats://host:port"
+        )),
+    }
+}

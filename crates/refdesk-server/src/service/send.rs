@@ -85,7 +85,12 @@ impl AppState {
                 (Sender::Staff(s.id()), MessageKind::InternalNote)
             }
         };
-        chat.state.may_send(sender, kind)?;
+        if chat.state.may_send(sender, kind).is_err() {
+            // The cached state may be behind another node's change: decide on the stored one.
+            let fresh = self.store().chat(chat.id).await?;
+            self.hub().chats.put(&fresh);
+            fresh.state.may_send(sender, kind)?;
+        }
         Ok(NewMessage {
             id: new_id(),
             chat_id: chat.id,

@@ -55,6 +55,7 @@ pub async fn run(state: AppState, socket: WebSocket, staff: Option<StaffPrincipa
                 control: control_rx,
                 lag,
                 cursors: Default::default(),
+                versions: Default::default(),
             };
             writer.run().await;
             return;
@@ -69,6 +70,7 @@ pub async fn run(state: AppState, socket: WebSocket, staff: Option<StaffPrincipa
         control: control_rx,
         lag: lag.clone(),
         cursors: Default::default(),
+        versions: Default::default(),
     };
     let writer = tokio::spawn(writer.run());
     let rate = NonZeroU32::new(state.settings().ws_messages_per_second.max(1)).expect("non-zero");

@@ -41,6 +41,9 @@ pub struct Writer {
     pub control: mpsc::UnboundedReceiver<Control>,
     pub lag: Arc<Lag>,
     pub cursors: HashMap<ChatId, Seq>,
+    /// The newest version (`last_seq`) of each chat this socket was told about, so a change
+    /// heard late from another node never overwrites a newer one.
+    pub versions: HashMap<ChatId, Seq>,
 }
 
 type Result<T = ()> = std::result::Result<T, WriterError>;
@@ -135,6 +138,11 @@ impl Writer {
                 chat,
                 queue_position,
             } => {
+                let newest = self.versions.entry(chat.id).or_insert(Seq::ZERO);
+                if chat.last_seq < *newest {
+                    return Ok(());
+                }
+                *newest = chat.last_seq;
                 if self.principal.may_view(chat) {
                     self.send_chat(chat, *queue_position).await?;
                 }

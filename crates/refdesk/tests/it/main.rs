@@ -3,3 +3,4 @@
 mod child;
 mod cli;
 mod crash;
+mod nodes;
