@@ -42,7 +42,15 @@ export async function newPage(browser, options = {}) {
   const context = await browser.newContext({ viewport: { width: 1200, height: 800 }, ...options });
   context.setDefaultTimeout(15_000);
   context.setDefaultNavigationTimeout(20_000);
-  const page = await context.newPage();
+  return watched(await context.newPage());
+}
+
+/** Another page (a second window) of the same browser context: same cookies and storage. */
+export async function samePersonPage(page) {
+  return watched(await page.context().newPage());
+}
+
+function watched(page) {
   page.on("pageerror", (e) => problems.push(`${page.url()}: uncaught ${e.message}`));
   page.on("console", (m) => {
     if (m.type() === "error" && /Content Security Policy/i.test(m.text())) problems.push(`${page.url()}: ${m.text()}`);

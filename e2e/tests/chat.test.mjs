@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { assertAccessible } from "../lib/a11y.mjs";
-import { launch, newPage, problems, recordAlerts, screenshots } from "../lib/browser.mjs";
+import { launch, newPage, problems, recordAlerts, samePersonPage, screenshots } from "../lib/browser.mjs";
 import { startServer } from "../lib/server.mjs";
 import { askQuestion, chatBox, chatRow, inLog, openChatBox, signIn, until } from "../lib/steps.mjs";
 
@@ -255,6 +255,34 @@ describe("refdesk in a browser", () => {
     await loser.getByRole("heading", { name: "Sign in to refdesk" }).waitFor();
     await loser.reload();
     await loser.getByRole("heading", { name: "Sign in to refdesk" }).waitFor();
+    assert.deepEqual(problems, []);
+  });
+
+  test("one person plays librarian and patron in two windows of the same browser", async () => {
+    // The way `refdesk demo` is meant to be tried: the dashboard's session cookie is also sent
+    // by the chat box (same origin), which must still act as the patron.
+    const { url } = server;
+    const { shot } = screenshots("04-same-browser");
+    const carol = await newPage(browser);
+    await signIn(carol, url, "carol@hillcrest.example");
+    const patron = await samePersonPage(carol);
+    await patron.goto(`${url}/demo/hillcrest`);
+    const box = await openChatBox(patron);
+    await askQuestion(box, { name: "Jo", question: "Do you keep past exam papers?" });
+    await chatRow(carol, "Jo").click();
+    const pane = carol.getByRole("main");
+    await pane.getByRole("button", { name: "Claim" }).click();
+    await box.getByRole("status").filter({ hasText: "You are chatting with Carol" }).waitFor();
+    await box.getByRole("textbox", { name: "Message" }).fill("For the history course, please.");
+    await box.getByRole("textbox", { name: "Message" }).press("Enter");
+    await inLog(pane, "For the history course").waitFor();
+    const reply = carol.getByRole("textbox", { name: "Message to Jo" });
+    await reply.fill("They are in the reading room, shelf E.");
+    await reply.press("Enter");
+    await inLog(box, "reading room, shelf E").waitFor();
+    assert.equal(await inLog(box, "Not sent").count(), 0);
+    await shot(patron, "patron-window");
+    await shot(carol, "librarian-window");
     assert.deepEqual(problems, []);
   });
 });

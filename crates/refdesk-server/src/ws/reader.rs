@@ -157,7 +157,9 @@ async fn authenticate(
         }
         Err(e) => return Err(invalid(e.to_string(), Some("hello".into()))),
     };
-    if let Some(s) = staff {
+    // A chat box gives its guest token and stays a patron even when the same browser also has a
+    // staff session cookie (the demo: dashboard and library page in two windows of one browser).
+    if let Some(s) = staff.filter(|_| guest_token.is_none()) {
         return Ok((Principal::Staff(s), resume));
     }
     let Some(token) = guest_token else {
