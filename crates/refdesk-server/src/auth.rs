@@ -134,19 +134,21 @@ impl FromRequestParts<AppState> for Patron {
     }
 }
 
-/// Staff or patron, whichever credential the request carries (staff first).
+/// Staff or patron, whichever credential the request carries. A guest token wins over a session
+/// cookie: the chat box runs on refdesk's own origin, so a librarian trying the chat box in the
+/// browser they are signed in with sends both, and must see what a patron sees.
 #[derive(Debug, Clone)]
 pub struct Caller(pub refdesk_core::Principal);
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        if session_token(&parts.headers).is_some() {
-            let Staff(s) = Staff::from_request_parts(parts, state).await?;
-            return Ok(Caller(refdesk_core::Principal::Staff(s)));
+        if bearer_token(&parts.headers).is_some() {
+            let Patron(g) = Patron::from_request_parts(parts, state).await?;
+            return Ok(Caller(refdesk_core::Principal::Patron { guest_id: g.id }));
         }
-        let Patron(g) = Patron::from_request_parts(parts, state).await?;
-        Ok(Caller(refdesk_core::Principal::Patron { guest_id: g.id }))
+        let Staff(s) = Staff::from_request_parts(parts, state).await?;
+        Ok(Caller(refdesk_core::Principal::Staff(s)))
     }
 }
 

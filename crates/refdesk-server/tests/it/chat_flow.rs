@@ -173,3 +173,31 @@ async fn internal_notes_never_reach_the_patron() {
     patron.send(json!({"type": "send", "chat_id": chat, "client_msg_id": "x", "body": "hi", "kind": "internal_note"})).await;
     assert_eq!(patron.next_answer().await["code"], "forbidden");
 }
+
+#[tokio::test]
+async fn a_librarian_trying_the_chat_box_in_their_own_browser_sees_the_patron_view() {
+    let app = TestApp::spawn().await;
+    let alice = app.login("alice@riverside").await;
+    let (chat, token) = app.start_chat("same browser").await;
+    assert_eq!(app.claim(&alice, &chat).await.0, 200);
+    let note = serde_json::json!({"type": "send", "chat_id": chat, "client_msg_id": "n",
+        "body": "STAFF-ONLY", "kind": "internal_note"});
+    let (mut staff, _) = app.staff_ws(&alice).await;
+    staff.send(note).await;
+    assert_eq!(staff.next_answer().await["type"], "ack");
+    // Both credentials on one request: the guest token decides.
+    let resp = app
+        .http
+        .get(format!("{}/api/chats/{chat}/messages", app.url))
+        .header("cookie", &alice.cookie)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    let text = resp.text().await.unwrap();
+    assert!(!text.contains("STAFF-ONLY"), "{text}");
+    let mut ws = crate::ws::Ws::connect(app.addr, Some(&alice.cookie)).await;
+    ws.send(json!({"type": "hello", "guest_token": token}))
+        .await;
+    assert_eq!(ws.next().await["identity"]["role"], "patron");
+}
