@@ -36,6 +36,7 @@ describe("refdesk in a browser", () => {
     await alice.goto(`${url}/dashboard/`);
     await alice.getByRole("heading", { name: "Sign in to refdesk" }).waitFor();
     await shot(alice, "dashboard-sign-in");
+    await assertAccessible(alice, "the dashboard's sign-in page");
     await signIn(alice, url, "alice@riverside.example");
     await shot(alice, "dashboard-signed-in");
 
@@ -83,6 +84,7 @@ describe("refdesk in a browser", () => {
     // Claim: the patron learns who answers.
     await pane.getByRole("button", { name: "Claim" }).click();
     await pane.getByText("You are chatting with this patron").waitFor();
+    await until(async () => (await alice.evaluate(() => document.activeElement?.id)) === "reply", "focus on the reply box");
     await box.getByRole("status").filter({ hasText: "You are chatting with Alice" }).waitFor();
     await until(async () => (await alice.title()) === "refdesk", "the badge to clear");
     await shot(alice, "claimed");

@@ -24,7 +24,7 @@ describe("refdesk across a server restart", () => {
 
   test("messages written while the server is down are delivered once it is back", async () => {
     const { url, dataDir } = server;
-    const { shot } = screenshots("04-server-restart");
+    const { shot } = screenshots("05-server-restart");
     const patron = await newPage(browser);
     const alice = await newPage(browser);
     await signIn(alice, url, "alice@riverside.example");

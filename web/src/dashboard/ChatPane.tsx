@@ -142,7 +142,12 @@ export function ChatPane() {
         <p class={`status ${c.status}`}>{statusText(c, now.value)}</p>
         <div class="pane-actions">
           {c.status === "waiting" && (
-            <button type="button" class="primary" onClick={() => void claim(c.id)}>
+            <button
+              type="button"
+              class="primary"
+              // The button goes away once claimed: move on to the reply box rather than lose focus.
+              onClick={() => void claim(c.id).then(() => requestAnimationFrame(() => document.getElementById("reply")?.focus()))}
+            >
               Claim
             </button>
           )}
