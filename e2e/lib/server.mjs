@@ -29,7 +29,12 @@ export async function startServer({ dataDir, listen = "127.0.0.1:0" } = {}) {
   dataDir ??= mkdtempSync(join(tmpdir(), "refdesk-e2e-"));
   const child = spawn(bin, ["demo", "--listen", listen, "--data-dir", dataDir], {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" },
+    // The server reads REFDESK_* settings from its environment: give it none of the caller's
+    // (a developer's REFDESK_DATABASE_URL must not point the test at their database).
+    env: {
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("REFDESK_"))),
+      RUST_LOG: process.env.RUST_LOG ?? "warn",
+    },
   });
   let log = "";
   child.stderr.on("data", (d) => (log += d));
