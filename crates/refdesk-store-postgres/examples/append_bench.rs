@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! REFDESK_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test \
-//!     cargo run --release -p refdesk-store-postgres --example append_bench -- 200000
+//!     cargo run --release -p refdesk-store-postgres --example pg_append_bench -- 200000
 //! ```
 
 #[path = "../tests/it/support.rs"]
@@ -13,6 +13,7 @@ mod support;
 use refdesk_core::Seq;
 use refdesk_store::DynStore;
 use refdesk_store::conformance::Fixture;
+use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -37,6 +38,7 @@ async fn main() {
     }
     let chats = Arc::new(chats);
 
+    let commits_before = commits(&url).await;
     let started = Instant::now();
     let tasks: Vec<_> = (0..TASKS)
         .map(|t| {
@@ -58,6 +60,7 @@ async fn main() {
         t.await.expect("task");
     }
     let elapsed = started.elapsed();
+    let commits = commits(&url).await - commits_before;
 
     let mut stored = 0;
     for (chat, _) in chats.iter() {
@@ -72,5 +75,32 @@ async fn main() {
         elapsed.as_secs_f64(),
         total as f64 / elapsed.as_secs_f64()
     );
-    println!("(database {url} left for inspection; test databases are swept after a day)");
+    println!(
+        "{commits} transactions committed: {:.1} messages per commit",
+        total as f64 / commits as f64
+    );
+    drop((f, store));
+    let name = url.rsplit('/').next().expect("a database name");
+    let mut admin = PgConnection::connect(&support::admin_url())
+        .await
+        .expect("connect");
+    admin
+        .execute(AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)")))
+        .await
+        .expect("drop the bench database");
+}
+
+/// Transactions committed so far in the database of `url` (as the statistics collector saw).
+async fn commits(url: &str) -> i64 {
+    let mut conn = PgConnection::connect(url).await.expect("connect");
+    sqlx::query("SELECT pg_stat_clear_snapshot()")
+        .execute(&mut conn)
+        .await
+        .expect("clear");
+    sqlx::query_scalar(
+        "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .expect("pg_stat_database")
 }

@@ -1,13 +1,14 @@
 //! The batch transaction of group commit. In one transaction on one connection: lock the heads
 //! of the batch's chats (in id order, so two writers never deadlock), read the already-stored
 //! messages the batch's client ids point at, let [`refdesk_store::sequencer::plan`] decide every
-//! message, insert all planned rows with one statement, move every touched chat's `last_seq`
-//! with one statement, and COMMIT. Nothing is answered before the commit has succeeded.
+//! message, insert all planned rows and move every touched chat's `last_seq` with one statement,
+//! and COMMIT. Nothing is answered before the commit has succeeded.
 
 use crate::error::{BatchFailed, is_from_database, is_retryable, store_error};
+use crate::messages::bind_message_rows;
 use crate::rows::{HeadRow, MessageRow, seq_param};
-use refdesk_core::{ChatId, Message, NewMessage, Seq};
-use refdesk_store::sequencer::{ChatHead, ClientKey, Planned, plan};
+use refdesk_core::{ChatId, Message, NewMessage};
+use refdesk_store::sequencer::{ChatHead, ClientKey, Plan, Planned, plan};
 use refdesk_store::{Appended, Result, StoreError};
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::Postgres;
@@ -15,7 +16,6 @@ use sqlx::{Connection, PgConnection, PgPool};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// How often a batch runs again after a deadlock or serialization failure.
@@ -110,10 +110,7 @@ async fn try_commit(
     let heads = lock_heads(&mut tx, &batch).await?;
     let stored = read_stored(&mut tx, &batch).await?;
     let plan = plan(batch, &heads, &stored);
-    let inserted = insert_planned(&mut tx, plan.inserts()).await?;
-    if inserted > 0 {
-        update_heads(&mut tx, &plan.new_heads).await?;
-    }
+    let inserted = store_planned(&mut tx, &plan).await?;
     tx.commit().await?;
     let answers = plan
         .decisions
@@ -195,67 +192,28 @@ async fn read_stored(
     Ok(stored)
 }
 
-/// Inserts every planned message with one statement; returns how many.
-async fn insert_planned<'a>(
-    conn: &mut PgConnection,
-    messages: impl Iterator<Item = &'a Message>,
-) -> Result<u64, sqlx::Error> {
-    let mut ids: Vec<Uuid> = Vec::new();
-    let mut chats: Vec<Uuid> = Vec::new();
-    let mut seqs: Vec<i64> = Vec::new();
-    let mut kinds: Vec<&str> = Vec::new();
-    let mut senders: Vec<String> = Vec::new();
-    let mut bodies: Vec<&str> = Vec::new();
-    let mut clients: Vec<Option<&str>> = Vec::new();
-    let mut times: Vec<OffsetDateTime> = Vec::new();
-    for m in messages {
-        ids.push(*m.id.as_uuid());
-        chats.push(*m.chat_id.as_uuid());
-        seqs.push(seq_param(m.seq));
-        kinds.push(m.kind.as_str());
-        senders.push(m.sender.key());
-        bodies.push(m.body.as_str());
-        clients.push(m.client_msg_id.as_ref().map(|c| c.as_str()));
-        times.push(m.created_at);
-    }
-    if ids.is_empty() {
+/// Inserts every planned message and moves each touched chat's `last_seq` to its new head, in
+/// one statement (one round trip). Returns how many messages were inserted.
+async fn store_planned(conn: &mut PgConnection, plan: &Plan) -> Result<u64, sqlx::Error> {
+    if plan.inserts().next().is_none() {
         return Ok(0);
     }
-    let done = sqlx::query(concat!(
-        "INSERT INTO messages (",
-        message_columns!(),
-        ") SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int8[], $4::text[], $5::text[], \
-         $6::text[], $7::text[], $8::timestamptz[])"
-    ))
-    .bind(&ids)
-    .bind(&chats)
-    .bind(&seqs)
-    .bind(&kinds)
-    .bind(&senders)
-    .bind(&bodies)
-    .bind(&clients)
-    .bind(&times)
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected())
-}
-
-/// Moves each touched chat's `last_seq` to its new head, with one statement.
-async fn update_heads(
-    conn: &mut PgConnection,
-    heads: &HashMap<ChatId, Seq>,
-) -> Result<(), sqlx::Error> {
-    let (ids, seqs): (Vec<Uuid>, Vec<i64>) = heads
+    let (head_ids, head_seqs): (Vec<Uuid>, Vec<i64>) = plan
+        .new_heads
         .iter()
         .map(|(id, seq)| (*id.as_uuid(), seq_param(*seq)))
         .unzip();
-    sqlx::query(
-        "UPDATE chats SET last_seq = h.last_seq \
-         FROM unnest($1::uuid[], $2::int8[]) AS h(id, last_seq) WHERE chats.id = h.id",
-    )
-    .bind(&ids)
-    .bind(&seqs)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    let query = sqlx::query(concat!(
+        "WITH inserted AS (",
+        insert_message_rows!(),
+        ") UPDATE chats SET last_seq = h.last_seq \
+         FROM unnest($9::uuid[], $10::int8[]) AS h(id, last_seq) WHERE chats.id = h.id"
+    ));
+    let (query, inserted) = bind_message_rows(query, plan.inserts());
+    query
+        .bind(head_ids)
+        .bind(head_seqs)
+        .execute(&mut *conn)
+        .await?;
+    Ok(inserted as u64)
 }

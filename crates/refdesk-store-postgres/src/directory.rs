@@ -9,7 +9,7 @@ use refdesk_core::{
     WidgetId,
 };
 use refdesk_store::{Result, SessionRecord, StoreError, TokenHash, UserRecord};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 
 fn found<T>(row: Option<T>) -> Result<T> {
@@ -17,11 +17,15 @@ fn found<T>(row: Option<T>) -> Result<T> {
 }
 
 pub(crate) async fn create_institution(pool: &PgPool, i: &Institution) -> Result<()> {
+    insert_institution(&mut *pool.acquire().await.map_err(store_error)?, i).await
+}
+
+pub(crate) async fn insert_institution(conn: &mut PgConnection, i: &Institution) -> Result<()> {
     sqlx::query("INSERT INTO institutions (id, name, slug) VALUES ($1, $2, $3)")
         .bind(i.id.as_uuid())
         .bind(i.name.as_str())
         .bind(&i.slug)
-        .execute(pool)
+        .execute(conn)
         .await
         .map_err(store_error)?;
     Ok(())
@@ -48,11 +52,15 @@ pub(crate) async fn institution_by_slug(pool: &PgPool, slug: &str) -> Result<Ins
 }
 
 pub(crate) async fn create_department(pool: &PgPool, d: &Department) -> Result<()> {
+    insert_department(&mut *pool.acquire().await.map_err(store_error)?, d).await
+}
+
+pub(crate) async fn insert_department(conn: &mut PgConnection, d: &Department) -> Result<()> {
     sqlx::query("INSERT INTO departments (id, institution_id, name) VALUES ($1, $2, $3)")
         .bind(d.id.as_uuid())
         .bind(d.institution_id.as_uuid())
         .bind(d.name.as_str())
-        .execute(pool)
+        .execute(conn)
         .await
         .map_err(store_error)?;
     Ok(())
@@ -83,6 +91,10 @@ pub(crate) async fn departments(pool: &PgPool, inst: InstitutionId) -> Result<Ve
 }
 
 pub(crate) async fn create_widget(pool: &PgPool, w: &Widget) -> Result<()> {
+    insert_widget(&mut *pool.acquire().await.map_err(store_error)?, w).await
+}
+
+pub(crate) async fn insert_widget(conn: &mut PgConnection, w: &Widget) -> Result<()> {
     sqlx::query(
         "INSERT INTO widgets (id, institution_id, department_id, name, allowed_origins) \
          VALUES ($1, $2, $3, $4, $5)",
@@ -92,7 +104,7 @@ pub(crate) async fn create_widget(pool: &PgPool, w: &Widget) -> Result<()> {
     .bind(w.department_id.as_uuid())
     .bind(w.name.as_str())
     .bind(&w.allowed_origins)
-    .execute(pool)
+    .execute(conn)
     .await
     .map_err(store_error)?;
     Ok(())
@@ -125,6 +137,19 @@ pub(crate) async fn widgets(pool: &PgPool, inst: InstitutionId) -> Result<Vec<Wi
 }
 
 pub(crate) async fn create_user(pool: &PgPool, u: &User, password_hash: &str) -> Result<()> {
+    insert_user(
+        &mut *pool.acquire().await.map_err(store_error)?,
+        u,
+        password_hash,
+    )
+    .await
+}
+
+pub(crate) async fn insert_user(
+    conn: &mut PgConnection,
+    u: &User,
+    password_hash: &str,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO users (id, institution_id, email, name, role, password_hash) \
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -135,7 +160,7 @@ pub(crate) async fn create_user(pool: &PgPool, u: &User, password_hash: &str) ->
     .bind(u.name.as_str())
     .bind(u.role.as_str())
     .bind(password_hash)
-    .execute(pool)
+    .execute(conn)
     .await
     .map_err(store_error)?;
     Ok(())

@@ -12,6 +12,7 @@ mod rows;
 mod chats;
 mod commit;
 mod directory;
+mod dump;
 mod error;
 mod messages;
 mod writer;
@@ -22,7 +23,8 @@ use refdesk_core::{
     Message, NewMessage, Seq, Transition, User, UserId, Widget, WidgetId,
 };
 use refdesk_store::{
-    Appended, ChatFilter, NewChat, Result, SessionRecord, Store, StoreError, TokenHash, UserRecord,
+    Appended, ChatFilter, Directory, NewChat, Result, SessionRecord, Store, StoreError, TokenHash,
+    UserRecord,
 };
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
@@ -169,5 +171,31 @@ impl Store for PgStore {
     }
     async fn messages_after(&self, chat: ChatId, after: Seq, limit: u32) -> Result<Vec<Message>> {
         messages::messages_after(&self.pool, chat, after, limit).await
+    }
+
+    async fn directory_snapshot(&self) -> Result<Directory> {
+        dump::directory_snapshot(&self.pool).await
+    }
+    async fn guests_page(
+        &self,
+        after: Option<GuestId>,
+        limit: u32,
+    ) -> Result<Vec<(Guest, TokenHash)>> {
+        dump::guests_page(&self.pool, after, limit).await
+    }
+    async fn chats_page(&self, after: Option<ChatId>, limit: u32) -> Result<Vec<Chat>> {
+        dump::chats_page(&self.pool, after, limit).await
+    }
+    async fn restore_directory(&self, directory: &Directory) -> Result<()> {
+        dump::restore_directory(&self.pool, directory).await
+    }
+    async fn restore_guests(&self, guests: &[(Guest, TokenHash)]) -> Result<()> {
+        dump::restore_guests(&self.pool, guests).await
+    }
+    async fn restore_chat(&self, chat: &Chat) -> Result<()> {
+        dump::restore_chat(&self.pool, chat).await
+    }
+    async fn restore_messages(&self, messages: &[Message]) -> Result<()> {
+        dump::restore_messages(&self.pool, messages).await
     }
 }

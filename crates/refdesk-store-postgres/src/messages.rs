@@ -6,8 +6,11 @@ use crate::error::store_error;
 use crate::rows::{MessageRow, seq_param};
 use refdesk_core::{ChatId, Message, Seq};
 use refdesk_store::Result;
-use sqlx::PgConnection;
-use sqlx::PgPool;
+use sqlx::postgres::{PgArguments, Postgres};
+use sqlx::query::Query;
+use sqlx::{PgConnection, PgPool};
+use time::OffsetDateTime;
+use uuid::Uuid;
 
 pub(crate) async fn messages_after(
     pool: &PgPool,
@@ -50,4 +53,41 @@ pub(crate) async fn insert_message(conn: &mut PgConnection, m: &Message) -> Resu
     .await
     .map_err(store_error)?;
     Ok(())
+}
+
+/// Binds messages as the eight column arrays of [`insert_message_rows!`], so any number of
+/// them is inserted by one statement. Returns the query and how many messages it holds.
+pub(crate) fn bind_message_rows<'q, 'm>(
+    query: Query<'q, Postgres, PgArguments>,
+    messages: impl IntoIterator<Item = &'m Message>,
+) -> (Query<'q, Postgres, PgArguments>, usize) {
+    let mut ids: Vec<Uuid> = Vec::new();
+    let mut chats: Vec<Uuid> = Vec::new();
+    let mut seqs: Vec<i64> = Vec::new();
+    let mut kinds: Vec<&str> = Vec::new();
+    let mut senders: Vec<String> = Vec::new();
+    let mut bodies: Vec<&str> = Vec::new();
+    let mut clients: Vec<Option<&str>> = Vec::new();
+    let mut times: Vec<OffsetDateTime> = Vec::new();
+    for m in messages {
+        ids.push(*m.id.as_uuid());
+        chats.push(*m.chat_id.as_uuid());
+        seqs.push(seq_param(m.seq));
+        kinds.push(m.kind.as_str());
+        senders.push(m.sender.key());
+        bodies.push(m.body.as_str());
+        clients.push(m.client_msg_id.as_ref().map(|c| c.as_str()));
+        times.push(m.created_at);
+    }
+    let n = ids.len();
+    let query = query
+        .bind(ids)
+        .bind(chats)
+        .bind(seqs)
+        .bind(kinds)
+        .bind(senders)
+        .bind(bodies)
+        .bind(clients)
+        .bind(times);
+    (query, n)
 }

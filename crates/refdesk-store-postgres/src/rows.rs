@@ -27,6 +27,19 @@ macro_rules! message_columns {
     };
 }
 
+/// Inserts message rows given as eight arrays `$1`–`$8`, bound by
+/// [`bind_message_rows`](crate::messages::bind_message_rows).
+macro_rules! insert_message_rows {
+    () => {
+        concat!(
+            "INSERT INTO messages (",
+            message_columns!(),
+            ") SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int8[], $4::text[], $5::text[], \
+             $6::text[], $7::text[], $8::timestamptz[])"
+        )
+    };
+}
+
 /// The columns of `users` that make a [`UserRow`].
 macro_rules! user_columns {
     () => {

@@ -1,0 +1,237 @@
+//! Moving a whole installation to another store (`refdesk migrate-data`): reading everything
+//! page by page in id order, and writing it back exactly as read into an empty store. The
+//! `restore_*` writes bypass the rules the other verbs keep (states, sequence numbers and
+//! timestamps are taken as given), so they are kept apart from them here.
+
+use crate::error::store_error;
+use crate::messages::bind_message_rows;
+use crate::rows::{ChatRow, DepartmentRow, InstitutionRow, UserRow, WidgetRow, seq_param};
+use refdesk_core::{Chat, ChatId, Coop, DisplayName, Guest, GuestId, Message};
+use refdesk_store::{Directory, Result, StoreError, TokenHash, UserRecord};
+use sqlx::{PgConnection, PgPool};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+struct CoopRow {
+    id: Uuid,
+    name: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct GuestTokenRow {
+    id: Uuid,
+    widget_id: Uuid,
+    created_at: OffsetDateTime,
+    token_hash: Vec<u8>,
+}
+
+fn decode_all<R, T>(rows: Vec<R>, decode: impl Fn(R) -> Result<T, sqlx::Error>) -> Result<Vec<T>> {
+    rows.into_iter()
+        .map(|r| decode(r).map_err(store_error))
+        .collect()
+}
+
+async fn all<R>(conn: &mut PgConnection, sql: &'static str) -> Result<Vec<R>>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    sqlx::query_as(sql)
+        .fetch_all(conn)
+        .await
+        .map_err(store_error)
+}
+
+/// The whole directory, read in one snapshot so its lists agree with each other.
+pub(crate) async fn directory_snapshot(pool: &PgPool) -> Result<Directory> {
+    let mut tx = pool.begin().await.map_err(store_error)?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(&mut *tx)
+        .await
+        .map_err(store_error)?;
+    let institutions: Vec<InstitutionRow> = all(
+        &mut tx,
+        "SELECT id, name, slug FROM institutions ORDER BY id",
+    )
+    .await?;
+    let coops: Vec<CoopRow> = all(&mut tx, "SELECT id, name FROM coops ORDER BY id").await?;
+    let members: Vec<(Uuid, Uuid)> = all(
+        &mut tx,
+        "SELECT coop_id, institution_id FROM coop_members ORDER BY coop_id, institution_id",
+    )
+    .await?;
+    let departments: Vec<DepartmentRow> = all(
+        &mut tx,
+        "SELECT id, institution_id, name FROM departments ORDER BY id",
+    )
+    .await?;
+    let widgets: Vec<WidgetRow> = all(
+        &mut tx,
+        "SELECT id, institution_id, department_id, name, allowed_origins FROM widgets \
+         ORDER BY id",
+    )
+    .await?;
+    let users: Vec<UserRow> = all(
+        &mut tx,
+        concat!("SELECT ", user_columns!(), " FROM users ORDER BY id"),
+    )
+    .await?;
+    tx.commit().await.map_err(store_error)?;
+    Ok(Directory {
+        institutions: decode_all(institutions, InstitutionRow::decode)?,
+        coops: decode_all(coops, |c| {
+            Ok(Coop {
+                id: c.id.into(),
+                name: DisplayName::parse(&c.name).map_err(crate::error::corrupt)?,
+            })
+        })?,
+        coop_members: members
+            .into_iter()
+            .map(|(c, i)| (c.into(), i.into()))
+            .collect(),
+        departments: decode_all(departments, DepartmentRow::decode)?,
+        widgets: decode_all(widgets, WidgetRow::decode)?,
+        users: decode_all(users, |u| {
+            Ok(UserRecord {
+                user: u.decode()?,
+                password_hash: u.password_hash,
+            })
+        })?,
+    })
+}
+
+pub(crate) async fn guests_page(
+    pool: &PgPool,
+    after: Option<GuestId>,
+    limit: u32,
+) -> Result<Vec<(Guest, TokenHash)>> {
+    let rows: Vec<GuestTokenRow> = sqlx::query_as(
+        "SELECT id, widget_id, created_at, token_hash FROM guests \
+         WHERE $1::uuid IS NULL OR id > $1 ORDER BY id LIMIT $2",
+    )
+    .bind(after.map(Uuid::from))
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await
+    .map_err(store_error)?;
+    decode_all(rows, |g| {
+        let token = <[u8; 32]>::try_from(g.token_hash.as_slice())
+            .map_err(|_| crate::error::corrupt(format_args!("token hash of guest {}", g.id)))?;
+        let guest = Guest {
+            id: g.id.into(),
+            widget_id: g.widget_id.into(),
+            created_at: g.created_at,
+        };
+        Ok((guest, TokenHash(token)))
+    })
+}
+
+pub(crate) async fn chats_page(
+    pool: &PgPool,
+    after: Option<ChatId>,
+    limit: u32,
+) -> Result<Vec<Chat>> {
+    let rows: Vec<ChatRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        chat_columns!(),
+        " FROM chats WHERE $1::uuid IS NULL OR id > $1 ORDER BY id LIMIT $2"
+    ))
+    .bind(after.map(Uuid::from))
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await
+    .map_err(store_error)?;
+    decode_all(rows, ChatRow::decode)
+}
+
+pub(crate) async fn restore_directory(pool: &PgPool, d: &Directory) -> Result<()> {
+    let mut tx = pool.begin().await.map_err(store_error)?;
+    for i in &d.institutions {
+        crate::directory::insert_institution(&mut tx, i).await?;
+    }
+    for c in &d.coops {
+        sqlx::query("INSERT INTO coops (id, name) VALUES ($1, $2)")
+            .bind(c.id.as_uuid())
+            .bind(c.name.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
+    }
+    for (coop, institution) in &d.coop_members {
+        sqlx::query("INSERT INTO coop_members (coop_id, institution_id) VALUES ($1, $2)")
+            .bind(coop.as_uuid())
+            .bind(institution.as_uuid())
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
+    }
+    for dep in &d.departments {
+        crate::directory::insert_department(&mut tx, dep).await?;
+    }
+    for w in &d.widgets {
+        crate::directory::insert_widget(&mut tx, w).await?;
+    }
+    for u in &d.users {
+        crate::directory::insert_user(&mut tx, &u.user, &u.password_hash).await?;
+    }
+    tx.commit().await.map_err(store_error)
+}
+
+pub(crate) async fn restore_guests(pool: &PgPool, guests: &[(Guest, TokenHash)]) -> Result<()> {
+    let ids: Vec<Uuid> = guests.iter().map(|(g, _)| *g.id.as_uuid()).collect();
+    let tokens: Vec<Vec<u8>> = guests.iter().map(|(_, t)| t.0.to_vec()).collect();
+    let widgets: Vec<Uuid> = guests.iter().map(|(g, _)| *g.widget_id.as_uuid()).collect();
+    let times: Vec<OffsetDateTime> = guests.iter().map(|(g, _)| g.created_at).collect();
+    sqlx::query(
+        "INSERT INTO guests (id, token_hash, widget_id, created_at) \
+         SELECT * FROM unnest($1::uuid[], $2::bytea[], $3::uuid[], $4::timestamptz[])",
+    )
+    .bind(ids)
+    .bind(tokens)
+    .bind(widgets)
+    .bind(times)
+    .execute(pool)
+    .await
+    .map_err(store_error)?;
+    Ok(())
+}
+
+pub(crate) async fn restore_chat(pool: &PgPool, c: &Chat) -> Result<()> {
+    sqlx::query(concat!(
+        "INSERT INTO chats (",
+        chat_columns!(),
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+    ))
+    .bind(c.id.as_uuid())
+    .bind(c.institution_id.as_uuid())
+    .bind(c.department_id.as_uuid())
+    .bind(c.widget_id.as_uuid())
+    .bind(c.guest_id.as_uuid())
+    .bind(c.state.status().as_str())
+    .bind(c.state.operator().map(Uuid::from))
+    .bind(c.patron_name.as_ref().map(|n| n.as_str()))
+    .bind(c.patron_email.as_ref().map(|e| e.as_str()))
+    .bind(c.question.as_ref().map(|q| q.as_str()))
+    .bind(c.referrer.as_deref())
+    .bind(c.user_agent.as_deref())
+    .bind(c.created_at)
+    .bind(c.claimed_at)
+    .bind(c.ended_at)
+    .bind(seq_param(c.last_seq))
+    .execute(pool)
+    .await
+    .map_err(store_error)?;
+    Ok(())
+}
+
+pub(crate) async fn restore_messages(pool: &PgPool, messages: &[Message]) -> Result<()> {
+    if messages.is_empty() {
+        return Ok(());
+    }
+    if let Some(m) = messages.iter().find(|m| m.seq.0 == 0) {
+        return Err(StoreError::corrupt(format!("message {} has seq 0", m.id)));
+    }
+    let (query, _) = bind_message_rows(sqlx::query(insert_message_rows!()), messages);
+    query.execute(pool).await.map_err(store_error)?;
+    Ok(())
+}
