@@ -3,7 +3,7 @@
 //!
 //! Statements, not rows, are what cost: every statement is a round trip to the connection's
 //! worker thread. So the group's chat heads and its already-stored client ids are each read with
-//! one statement (the keys go in as one JSON parameter, unpacked by `json_each`), the pure
+//! one statement (the keys go in as one JSON parameter, unpacked by `jsonb_each`), the pure
 //! [`sequencer::plan`] decides every message, and the inserts and the new heads are written with
 //! one statement each. This runs on the writer's connection, inside its transaction, so nothing
 //! else moves the heads in between.
@@ -43,6 +43,33 @@ pub(crate) async fn one(conn: &mut SqliteConnection, message: NewMessage) -> Res
     }
 }
 
+/// The heads of the chats whose hex ids are in the JSON array `$1`.
+pub(crate) const READ_HEADS: &str = "\
+    SELECT id, status, last_seq FROM chats \
+         WHERE id IN (SELECT unhex(value) FROM jsonb_each($1))";
+
+/// Stored messages whose `[chat hex, sender key, client id]` is in the JSON array `$1`; the
+/// keys drive the loop, each probing the unique index on the client id.
+pub(crate) const READ_STORED: &str = "\
+    SELECT m.chat_id, m.seq, m.id, m.kind, m.sender, m.body, m.client_msg_id, m.created_at \
+         FROM jsonb_each($1) AS k CROSS JOIN messages AS m \
+         WHERE m.chat_id = unhex(k.value ->> 0) \
+           AND m.sender = k.value ->> 1 \
+           AND m.client_msg_id = k.value ->> 2";
+
+/// Inserts the messages of the JSON array `$1`, each an [`InsertRow`].
+pub(crate) const INSERT: &str = "\
+    INSERT INTO messages (chat_id, seq, id, kind, sender, body, client_msg_id, created_at) \
+         SELECT unhex(value ->> 0), value ->> 1, unhex(value ->> 2), value ->> 3, value ->> 4, \
+                value ->> 5, value ->> 6, value ->> 7 \
+         FROM jsonb_each($1)";
+
+/// Sets `last_seq` of each `[chat hex, seq]` of the JSON array `$1`.
+pub(crate) const MOVE_HEADS: &str = "\
+    UPDATE chats SET last_seq = h.value ->> 1 \
+         FROM jsonb_each($1) AS h \
+         WHERE chats.id = unhex(h.value ->> 0)";
+
 fn hex(id: impl Into<Uuid>) -> String {
     id.into().simple().to_string()
 }
@@ -57,14 +84,11 @@ async fn read_heads(
 ) -> Result<HashMap<ChatId, ChatHead>> {
     let chats: HashSet<ChatId> = batch.iter().map(|m| m.chat_id).collect();
     let ids: Vec<String> = chats.into_iter().map(hex).collect();
-    let rows: Vec<(Uuid, String, i64)> = sqlx::query_as(
-        "SELECT id, status, last_seq FROM chats \
-         WHERE id IN (SELECT unhex(value) FROM json_each($1))",
-    )
-    .bind(json(&ids)?)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(db)?;
+    let rows: Vec<(Uuid, String, i64)> = sqlx::query_as(READ_HEADS)
+        .bind(json(&ids)?)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db)?;
     rows.into_iter()
         .map(|(id, status, last_seq)| {
             let status = ChatStatus::parse(&status)
@@ -94,18 +118,11 @@ async fn read_stored(
         .iter()
         .map(|(chat, sender, client)| (hex(*chat), sender.as_str(), client.as_str()))
         .collect();
-    // The JSON keys drive the loop, each probing the unique index on the client id.
-    let rows: Vec<MessageRow> = sqlx::query_as(
-        "SELECT m.chat_id, m.seq, m.id, m.kind, m.sender, m.body, m.client_msg_id, m.created_at \
-         FROM json_each($1) AS k CROSS JOIN messages AS m \
-         WHERE m.chat_id = unhex(k.value ->> 0) \
-           AND m.sender = k.value ->> 1 \
-           AND m.client_msg_id = k.value ->> 2",
-    )
-    .bind(json(&keys)?)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(db)?;
+    let rows: Vec<MessageRow> = sqlx::query_as(READ_STORED)
+        .bind(json(&keys)?)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db)?;
     rows.into_iter()
         .map(|row| {
             let m = Message::try_from(row)?;
@@ -149,16 +166,11 @@ async fn insert(conn: &mut SqliteConnection, plan: &Plan) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
-    sqlx::query(
-        "INSERT INTO messages (chat_id, seq, id, kind, sender, body, client_msg_id, created_at) \
-         SELECT unhex(value ->> 0), value ->> 1, unhex(value ->> 2), value ->> 3, value ->> 4, \
-                value ->> 5, value ->> 6, value ->> 7 \
-         FROM json_each($1)",
-    )
-    .bind(json(&rows)?)
-    .execute(&mut *conn)
-    .await
-    .map_err(db)?;
+    sqlx::query(INSERT)
+        .bind(json(&rows)?)
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
     Ok(())
 }
 
@@ -171,14 +183,10 @@ async fn move_heads(conn: &mut SqliteConnection, plan: &Plan) -> Result<()> {
         .iter()
         .map(|(chat, seq)| Ok((hex(*chat), seq_column(*seq)?)))
         .collect::<Result<Vec<_>>>()?;
-    sqlx::query(
-        "UPDATE chats SET last_seq = h.value ->> 1 \
-         FROM json_each($1) AS h \
-         WHERE chats.id = unhex(h.value ->> 0)",
-    )
-    .bind(json(&heads)?)
-    .execute(&mut *conn)
-    .await
-    .map_err(db)?;
+    sqlx::query(MOVE_HEADS)
+        .bind(json(&heads)?)
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
     Ok(())
 }

@@ -139,6 +139,17 @@ async fn run(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Request>, max_ba
     let mut requests = Vec::with_capacity(max_batch);
     while rx.recv_many(&mut requests, max_batch).await > 0 {
         commit(&mut conn, requests.drain(..)).await;
+        // The senders just answered are likely to send again at once: let them, as long as
+        // requests keep coming, so that the next batch is a full one rather than the first few.
+        let mut queued = rx.len();
+        for _ in 0..16 {
+            tokio::task::yield_now().await;
+            let now = rx.len();
+            if now == queued || now >= max_batch {
+                break;
+            }
+            queued = now;
+        }
     }
     if let Err(e) = sqlx::Connection::close(conn).await {
         tracing::warn!(error = %e, "closing the SQLite writer connection failed");
