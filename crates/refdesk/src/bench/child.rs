@@ -227,6 +227,24 @@ pub fn cpu_of(pid: Option<u32>) -> Option<Duration> {
     Some(Duration::from_millis(ticks * 10))
 }
 
+/// Time the threads of a process spent waiting for a CPU while runnable (the second field of
+/// `/proc/<pid>/task/*/schedstat`): how much the machine's other work held the server back.
+pub fn runqueue_wait_of(pid: u32) -> Option<Duration> {
+    let mut total = 0u64;
+    for task in std::fs::read_dir(format!("/proc/{pid}/task")).ok()? {
+        let Ok(task) = task else { continue };
+        let Ok(stat) = std::fs::read_to_string(task.path().join("schedstat")) else {
+            continue;
+        };
+        total += stat
+            .split_whitespace()
+            .nth(1)
+            .and_then(|w| w.parse::<u64>().ok())
+            .unwrap_or(0);
+    }
+    Some(Duration::from_nanos(total))
+}
+
 /// Resident set size of a process, from `/proc/<pid>/status` (`VmRSS`, in KiB there).
 pub fn rss_of(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;

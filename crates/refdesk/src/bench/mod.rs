@@ -210,6 +210,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let cpu = || report::Cpu {
         server: server_pid.and_then(|p| child::cpu_of(Some(p))),
         generator: child::cpu_of(None),
+        server_waited: server_pid.and_then(child::runqueue_wait_of),
     };
     let cpu_before = cpu();
     let outcome = load::run(

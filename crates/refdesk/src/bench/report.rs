@@ -24,6 +24,8 @@ pub struct ServerFigures {
 pub struct Cpu {
     pub server: Option<Duration>,
     pub generator: Option<Duration>,
+    /// Time the server's threads were runnable but waited for a CPU.
+    pub server_waited: Option<Duration>,
 }
 
 impl Cpu {
@@ -32,6 +34,7 @@ impl Cpu {
         Cpu {
             server: d(self.server, before.server),
             generator: d(self.generator, before.generator),
+            server_waited: d(self.server_waited, before.server_waited),
         }
     }
 }
@@ -84,6 +87,9 @@ pub struct Summary {
     /// CPU seconds the server and the generator used during the load phase.
     pub server_cpu_s: Option<f64>,
     pub generator_cpu_s: Option<f64>,
+    /// Seconds the server's threads waited for a CPU during the load phase (0 on a quiet
+    /// machine with cores to spare; high when other work competed for the cores).
+    pub server_cpu_wait_s: Option<f64>,
 }
 
 fn round(x: f64, places: i32) -> f64 {
@@ -148,6 +154,7 @@ impl Summary {
             synchronous: own_server.then(|| args.synchronous.as_str()),
             server_cpu_s: server.cpu.server.map(|d| round(d.as_secs_f64(), 2)),
             generator_cpu_s: server.cpu.generator.map(|d| round(d.as_secs_f64(), 2)),
+            server_cpu_wait_s: server.cpu.server_waited.map(|d| round(d.as_secs_f64(), 2)),
         }
     }
 }
@@ -272,8 +279,9 @@ pub fn print_table(
         (
             "CPU during load",
             format!(
-                "server {}, generator {} (2 cores = 2 s per second)",
+                "server {} (its threads waited {} for a CPU), generator {}",
                 opt(s.server_cpu_s, "s"),
+                opt(s.server_cpu_wait_s, "s"),
                 opt(s.generator_cpu_s, "s")
             ),
         ),
