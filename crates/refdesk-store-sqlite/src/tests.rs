@@ -145,6 +145,13 @@ async fn hold_writer(store: &SqliteStore) -> tokio::sync::oneshot::Sender<()> {
     release
 }
 
+/// Waits (without a clock) until `n` requests wait for the held writer.
+async fn wait_until_queued(store: &SqliteStore, n: usize) {
+    while store.writer.queued() < n {
+        tokio::task::yield_now().await;
+    }
+}
+
 fn institution(slug: &str) -> refdesk_core::Institution {
     refdesk_core::Institution {
         id: uuid::Uuid::now_v7().into(),
@@ -166,7 +173,6 @@ async fn a_refused_job_does_not_undo_the_rest_of_its_batch() {
         let (s, a) = (store.clone(), a.clone());
         async move { s.create_institution(&a).await }
     });
-    tokio::task::yield_now().await;
     // Writes, then fails: its own write must be undone.
     let failing = tokio::spawn({
         let w = store.writer.clone();
@@ -180,17 +186,15 @@ async fn a_refused_job_does_not_undo_the_rest_of_its_batch() {
             .await
         }
     });
-    tokio::task::yield_now().await;
     let duplicate = tokio::spawn({
         let s = store.clone();
         async move { s.create_institution(&institution("taken")).await }
     });
-    tokio::task::yield_now().await;
     let last = tokio::spawn({
         let (s, b) = (store.clone(), b.clone());
         async move { s.create_institution(&b).await }
     });
-    tokio::task::yield_now().await;
+    wait_until_queued(&store, 4).await;
     release.send(()).unwrap();
 
     first.await.unwrap().unwrap();
@@ -217,7 +221,6 @@ async fn a_batch_whose_transaction_is_lost_acknowledges_nothing() {
         let s = store.clone();
         async move { s.create_institution(&institution("before")).await }
     });
-    tokio::task::yield_now().await;
     // What SQLite does on some I/O errors: the transaction is rolled back under our feet.
     let lost = tokio::spawn({
         let w = store.writer.clone();
@@ -234,12 +237,11 @@ async fn a_batch_whose_transaction_is_lost_acknowledges_nothing() {
             .await
         }
     });
-    tokio::task::yield_now().await;
     let after = tokio::spawn({
         let s = store.clone();
         async move { s.create_institution(&institution("after")).await }
     });
-    tokio::task::yield_now().await;
+    wait_until_queued(&store, 3).await;
     release.send(()).unwrap();
 
     assert!(before.await.unwrap().is_err());
@@ -257,4 +259,35 @@ async fn a_batch_whose_transaction_is_lost_acknowledges_nothing() {
         .await
         .unwrap();
     store.institution_by_slug("later").await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_job_is_undone_and_the_writer_carries_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_in(&dir, SqliteOptions::default()).await;
+    let w = store.writer.clone();
+    let panicked = tokio::spawn(async move {
+        w.exec(|c| {
+            Box::pin(async move {
+                directory::insert_institution(c, &institution("half-done")).await?;
+                if std::hint::black_box(true) {
+                    panic!("a bug in a job");
+                }
+                Ok(())
+            })
+        })
+        .await
+    })
+    .await
+    .unwrap();
+    assert!(panicked.is_err());
+    assert!(matches!(
+        store.institution_by_slug("half-done").await,
+        Err(StoreError::NotFound)
+    ));
+    store
+        .create_institution(&institution("after"))
+        .await
+        .unwrap();
+    store.institution_by_slug("after").await.unwrap();
 }

@@ -14,11 +14,13 @@
 
 use crate::append;
 use crate::rows::{Result, db};
+use futures::FutureExt;
 use futures::future::BoxFuture;
 use refdesk_core::NewMessage;
 use refdesk_store::sequencer::Planned;
 use refdesk_store::{Appended, StoreError};
 use sqlx::SqliteConnection;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::{mpsc, oneshot};
@@ -34,7 +36,7 @@ pub(crate) struct Writer {
 enum WriteFailure {
     #[error("the write batch was rolled back: {0}")]
     RolledBack(Arc<StoreError>),
-    #[error("the SQLite writer has stopped")]
+    #[error("the SQLite writer did not answer (it has stopped, or the batch failed)")]
     Stopped,
 }
 
@@ -104,6 +106,12 @@ impl Writer {
         Writer { requests }
     }
 
+    /// How many requests wait for the writer.
+    #[cfg(test)]
+    pub(crate) fn queued(&self) -> usize {
+        self.requests.max_capacity() - self.requests.capacity()
+    }
+
     /// Appends a message, answering once it is durable (or refused).
     pub(crate) async fn append(&self, message: NewMessage) -> Result<Appended> {
         let (reply, answer) = oneshot::channel();
@@ -138,7 +146,15 @@ impl Writer {
 async fn run(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Request>, max_batch: usize) {
     let mut requests = Vec::with_capacity(max_batch);
     while rx.recv_many(&mut requests, max_batch).await > 0 {
-        commit(&mut conn, requests.drain(..)).await;
+        let batch = AssertUnwindSafe(commit(&mut conn, requests.drain(..)));
+        if batch.catch_unwind().await.is_err() {
+            // A bug in a job must not stop every later write. The batch's requests were dropped
+            // unanswered, so their callers get an error; what it wrote is undone.
+            tracing::error!("a write batch panicked; rolling it back");
+            if let Err(e) = sqlx::query("ROLLBACK").execute(&mut conn).await {
+                tracing::debug!(error = %e, "rollback after a panicked batch");
+            }
+        }
         // The senders just answered are likely to send again at once: let them, as long as
         // requests keep coming, so that the next batch is a full one rather than the first few.
         let mut queued = rx.len();
