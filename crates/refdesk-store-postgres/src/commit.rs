@@ -71,7 +71,7 @@ async fn commit_with_retries(
     loop {
         let mut c = match conn.take() {
             Some(c) => c,
-            None => pool.acquire().await?,
+            None => writer_connection(pool).await?,
         };
         let started = Instant::now();
         let outcome = try_commit(&mut c, messages.to_vec()).await;
@@ -98,6 +98,17 @@ async fn commit_with_retries(
             }
         }
     }
+}
+
+/// A connection for a writer. Its statements are planned for their actual arguments each time:
+/// a plan cached while the tables were small (a new installation) would go on scanning them
+/// whole long after they have grown, and planning costs far less than that.
+async fn writer_connection(pool: &PgPool) -> Result<PoolConnection<Postgres>, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    sqlx::query("SET plan_cache_mode = force_custom_plan")
+        .execute(&mut *conn)
+        .await?;
+    Ok(conn)
 }
 
 /// One attempt: the whole batch in one transaction. Returns the answers and how many rows were

@@ -4,7 +4,7 @@
 //! Every race is decided by the database, never by a node: claims and other state changes are
 //! conditional updates, one open chat per patron is a partial unique index, and message
 //! sequence numbers are taken under the chat row's lock. Sends are group-committed by a few
-//! writer tasks ([`writer`]), so many messages share one transaction and one fsync.
+//! writer tasks (module `writer`), so many messages share one transaction and one fsync.
 #![forbid(unsafe_code)]
 
 #[macro_use]
