@@ -77,3 +77,15 @@ impl std::fmt::Display for WriterGone {
 }
 
 impl std::error::Error for WriterGone {}
+
+/// The writer hit a bug while committing a batch; the batch may or may not have been stored.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct WriterPanicked;
+
+impl std::fmt::Display for WriterPanicked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the message writer failed while committing this batch")
+    }
+}
+
+impl std::error::Error for WriterPanicked {}

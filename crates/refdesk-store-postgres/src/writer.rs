@@ -6,12 +6,14 @@
 //! [`crate::commit`], which also order writers of other nodes.
 
 use crate::commit::commit_batch;
-use crate::error::WriterGone;
+use crate::error::{WriterGone, WriterPanicked};
+use futures::FutureExt;
 use refdesk_core::NewMessage;
 use refdesk_store::{Appended, Result, StoreError};
 use sqlx::PgPool;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::Postgres;
+use std::panic::AssertUnwindSafe;
 use tokio::sync::{mpsc, oneshot};
 
 /// One send waiting for its batch.
@@ -68,7 +70,20 @@ async fn run(pool: PgPool, mut queue: mpsc::Receiver<Request>, max_batch: usize,
     while queue.recv_many(&mut requests, max_batch).await > 0 {
         let (messages, replies): (Vec<_>, Vec<_>) =
             requests.drain(..).map(|r| (r.message, r.reply)).unzip();
-        let results = commit_batch(&pool, &mut conn, messages, shard).await;
+        let n = messages.len();
+        let batch = AssertUnwindSafe(commit_batch(&pool, &mut conn, messages, shard));
+        let results = match batch.catch_unwind().await {
+            Ok(results) => results,
+            Err(_) => {
+                // A bug, not a database refusal: the batch is answered as failed, its connection
+                // (in an unknown state) is let go, and the writer carries on with the next batch.
+                tracing::error!(writer.shard = shard, batch.size = n, "writer panicked");
+                conn = None;
+                (0..n)
+                    .map(|_| Err(StoreError::other(WriterPanicked)))
+                    .collect()
+            }
+        };
         for (reply, result) in replies.into_iter().zip(results) {
             // The sender may have given up waiting; its message is stored all the same, and a
             // retry with the same client id will find it.
