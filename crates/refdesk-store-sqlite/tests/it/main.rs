@@ -2,6 +2,7 @@
 //! file carries on where it left off, and group commit keeps sequence numbers gap-free.
 
 mod durability;
+mod migrations;
 
 use refdesk_store::DynStore;
 use refdesk_store_sqlite::{SqliteOptions, SqliteStore};
