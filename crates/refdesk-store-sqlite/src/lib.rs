@@ -9,6 +9,7 @@
 mod append;
 mod chats;
 mod directory;
+mod dump;
 mod rows;
 #[cfg(test)]
 mod tests;
@@ -20,7 +21,8 @@ use refdesk_core::{
     Message, NewMessage, Seq, Transition, User, UserId, Widget, WidgetId,
 };
 use refdesk_store::{
-    Appended, ChatFilter, NewChat, Result, SessionRecord, Store, StoreError, TokenHash, UserRecord,
+    Appended, ChatFilter, Directory, NewChat, Result, SessionRecord, Store, StoreError, TokenHash,
+    UserRecord,
 };
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{
@@ -250,5 +252,43 @@ impl Store for SqliteStore {
     }
     async fn messages_after(&self, chat: ChatId, after: Seq, limit: u32) -> Result<Vec<Message>> {
         chats::messages_after(&self.read, chat, after, limit).await
+    }
+
+    async fn directory_snapshot(&self) -> Result<Directory> {
+        dump::directory_snapshot(&self.read).await
+    }
+    async fn guests_page(
+        &self,
+        after: Option<GuestId>,
+        limit: u32,
+    ) -> Result<Vec<(Guest, TokenHash)>> {
+        dump::guests_page(&self.read, after, limit).await
+    }
+    async fn chats_page(&self, after: Option<ChatId>, limit: u32) -> Result<Vec<Chat>> {
+        dump::chats_page(&self.read, after, limit).await
+    }
+    async fn restore_directory(&self, directory: &Directory) -> Result<()> {
+        let d = directory.clone();
+        self.writer
+            .exec(move |c| Box::pin(async move { dump::restore_directory(c, &d).await }))
+            .await
+    }
+    async fn restore_guests(&self, guests: &[(Guest, TokenHash)]) -> Result<()> {
+        let g = guests.to_vec();
+        self.writer
+            .exec(move |c| Box::pin(async move { dump::restore_guests(c, &g).await }))
+            .await
+    }
+    async fn restore_chat(&self, chat: &Chat) -> Result<()> {
+        let chat = chat.clone();
+        self.writer
+            .exec(move |c| Box::pin(async move { dump::restore_chat(c, &chat).await }))
+            .await
+    }
+    async fn restore_messages(&self, messages: &[Message]) -> Result<()> {
+        let m = messages.to_vec();
+        self.writer
+            .exec(move |c| Box::pin(async move { dump::restore_messages(c, &m).await }))
+            .await
     }
 }

@@ -14,12 +14,12 @@ pub mod sequencer;
 pub mod conformance;
 
 pub use error::{Conflict, StoreError};
-pub use records::{Appended, ChatFilter, NewChat, SessionRecord, TokenHash, UserRecord};
+pub use records::{Appended, ChatFilter, Directory, NewChat, SessionRecord, TokenHash, UserRecord};
 
 use async_trait::async_trait;
 use refdesk_core::{
-    Chat, ChatId, Department, DepartmentId, Email, Guest, Institution, InstitutionId, Message,
-    NewMessage, Seq, Transition, User, UserId, Widget, WidgetId,
+    Chat, ChatId, Department, DepartmentId, Email, Guest, GuestId, Institution, InstitutionId,
+    Message, NewMessage, Seq, Transition, User, UserId, Widget, WidgetId,
 };
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -65,7 +65,7 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn start_chat(&self, chat: &NewChat, question: Option<NewMessage>) -> Result<Chat>;
     async fn chat(&self, id: ChatId) -> Result<Chat>;
     /// The guest's open (waiting or active) chat, if any.
-    async fn open_chat_of_guest(&self, guest: refdesk_core::GuestId) -> Result<Option<Chat>>;
+    async fn open_chat_of_guest(&self, guest: GuestId) -> Result<Option<Chat>>;
     async fn chats(&self, filter: &ChatFilter) -> Result<Vec<Chat>>;
     /// Applies a decided transition as a compare-and-set: only if the chat is still in
     /// `transition.from`. Records `note` (a system message) in the same transaction. Otherwise
@@ -86,4 +86,41 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn append_message(&self, message: NewMessage) -> Result<Appended>;
     /// Messages with `seq > after`, in order, at most `limit`.
     async fn messages_after(&self, chat: ChatId, after: Seq, limit: u32) -> Result<Vec<Message>>;
+
+    // --- moving everything to another store (`refdesk migrate-data`) -------------------------
+    // Reading pages through a whole store, and writing what was read into another one exactly
+    // as it was. Sessions are not part of it: staff sign in again on the new store.
+
+    /// The whole directory: institutions, co-ops, departments, widgets and staff accounts with
+    /// their password hashes.
+    async fn directory_snapshot(&self) -> Result<Directory>;
+    /// Guests (with their token hashes) whose id comes after `after` (all, for `None`), in id
+    /// order, at most `limit`.
+    async fn guests_page(
+        &self,
+        after: Option<GuestId>,
+        limit: u32,
+    ) -> Result<Vec<(Guest, TokenHash)>>;
+    /// Chats in every state whose id comes after `after` (all, for `None`), in id order, at
+    /// most `limit`. Their messages are read with [`Store::messages_after`].
+    async fn chats_page(&self, after: Option<ChatId>, limit: u32) -> Result<Vec<Chat>>;
+    /// Writes a directory read by [`Store::directory_snapshot`], in one transaction.
+    ///
+    /// Like every `restore_*` verb, this is only for migrating into an **empty** store: it
+    /// writes ids, states, timestamps and sequence numbers as given, bypassing the rules the
+    /// other verbs keep. Ids already present are `Conflict::AlreadyExists`.
+    async fn restore_directory(&self, directory: &Directory) -> Result<()>;
+    /// Writes guests read by [`Store::guests_page`], in one transaction. Only for migrating
+    /// into an empty store (see [`Store::restore_directory`]).
+    async fn restore_guests(&self, guests: &[(Guest, TokenHash)]) -> Result<()>;
+    /// Writes a chat exactly as read: its state, operator, timestamps and `last_seq` (the head
+    /// its next message is numbered from). Its guest and directory entries must be restored
+    /// first. Only for migrating into an empty store (see [`Store::restore_directory`]).
+    async fn restore_chat(&self, chat: &Chat) -> Result<()>;
+    /// Writes messages exactly as read (ids, sequence numbers, kinds, senders, client message
+    /// ids, timestamps), in one transaction, bypassing the sequencer: the chats' `last_seq`
+    /// is not moved, since [`Store::restore_chat`] already wrote it. Their chats must be
+    /// restored first. Only for migrating into an empty store (see
+    /// [`Store::restore_directory`]).
+    async fn restore_messages(&self, messages: &[Message]) -> Result<()>;
 }

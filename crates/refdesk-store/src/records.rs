@@ -1,8 +1,8 @@
 //! Plain records that cross the store boundary but are not domain objects.
 
 use refdesk_core::{
-    ChatId, ChatStatus, DepartmentId, GuestId, InstitutionId, Message, MessageBody, User, UserId,
-    WidgetId,
+    ChatId, ChatStatus, Coop, CoopId, Department, DepartmentId, GuestId, Institution,
+    InstitutionId, Message, MessageBody, User, UserId, Widget, WidgetId,
 };
 use refdesk_core::{DisplayName, Email};
 use time::OffsetDateTime;
@@ -25,8 +25,9 @@ pub struct SessionRecord {
     pub expires_at: OffsetDateTime,
 }
 
-/// A staff account with its password hash, only for sign-in.
-#[derive(Clone)]
+/// A staff account with its password hash, only for sign-in and for moving the directory
+/// between stores.
+#[derive(Clone, PartialEq, Eq)]
 pub struct UserRecord {
     pub user: User,
     pub password_hash: String,
@@ -38,6 +39,25 @@ impl std::fmt::Debug for UserRecord {
             .field("user", &self.user)
             .finish_non_exhaustive()
     }
+}
+
+/// The whole directory of an installation: everything that is not a patron, a chat or a
+/// session, as [`Store::directory_snapshot`] reads it and [`Store::restore_directory`] writes it.
+/// Every list is ordered by id, so two snapshots of the same directory compare equal whichever
+/// backend they come from.
+///
+/// [`Store::directory_snapshot`]: crate::Store::directory_snapshot
+/// [`Store::restore_directory`]: crate::Store::restore_directory
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Directory {
+    pub institutions: Vec<Institution>,
+    pub coops: Vec<Coop>,
+    /// Which institutions belong to which co-op, ordered by co-op, then institution.
+    pub coop_members: Vec<(CoopId, InstitutionId)>,
+    pub departments: Vec<Department>,
+    pub widgets: Vec<Widget>,
+    /// Staff accounts with their password hashes (redacted in `Debug`).
+    pub users: Vec<UserRecord>,
 }
 
 /// A chat about to start: always waiting, with no messages yet.

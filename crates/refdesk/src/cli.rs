@@ -47,6 +47,20 @@ pub enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Copy everything from one database into another, empty one (e.g. from SQLite to
+    /// PostgreSQL), then check the copy. Staff sessions are not copied: staff sign in again.
+    MigrateData {
+        /// The database to copy from, e.g. sqlite:/var/lib/refdesk/refdesk.db (stop refdesk
+        /// first).
+        #[arg(long)]
+        from: String,
+        /// The empty database to copy into, e.g. postgres://refdesk:secret@db/refdesk.
+        #[arg(long)]
+        to: String,
+        /// How many guests, chats or messages to copy per transaction.
+        #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        batch: u32,
+    },
     /// Load generator: patrons and operators over real WebSockets; prints figures.
     Bench(crate::bench::BenchArgs),
 }

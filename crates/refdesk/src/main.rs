@@ -1,11 +1,13 @@
 //! The `refdesk` command: run a node (`serve`), try it out (`demo`), prepare the database
-//! (`migrate`), manage accounts (`admin …`) and measure it (`bench`).
+//! (`migrate`), manage accounts (`admin …`), move to another database (`migrate-data`) and
+//! measure it (`bench`).
 #![forbid(unsafe_code)]
 
 mod admin;
 mod bench;
 mod cli;
 mod config;
+mod migrate_data;
 mod run;
 
 use clap::Parser;

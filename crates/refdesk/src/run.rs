@@ -1,7 +1,7 @@
 //! What each command does.
 
 use crate::cli::{Cli, Command};
-use crate::{admin, bench, config};
+use crate::{admin, bench, config, migrate_data};
 use anyhow::Context;
 use refdesk_server::{AppState, Server, Settings, demo, router};
 use std::time::Instant;
@@ -37,6 +37,10 @@ pub async fn main(cli: Cli) -> anyhow::Result<()> {
             init_tracing(&settings);
             let store = refdesk_server::store::open(&settings).await?;
             admin::run(&store, command).await
+        }
+        Command::MigrateData { from, to, batch } => {
+            init_tracing(&Settings::default());
+            migrate_data::run(&from, &to, batch).await
         }
         Command::Bench(args) => bench::run(args).await,
     }

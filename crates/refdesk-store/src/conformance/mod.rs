@@ -1,19 +1,23 @@
 //! The conformance suite: behaviour every `Store` backend must show, written against the trait
 //! alone. A backend runs it with [`conformance_suite!`](crate::conformance_suite), passing an
-//! async function that makes a fresh, empty, migrated store.
+//! async function that makes a fresh, empty, migrated store. Most cases take one store; the
+//! migration cases take two, both made by that function.
 
 mod chats;
 mod directory;
 mod fixture;
 mod messages;
+mod migration;
 
 pub use chats::*;
 pub use directory::*;
 pub use fixture::Fixture;
 pub use messages::*;
+pub use migration::*;
 
 /// Generates one `#[tokio::test]` per conformance case. `$make` is an async fn returning a fresh
-/// store (`DynStore`); extra attributes (e.g. `#[ignore = "…"]`) are put on every test.
+/// store (`DynStore`); a case of the second list gets two such stores. Extra attributes (e.g.
+/// `#[ignore = "…"]`) are put on every test.
 #[macro_export]
 macro_rules! conformance_suite {
     ($make:path $(, #[$attr:meta])*) => {
@@ -38,6 +42,9 @@ macro_rules! conformance_suite {
             concurrent_claims_have_one_winner
             transitions_record_a_system_message
         );
+        $crate::conformance_suite!(@pairs $make, [$(#[$attr])*]
+            a_dump_restores_exactly_into_an_empty_store
+        );
     };
     // The attributes travel as one token tree, so that they can be repeated for every case.
     (@cases $make:path, $attrs:tt $($case:ident)*) => {
@@ -48,6 +55,17 @@ macro_rules! conformance_suite {
         $(#[$attr])*
         async fn $case() {
             $crate::conformance::$case($make().await).await;
+        }
+    };
+    // Cases that move data from one fresh store into another.
+    (@pairs $make:path, $attrs:tt $($case:ident)*) => {
+        $( $crate::conformance_suite!(@pair $make, $attrs $case); )*
+    };
+    (@pair $make:path, [$(#[$attr:meta])*] $case:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        $(#[$attr])*
+        async fn $case() {
+            $crate::conformance::$case($make().await, $make().await).await;
         }
     };
 }

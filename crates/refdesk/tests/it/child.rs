@@ -1,4 +1,5 @@
-//! Running `refdesk` as a child process and waiting for its "listening" line (no sleeping).
+//! Running `refdesk` as a child process and waiting for its "listening" line (no sleeping), and
+//! making the empty PostgreSQL databases such children are pointed at.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -42,6 +43,23 @@ impl Node {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A fresh, empty database named `<prefix><uuid>` on the server of `REFDESK_TEST_DATABASE_URL`,
+/// created with psql; returns its URL.
+pub fn fresh_database(prefix: &str) -> String {
+    let admin = std::env::var("REFDESK_TEST_DATABASE_URL")
+        .expect("REFDESK_TEST_DATABASE_URL must be set for the PostgreSQL tests");
+    let name = format!("{prefix}{}", uuid::Uuid::now_v7().simple());
+    let ok = Command::new("psql")
+        .arg(&admin)
+        .arg("-qc")
+        .arg(format!("CREATE DATABASE {name}"))
+        .status()
+        .unwrap();
+    assert!(ok.success(), "cannot create a database on {admin}");
+    let (server, _) = admin.rsplit_once('/').unwrap();
+    format!("{server}/{name}")
 }
 
 impl Drop for Node {

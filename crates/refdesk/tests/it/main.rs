@@ -3,4 +3,5 @@
 mod child;
 mod cli;
 mod crash;
+mod migrate;
 mod nodes;

@@ -3,10 +3,9 @@
 //! anything. Ignored unless REFDESK_TEST_DATABASE_URL and REFDESK_TEST_NATS_URL are set (CI sets
 //! both, and these tests then fail rather than skip when a service is missing).
 
-use crate::child::Node;
+use crate::child::{Node, fresh_database};
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use std::process::Command;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
@@ -25,24 +24,9 @@ fn env_var(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("{name} must be set for the multi-node tests"))
 }
 
-/// A fresh database on the test server, created with psql.
-fn fresh_database() -> String {
-    let admin = env_var("REFDESK_TEST_DATABASE_URL");
-    let name = format!("refdesk_nodes_{}", uuid::Uuid::now_v7().simple());
-    let ok = Command::new("psql")
-        .arg(&admin)
-        .arg("-qc")
-        .arg(format!("CREATE DATABASE {name}"))
-        .status()
-        .unwrap();
-    assert!(ok.success(), "cannot create a database on {admin}");
-    let (server, _) = admin.rsplit_once('/').unwrap();
-    format!("{server}/{name}")
-}
-
 impl Cluster {
     async fn start() -> Cluster {
-        let db = fresh_database();
+        let db = fresh_database("refdesk_nodes_");
         let nats = env_var("REFDESK_TEST_NATS_URL");
         let env = [
             ("REFDESK_DATABASE_URL", db.as_str()),

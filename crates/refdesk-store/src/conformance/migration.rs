@@ -1,0 +1,211 @@
+//! Moving everything from one store to another (`refdesk migrate-data`): what one backend dumps,
+//! an empty store of the same backend restores exactly, and then carries on from. The binary
+//! copies between backends with the same verbs, so a backend that passes this and reads back what
+//! it was given moves its data to any other.
+
+use super::fixture::{Fixture, name, now, token};
+use crate::{Directory, DynStore, TokenHash};
+use refdesk_core::*;
+use uuid::Uuid;
+
+/// A small page size, so that every loop below turns more than one page.
+const PAGE: u32 = 2;
+
+/// A waiting chat of a fresh guest whose token is known, with its question as seq 1.
+async fn chat_of_new_guest(f: &Fixture, tokens: &mut Vec<(Guest, TokenHash)>) -> (Chat, Guest) {
+    let guest = Guest {
+        id: Uuid::now_v7().into(),
+        widget_id: f.widget.id,
+        created_at: now(),
+    };
+    let tok = token("migrating guest");
+    f.store.create_guest(&guest, &tok).await.unwrap();
+    tokens.push((guest.clone(), tok));
+    let new = f.new_chat(&guest);
+    let q = f.patron_message(&new.id, &guest, Some("q"), "Where are the 1911 maps?");
+    (f.store.start_chat(&new, Some(q)).await.unwrap(), guest)
+}
+
+async fn apply(f: &Fixture, chat: &Chat, command: ChatCommand, note: &str) -> Chat {
+    let t = f.store.chat(chat.id).await.unwrap().state.decide(command);
+    let note = f.system_note(&chat.id, note);
+    f.store
+        .transition_chat(chat.id, &t.unwrap(), now(), note)
+        .await
+        .unwrap()
+        .0
+}
+
+/// Every guest of `store`, page by page.
+async fn all_guests(store: &DynStore) -> Vec<(Guest, TokenHash)> {
+    let mut out: Vec<(Guest, TokenHash)> = Vec::new();
+    loop {
+        let after = out.last().map(|(g, _)| g.id);
+        let page = store.guests_page(after, PAGE).await.unwrap();
+        if page.is_empty() {
+            return out;
+        }
+        out.extend(page);
+    }
+}
+
+/// Every chat of `store`, page by page.
+async fn all_chats(store: &DynStore) -> Vec<Chat> {
+    let mut out: Vec<Chat> = Vec::new();
+    loop {
+        let page = store
+            .chats_page(out.last().map(|c| c.id), PAGE)
+            .await
+            .unwrap();
+        if page.is_empty() {
+            return out;
+        }
+        out.extend(page);
+    }
+}
+
+async fn all_messages(store: &DynStore, chat: ChatId) -> Vec<Message> {
+    store.messages_after(chat, Seq::ZERO, 1000).await.unwrap()
+}
+
+pub async fn a_dump_restores_exactly_into_an_empty_store(source: DynStore, target: DynStore) {
+    // The world: chats waiting, active (with a conversation and an internal note), closed (with
+    // a note after the end) and abandoned, and a guest who never started one.
+    let f = Fixture::new(source.clone()).await;
+    let mut tokens = Vec::new();
+    let (_waiting, _) = chat_of_new_guest(&f, &mut tokens).await;
+    let (active, patron) = chat_of_new_guest(&f, &mut tokens).await;
+    let claim = ChatCommand::Claim {
+        operator: f.alice.id,
+    };
+    apply(&f, &active, claim, "Alice joined the chat.").await;
+    for m in [
+        f.patron_message(&active.id, &patron, Some("p1"), "Hello?"),
+        f.staff_message(
+            &active.id,
+            &f.alice,
+            MessageKind::Operator,
+            Some("o1"),
+            "Hi!",
+        ),
+        f.staff_message(
+            &active.id,
+            &f.bob,
+            MessageKind::InternalNote,
+            None,
+            "Regular; likes maps.",
+        ),
+    ] {
+        f.store.append_message(m).await.unwrap();
+    }
+    let (closed, _) = chat_of_new_guest(&f, &mut tokens).await;
+    let claim = ChatCommand::Claim { operator: f.bob.id };
+    apply(&f, &closed, claim, "Bob joined the chat.").await;
+    let close = ChatCommand::Close {
+        by: Sender::Staff(f.bob.id),
+    };
+    apply(&f, &closed, close, "Bob closed the chat.").await;
+    let note = f.staff_message(&closed.id, &f.bob, MessageKind::InternalNote, None, "done");
+    f.store.append_message(note).await.unwrap();
+    let (abandoned, leaver) = chat_of_new_guest(&f, &mut tokens).await;
+    let leave = ChatCommand::Close {
+        by: Sender::Patron(leaver.id),
+    };
+    apply(&f, &abandoned, leave, "The patron left.").await;
+    let lone = Guest {
+        id: Uuid::now_v7().into(),
+        widget_id: f.widget.id,
+        created_at: now(),
+    };
+    let lone_token = token("lone");
+    f.store.create_guest(&lone, &lone_token).await.unwrap();
+    tokens.push((lone, lone_token));
+
+    // The dump, as `refdesk migrate-data` does it. Nothing can make a co-op yet, so one is added
+    // to the dumped directory to see that co-ops travel too.
+    let mut directory = source.directory_snapshot().await.unwrap();
+    let mut users = vec![f.alice.clone(), f.bob.clone()];
+    users.sort_by_key(|u| u.id);
+    let expected = Directory {
+        institutions: vec![f.institution.clone()],
+        coops: vec![],
+        coop_members: vec![],
+        departments: vec![f.department.clone()],
+        widgets: vec![f.widget.clone()],
+        users: users
+            .into_iter()
+            .map(|user| crate::UserRecord {
+                user,
+                password_hash: "$argon2id$fake".into(),
+            })
+            .collect(),
+    };
+    assert_eq!(directory, expected);
+    let coop = Coop {
+        id: Uuid::now_v7().into(),
+        name: name("River Valley Libraries"),
+    };
+    directory.coop_members.push((coop.id, f.institution.id));
+    directory.coops.push(coop);
+    target.restore_directory(&directory).await.unwrap();
+    let guests = all_guests(&source).await;
+    assert_eq!(guests.len(), tokens.len());
+    assert!(guests.windows(2).all(|w| w[0].0.id < w[1].0.id), "by id");
+    for page in guests.chunks(PAGE as usize) {
+        target.restore_guests(page).await.unwrap();
+    }
+    let chats = all_chats(&source).await;
+    assert_eq!(chats.len(), 4);
+    assert!(chats.windows(2).all(|w| w[0].id < w[1].id), "by id");
+    for chat in &chats {
+        target.restore_chat(chat).await.unwrap();
+        let mut after = Seq::ZERO;
+        loop {
+            let page = source.messages_after(chat.id, after, PAGE).await.unwrap();
+            let Some(last) = page.last() else { break };
+            after = last.seq;
+            target.restore_messages(&page).await.unwrap();
+        }
+    }
+
+    // Everything reads back the same from the target.
+    assert_eq!(target.directory_snapshot().await.unwrap(), directory);
+    assert_eq!(all_guests(&target).await, guests);
+    for (guest, tok) in &tokens {
+        assert_eq!(&target.guest_by_token(tok).await.unwrap(), guest);
+    }
+    assert_eq!(all_chats(&target).await, chats);
+    for chat in &chats {
+        assert_eq!(&target.chat(chat.id).await.unwrap(), chat);
+        let messages = all_messages(&target, chat.id).await;
+        assert_eq!(messages, all_messages(&source, chat.id).await);
+        assert_eq!(messages.last().map(|m| m.seq), Some(chat.last_seq));
+    }
+    let kinds: Vec<_> = all_messages(&target, active.id)
+        .await
+        .iter()
+        .map(|m| m.kind)
+        .collect();
+    assert!(kinds.contains(&MessageKind::InternalNote), "{kinds:?}");
+    let alice = target.user_by_email(&f.alice.email).await.unwrap();
+    assert_eq!(alice.user, f.alice);
+    assert_eq!(alice.password_hash, "$argon2id$fake");
+    assert_eq!(
+        target.open_chat_of_guest(patron.id).await.unwrap(),
+        Some(target.chat(active.id).await.unwrap())
+    );
+
+    // The target carries on from the restored sequence heads and client ids.
+    let active = target.chat(active.id).await.unwrap();
+    let next = f.patron_message(&active.id, &patron, Some("p2"), "Still there?");
+    let appended = target.append_message(next).await.unwrap();
+    assert_eq!(appended.message.seq, active.last_seq.next());
+    let retry = f.patron_message(&active.id, &patron, Some("p1"), "Hello?");
+    let again = target.append_message(retry).await.unwrap();
+    assert!(again.duplicate, "the restored client id is recognised");
+    assert_eq!(again.message.seq, Seq(3));
+    let closed = target.chat(closed.id).await.unwrap();
+    let late = f.staff_message(&closed.id, &f.alice, MessageKind::InternalNote, None, "x");
+    let appended = target.append_message(late).await.unwrap();
+    assert_eq!(appended.message.seq, closed.last_seq.next());
+}

@@ -1,0 +1,170 @@
+//! Moving from SQLite to PostgreSQL as an admin does it: chat on a SQLite node, stop it, run
+//! `refdesk migrate-data`, start a node on PostgreSQL, and find everything there. Ignored unless
+//! REFDESK_TEST_DATABASE_URL is set (CI sets it, and the test then fails rather than skips).
+
+use crate::child::{Node, fresh_database};
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use std::process::Command;
+use tokio_tungstenite::tungstenite::Message;
+
+async fn login(http: &reqwest::Client, url: &str) -> reqwest::Response {
+    http.post(format!("{url}/api/auth/login"))
+        .json(&json!({"email": "alice@riverside.example", "password": "refdesk-demo"}))
+        .send()
+        .await
+        .unwrap()
+}
+
+fn cookie(resp: &reqwest::Response) -> String {
+    let set = resp.headers()["set-cookie"].to_str().unwrap();
+    set.split(';').next().unwrap().to_owned()
+}
+
+/// Sends one message as the patron over the WebSocket and returns its sequence number.
+async fn patron_says(node: &Node, token: &str, chat: &str, client_id: &str, body: &str) -> u64 {
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", node.addr))
+        .await
+        .unwrap();
+    let frames = [
+        json!({"type": "hello", "guest_token": token}),
+        json!({"type": "send", "chat_id": chat, "client_msg_id": client_id, "body": body}),
+    ];
+    for frame in frames {
+        ws.send(Message::Text(frame.to_string().into()))
+            .await
+            .unwrap();
+    }
+    loop {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(20), ws.next())
+            .await
+            .expect("an ack within the bound")
+            .expect("open")
+            .expect("ok");
+        let Message::Text(text) = frame else { continue };
+        let v: Value = serde_json::from_str(&text).unwrap();
+        match v["type"].as_str() {
+            Some("ack") if v["client_msg_id"] == client_id => return v["seq"].as_u64().unwrap(),
+            Some("error") => panic!("send refused: {v}"),
+            _ => {}
+        }
+    }
+}
+
+fn migrate_data(from: &str, to: &str) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_refdesk"))
+        .args(["migrate-data", "--from", from, "--to", to, "--batch", "2"])
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Stops a node the way systemd does (SIGTERM), and waits for it to exit.
+fn stop(mut node: Node) {
+    let pid = node.child.id().to_string();
+    let sent = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(sent.success());
+    node.child.wait().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs REFDESK_TEST_DATABASE_URL"]
+async fn a_sqlite_installation_moves_to_postgres_with_its_chats() {
+    let http = reqwest::Client::new();
+    let sqlite_dir = tempfile::tempdir().unwrap();
+    let node = Node::start("demo", sqlite_dir.path(), &[]);
+    let page = http
+        .get(format!("{}/demo/riverside", node.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = page.find("data-widget=\"").unwrap() + 13;
+    let widget = &page[at..at + 36];
+    let started: Value = http
+        .post(format!("{}/api/chats", node.url))
+        .json(&json!({"widget_id": widget, "question": "Where are the maps?", "name": "Pat"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let chat = started["chat"]["id"].as_str().unwrap().to_owned();
+    let token = started["guest_token"].as_str().unwrap().to_owned();
+    let alice = cookie(&login(&http, &node.url).await);
+    let claimed = http
+        .post(format!("{}/api/chats/{chat}/claim", node.url))
+        .header("cookie", &alice)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(claimed.status(), 200);
+    assert_eq!(patron_says(&node, &token, &chat, "p1", "Thanks!").await, 3);
+    stop(node);
+
+    let db = fresh_database("refdesk_migrate_");
+    let source = format!("sqlite:{}", sqlite_dir.path().join("refdesk.db").display());
+    let (ok, out, err) = migrate_data(&source, &db);
+    assert!(ok, "{out}\n{err}");
+    assert!(
+        out.contains("done: 3 institutions, 4 users, 1 guests, 1 chats, 3 messages"),
+        "{out}"
+    );
+    assert!(out.contains("sessions were not copied"), "{out}");
+    let (ok, _, err) = migrate_data(&source, &db);
+    assert!(!ok, "a second run into the filled database is refused");
+    assert!(err.contains("only into an empty database"), "{err}");
+
+    // A node on PostgreSQL alone (another data folder: the SQLite file is not there).
+    let pg_dir = tempfile::tempdir().unwrap();
+    let node = Node::start("serve", pg_dir.path(), &[("REFDESK_DATABASE_URL", &db)]);
+    let signed_in = login(&http, &node.url).await;
+    assert_eq!(signed_in.status(), 200, "the same password signs in");
+    let alice = cookie(&signed_in);
+    let list: Value = http
+        .get(format!("{}/api/chats?status=active", node.url))
+        .header("cookie", &alice)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let chats = list["chats"].as_array().unwrap();
+    assert_eq!(chats.len(), 1, "{list}");
+    assert_eq!(chats[0]["id"], chat.as_str());
+    assert_eq!(chats[0]["question"], "Where are the maps?");
+    let history: Value = http
+        .get(format!("{}/api/chats/{chat}/messages", node.url))
+        .header("cookie", &alice)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let messages = history["messages"].as_array().unwrap();
+    let seen: Vec<_> = messages
+        .iter()
+        .map(|m| (m["seq"].as_u64().unwrap(), m["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![(1, "patron"), (2, "system"), (3, "patron")],
+        "{history}"
+    );
+    assert_eq!(messages[2]["body"], "Thanks!");
+    // The patron's token still works, and the chat carries on from its last number.
+    assert_eq!(
+        patron_says(&node, &token, &chat, "p2", "Still there?").await,
+        4
+    );
+}
