@@ -43,7 +43,7 @@ pub async fn run(state: AppState, socket: WebSocket, staff: Option<StaffPrincipa
     let (principal, resume) = match authenticate(&state, staff, hello).await {
         Ok(ok) => ok,
         Err(frame) => {
-            let _ = control.send(Control::Frame(frame));
+            let _ = control.send(Control::Frame(Box::new(frame)));
             let _ = control.send(Control::Close);
             let writer = Writer {
                 state: state.clone(),
@@ -177,7 +177,7 @@ async fn authenticate(
 
 impl Session {
     fn reply(&self, frame: ServerFrame) {
-        let _ = self.control.send(Control::Frame(frame));
+        let _ = self.control.send(Control::Frame(Box::new(frame)));
     }
 
     fn subscribe(&mut self, topic: Topic) {

@@ -17,10 +17,11 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 /// What the reader asks the writer to do.
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Control {
-    Frame(ServerFrame),
+    /// Boxed: the channel allocates its slots up front, and an idle socket should not pay for
+    /// room for 32 whole frames.
+    Frame(Box<ServerFrame>),
     /// Follow a chat from `after` (already checked for access by the reader).
     Watch {
         chat: ChatId,
