@@ -67,3 +67,72 @@ impl Drop for Node {
         self.kill9();
     }
 }
+
+/// Riverside's chat box id, read from the demo library page the way a browser finds it.
+pub async fn demo_widget(http: &reqwest::Client, url: &str) -> String {
+    let page = http
+        .get(format!("{url}/demo/riverside"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = page
+        .find("data-widget=\"")
+        .expect("the demo page embeds the chat box")
+        + 13;
+    page[at..at + 36].to_owned()
+}
+
+/// A patron starts a chat: (chat id, guest token).
+pub async fn start_chat(
+    http: &reqwest::Client,
+    url: &str,
+    widget: &str,
+    question: &str,
+) -> (String, String) {
+    let body: serde_json::Value = http
+        .post(format!("{url}/api/chats"))
+        .json(&serde_json::json!({"widget_id": widget, "question": question, "name": "Pat"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let field = |k: &str| body[k].as_str().map(str::to_owned);
+    (
+        body["chat"]["id"].as_str().unwrap().to_owned(),
+        field("guest_token").unwrap(),
+    )
+}
+
+/// Signs a demo operator in and returns the session cookie (`name=value`).
+pub async fn login(http: &reqwest::Client, url: &str, email: &str) -> String {
+    let resp = http
+        .post(format!("{url}/api/auth/login"))
+        .json(&serde_json::json!({"email": email, "password": "refdesk-demo"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200, "sign-in of {email}");
+    resp.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// Claims a chat; the HTTP status.
+pub async fn claim(http: &reqwest::Client, url: &str, cookie: &str, chat: &str) -> u16 {
+    let resp = http
+        .post(format!("{url}/api/chats/{chat}/claim"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    resp.status().as_u16()
+}

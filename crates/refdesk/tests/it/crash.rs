@@ -1,7 +1,7 @@
 //! Durability: SIGKILL the server while patrons are sending; after a restart, every
 //! acknowledged message is in the history, once, with gap-free sequence numbers.
 
-use crate::child::Node;
+use crate::child::{Node, demo_widget, start_chat};
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -9,38 +9,6 @@ use tokio_tungstenite::tungstenite::Message;
 
 const CHATS: usize = 8;
 const KILL_AFTER_ACKS: usize = 400;
-
-async fn widget_id(http: &reqwest::Client, url: &str) -> String {
-    let page = http
-        .get(format!("{url}/demo/riverside"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let start = page
-        .find("data-widget=\"")
-        .expect("the demo page embeds the chat box")
-        + 13;
-    page[start..start + 36].to_owned()
-}
-
-async fn start_chat(http: &reqwest::Client, url: &str, widget: &str, i: usize) -> (String, String) {
-    let body: Value = http
-        .post(format!("{url}/api/chats"))
-        .json(&json!({"widget_id": widget, "question": format!("question {i}")}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    (
-        body["chat"]["id"].as_str().unwrap().to_owned(),
-        body["guest_token"].as_str().unwrap().to_owned(),
-    )
-}
 
 /// One patron sending as fast as acks come back (up to 16 in flight); returns the acks it got
 /// (client id → (seq, body)) when the socket dies.
@@ -108,10 +76,10 @@ async fn acknowledged_messages_survive_sigkill() {
     let env = [("REFDESK_WS_MESSAGES_PER_SECOND", "100000")];
     let mut node = Node::start("demo", dir.path(), &env);
     let http = reqwest::Client::new();
-    let widget = widget_id(&http, &node.url).await;
+    let widget = demo_widget(&http, &node.url).await;
     let mut chats = vec![];
     for i in 0..CHATS {
-        chats.push(start_chat(&http, &node.url, &widget, i).await);
+        chats.push(start_chat(&http, &node.url, &widget, &format!("question {i}")).await);
     }
     let (ack_tx, mut ack_rx) = tokio::sync::mpsc::unbounded_channel();
     let tasks: Vec<_> = chats
@@ -208,8 +176,8 @@ async fn metrics_count_messages_connections_and_commits() {
     let dir = tempfile::tempdir().unwrap();
     let node = Node::start("demo", dir.path(), &[]);
     let http = reqwest::Client::new();
-    let widget = widget_id(&http, &node.url).await;
-    let (chat, token) = start_chat(&http, &node.url, &widget, 0).await;
+    let widget = demo_widget(&http, &node.url).await;
+    let (chat, token) = start_chat(&http, &node.url, &widget, "question 0").await;
     let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", node.addr))
         .await
         .unwrap();

@@ -2,24 +2,11 @@
 //! `refdesk migrate-data`, start a node on PostgreSQL, and find everything there. Ignored unless
 //! REFDESK_TEST_DATABASE_URL is set (CI sets it, and the test then fails rather than skips).
 
-use crate::child::{Node, fresh_database};
+use crate::child::{Node, claim, demo_widget, fresh_database, login, start_chat};
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use std::process::Command;
 use tokio_tungstenite::tungstenite::Message;
-
-async fn login(http: &reqwest::Client, url: &str) -> reqwest::Response {
-    http.post(format!("{url}/api/auth/login"))
-        .json(&json!({"email": "alice@riverside.example", "password": "refdesk-demo"}))
-        .send()
-        .await
-        .unwrap()
-}
-
-fn cookie(resp: &reqwest::Response) -> String {
-    let set = resp.headers()["set-cookie"].to_str().unwrap();
-    set.split(';').next().unwrap().to_owned()
-}
 
 /// Sends one message as the patron over the WebSocket and returns its sequence number.
 async fn patron_says(node: &Node, token: &str, chat: &str, client_id: &str, body: &str) -> u64 {
@@ -78,35 +65,10 @@ async fn a_sqlite_installation_moves_to_postgres_with_its_chats() {
     let http = reqwest::Client::new();
     let sqlite_dir = tempfile::tempdir().unwrap();
     let node = Node::start("demo", sqlite_dir.path(), &[]);
-    let page = http
-        .get(format!("{}/demo/riverside", node.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let at = page.find("data-widget=\"").unwrap() + 13;
-    let widget = &page[at..at + 36];
-    let started: Value = http
-        .post(format!("{}/api/chats", node.url))
-        .json(&json!({"widget_id": widget, "question": "Where are the maps?", "name": "Pat"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let chat = started["chat"]["id"].as_str().unwrap().to_owned();
-    let token = started["guest_token"].as_str().unwrap().to_owned();
-    let alice = cookie(&login(&http, &node.url).await);
-    let claimed = http
-        .post(format!("{}/api/chats/{chat}/claim", node.url))
-        .header("cookie", &alice)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(claimed.status(), 200);
+    let widget = demo_widget(&http, &node.url).await;
+    let (chat, token) = start_chat(&http, &node.url, &widget, "Where are the maps?").await;
+    let alice = login(&http, &node.url, "alice@riverside.example").await;
+    assert_eq!(claim(&http, &node.url, &alice, &chat).await, 200);
     assert_eq!(patron_says(&node, &token, &chat, "p1", "Thanks!").await, 3);
     stop(node);
 
@@ -126,9 +88,8 @@ async fn a_sqlite_installation_moves_to_postgres_with_its_chats() {
     // A node on PostgreSQL alone (another data folder: the SQLite file is not there).
     let pg_dir = tempfile::tempdir().unwrap();
     let node = Node::start("serve", pg_dir.path(), &[("REFDESK_DATABASE_URL", &db)]);
-    let signed_in = login(&http, &node.url).await;
-    assert_eq!(signed_in.status(), 200, "the same password signs in");
-    let alice = cookie(&signed_in);
+    // The same password signs in (login asserts the 200).
+    let alice = login(&http, &node.url, "alice@riverside.example").await;
     let list: Value = http
         .get(format!("{}/api/chats?status=active", node.url))
         .header("cookie", &alice)

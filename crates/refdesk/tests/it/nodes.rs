@@ -3,7 +3,7 @@
 //! anything. Ignored unless REFDESK_TEST_DATABASE_URL and REFDESK_TEST_NATS_URL are set (CI sets
 //! both, and these tests then fail rather than skip when a service is missing).
 
-use crate::child::{Node, fresh_database};
+use crate::child::{self, Node, fresh_database};
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -38,16 +38,7 @@ impl Cluster {
         let a = Node::start("demo", da.path(), &env);
         let b = Node::start("demo", db_dir.path(), &env);
         let http = reqwest::Client::new();
-        let page = http
-            .get(format!("{}/demo/riverside", a.url))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let at = page.find("data-widget=\"").unwrap() + 13;
-        let widget = page[at..at + 36].to_owned();
+        let widget = child::demo_widget(&http, &a.url).await;
         Cluster {
             a,
             b,
@@ -58,49 +49,15 @@ impl Cluster {
     }
 
     async fn login(&self, node: &Node, who: &str) -> String {
-        let resp = self
-            .http
-            .post(format!("{}/api/auth/login", node.url))
-            .json(&json!({"email": format!("{who}.example"), "password": "refdesk-demo"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), 200);
-        resp.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned()
+        child::login(&self.http, &node.url, &format!("{who}.example")).await
     }
 
     async fn start_chat(&self, node: &Node) -> (String, String) {
-        let body: Value = self
-            .http
-            .post(format!("{}/api/chats", node.url))
-            .json(&json!({"widget_id": self.widget, "question": "Where are the maps?", "name": "Pat"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        (
-            body["chat"]["id"].as_str().unwrap().to_owned(),
-            body["guest_token"].as_str().unwrap().to_owned(),
-        )
+        child::start_chat(&self.http, &node.url, &self.widget, "Where are the maps?").await
     }
 
     async fn claim(&self, node: &Node, cookie: &str, chat: &str) -> u16 {
-        self.http
-            .post(format!("{}/api/chats/{chat}/claim", node.url))
-            .header("cookie", cookie)
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16()
+        child::claim(&self.http, &node.url, cookie, chat).await
     }
 }
 
