@@ -1,30 +1,146 @@
 //! Who is asking, and what they may see. Every handler turns its caller into a `Principal` and
 //! asks these functions; no other code decides visibility.
+//!
+//! Staff rights are [`Grant`]s, each scoped to an institution, a department or a co-op, rather
+//! than one linear order of roles. The server evaluates a staff member's grants from the store
+//! (when they sign in, and again whenever their grants change while a socket is open) with
+//! [`StaffPrincipal::evaluate`]; what the grants let them see is computed once, there.
 
 use crate::chat::Chat;
 use crate::directory::{Role, User};
-use crate::ids::{GuestId, InstitutionId, UserId};
+use crate::ids::{CoopId, DepartmentId, GuestId, InstitutionId, UserId};
 use crate::message::Audience;
+use serde::{Deserialize, Serialize};
 
-/// A signed-in staff member, with the institutions whose chats they may work.
+/// One right of a staff member, with its scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "grant", content = "scope", rename_all = "snake_case")]
+pub enum Grant {
+    /// Sees and answers the chats of this institution.
+    InstitutionStaff(InstitutionId),
+    /// Manages this institution (its departments, widgets and staff); sees its chats.
+    InstitutionAdmin(InstitutionId),
+    /// Manages this co-op.
+    CoopAdmin(CoopId),
+    /// Monitors this department's queue: sees and answers its chats.
+    MonitorDepartment(DepartmentId),
+    /// Monitors the queues of every institution of this co-op.
+    MonitorCoop(CoopId),
+    /// Runs the installation.
+    SystemAdmin,
+}
+
+impl Grant {
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Grant::InstitutionStaff(_) => "institution_staff",
+            Grant::InstitutionAdmin(_) => "institution_admin",
+            Grant::CoopAdmin(_) => "coop_admin",
+            Grant::MonitorDepartment(_) => "monitor_department",
+            Grant::MonitorCoop(_) => "monitor_coop",
+            Grant::SystemAdmin => "system_admin",
+        }
+    }
+    /// The id of the scope (`None` for a system-wide grant).
+    pub fn scope(&self) -> Option<uuid::Uuid> {
+        match self {
+            Grant::InstitutionStaff(i) | Grant::InstitutionAdmin(i) => Some((*i).into()),
+            Grant::CoopAdmin(c) | Grant::MonitorCoop(c) => Some((*c).into()),
+            Grant::MonitorDepartment(d) => Some((*d).into()),
+            Grant::SystemAdmin => None,
+        }
+    }
+    /// Rebuilds a grant from its stored kind and scope.
+    pub fn from_parts(kind: &str, scope: Option<uuid::Uuid>) -> Option<Grant> {
+        Some(match (kind, scope) {
+            ("institution_staff", Some(s)) => Grant::InstitutionStaff(s.into()),
+            ("institution_admin", Some(s)) => Grant::InstitutionAdmin(s.into()),
+            ("coop_admin", Some(s)) => Grant::CoopAdmin(s.into()),
+            ("monitor_department", Some(s)) => Grant::MonitorDepartment(s.into()),
+            ("monitor_coop", Some(s)) => Grant::MonitorCoop(s.into()),
+            ("system_admin", None) => Grant::SystemAdmin,
+            _ => return None,
+        })
+    }
+
+    /// The grants every account has by its own row: staff of its institution, and its role
+    /// scoped to that institution (or the installation).
+    pub fn of_account(user: &User) -> Vec<Grant> {
+        let mut grants = vec![Grant::InstitutionStaff(user.institution_id)];
+        match user.role {
+            Role::Operator | Role::CoopAdmin => {}
+            Role::InstitutionAdmin => grants.push(Grant::InstitutionAdmin(user.institution_id)),
+            Role::SystemAdmin => grants.push(Grant::SystemAdmin),
+        }
+        grants
+    }
+}
+
+/// A signed-in staff member, with their grants and what those let them see.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffPrincipal {
     pub user: User,
-    /// Institutions whose chats this person may see and claim: their own, plus (later) those of
-    /// the co-ops they monitor.
+    pub grants: Vec<Grant>,
+    /// Institutions whose chats this person may see and claim (sorted, no repeats).
     pub institutions: Vec<InstitutionId>,
+    /// Departments monitored on their own, beyond whole institutions (sorted, no repeats).
+    pub departments: Vec<DepartmentId>,
 }
 
 impl StaffPrincipal {
-    pub fn new(user: User) -> Self {
-        let institutions = vec![user.institution_id];
-        Self { user, institutions }
+    /// Evaluates `user`'s rights: the grants of their account row plus `stored` grants;
+    /// `coop_members` lists the institutions of every co-op a grant names.
+    pub fn evaluate(
+        user: User,
+        stored: &[Grant],
+        coop_members: &[(CoopId, InstitutionId)],
+    ) -> Self {
+        let mut grants = Grant::of_account(&user);
+        grants.extend_from_slice(stored);
+        grants.sort();
+        grants.dedup();
+        let mut institutions = Vec::new();
+        let mut departments = Vec::new();
+        for g in &grants {
+            match *g {
+                Grant::InstitutionStaff(i) | Grant::InstitutionAdmin(i) => institutions.push(i),
+                Grant::MonitorCoop(c) => institutions.extend(
+                    coop_members
+                        .iter()
+                        .filter(|(coop, _)| *coop == c)
+                        .map(|(_, i)| *i),
+                ),
+                Grant::MonitorDepartment(d) => departments.push(d),
+                Grant::CoopAdmin(_) | Grant::SystemAdmin => {}
+            }
+        }
+        institutions.sort();
+        institutions.dedup();
+        departments.sort();
+        departments.dedup();
+        Self {
+            user,
+            grants,
+            institutions,
+            departments,
+        }
     }
+
+    /// The rights of an account with no stored grants.
+    pub fn new(user: User) -> Self {
+        Self::evaluate(user, &[], &[])
+    }
+
     pub fn id(&self) -> UserId {
         self.user.id
     }
-    pub fn has_role(&self, role: Role) -> bool {
-        self.user.role >= role
+    pub fn has(&self, grant: Grant) -> bool {
+        self.grants.contains(&grant)
+    }
+    /// Whether this person sees the queue of `department` of `institution`.
+    pub fn sees_queue(&self, institution: InstitutionId, department: DepartmentId) -> bool {
+        self.institutions.binary_search(&institution).is_ok()
+            || self.departments.binary_search(&department).is_ok()
     }
 }
 
@@ -44,11 +160,64 @@ impl Principal {
     }
 
     /// Whether this caller may see `chat` at all. A patron sees only their own chats; staff see
-    /// the chats of the institutions they work for.
+    /// the chats of the queues their grants cover, and the chat they are assigned to.
     pub fn may_view(&self, chat: &Chat) -> bool {
         match self {
             Principal::Patron { guest_id } => chat.guest_id == *guest_id,
-            Principal::Staff(staff) => staff.institutions.contains(&chat.institution_id),
+            Principal::Staff(staff) => {
+                staff.sees_queue(chat.institution_id, chat.department_id)
+                    || chat.state.operator() == Some(staff.id())
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::{DisplayName, Email};
+    use uuid::Uuid;
+
+    fn user(role: Role) -> User {
+        User {
+            id: Uuid::from_u128(1).into(),
+            institution_id: Uuid::from_u128(10).into(),
+            email: Email::parse("a@b.example").unwrap(),
+            name: DisplayName::parse("Alice Smith").unwrap(),
+            role,
+        }
+    }
+
+    #[test]
+    fn grants_are_scoped_and_evaluated() {
+        let coop = CoopId::from(Uuid::from_u128(50));
+        let other = InstitutionId::from(Uuid::from_u128(11));
+        let dept = DepartmentId::from(Uuid::from_u128(70));
+        let p = StaffPrincipal::evaluate(
+            user(Role::Operator),
+            &[Grant::MonitorCoop(coop), Grant::MonitorDepartment(dept)],
+            &[(coop, other), (coop, Uuid::from_u128(10).into())],
+        );
+        assert_eq!(p.institutions, vec![Uuid::from_u128(10).into(), other]);
+        assert!(p.sees_queue(Uuid::from_u128(99).into(), dept));
+        assert!(!p.has(Grant::InstitutionAdmin(Uuid::from_u128(10).into())));
+        let admin = StaffPrincipal::new(user(Role::InstitutionAdmin));
+        assert!(admin.has(Grant::InstitutionAdmin(Uuid::from_u128(10).into())));
+        assert!(!admin.has(Grant::SystemAdmin));
+    }
+
+    #[test]
+    fn grant_parts_round_trip() {
+        for g in [
+            Grant::InstitutionStaff(Uuid::from_u128(1).into()),
+            Grant::InstitutionAdmin(Uuid::from_u128(1).into()),
+            Grant::CoopAdmin(Uuid::from_u128(1).into()),
+            Grant::MonitorDepartment(Uuid::from_u128(1).into()),
+            Grant::MonitorCoop(Uuid::from_u128(1).into()),
+            Grant::SystemAdmin,
+        ] {
+            assert_eq!(Grant::from_parts(g.kind(), g.scope()), Some(g));
+        }
+        assert_eq!(Grant::from_parts("system_admin", Some(Uuid::nil())), None);
     }
 }

@@ -1,13 +1,15 @@
 //! The chat lifecycle: waiting → active (claimed by one operator) → closed, or abandoned when the
 //! patron leaves before anyone claims it. An active chat whose operator vanished goes back to
 //! waiting. This module decides what is allowed; the store applies a decision as a
-//! compare-and-set on the state, so two operators can never both win a claim.
+//! compare-and-set on the chat's version, so two operators can never both win a claim, and a
+//! late timer or a stale request never applies to a chat that has moved on.
 
 use crate::ids::{ChatId, DepartmentId, GuestId, InstitutionId, UserId, WidgetId};
 use crate::message::{MessageKind, Sender, Seq};
 use crate::text::{DisplayName, Email, MessageBody};
+use crate::timer::{Timer, TimerKey, TimerKind, TimerOp};
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 
 /// The state column of a chat, without its data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -120,6 +122,21 @@ impl ChatState {
                 (Waiting, ChatEvent::Requeued { operator })
             }
             (_, ChatCommand::Requeue { .. }) => return Err(Rejection::NotAssigned),
+            (
+                Waiting,
+                ChatCommand::Timeout {
+                    kind: TimerKind::PatronAway,
+                    ..
+                },
+            ) => (Abandoned, ChatEvent::PatronGone),
+            (
+                Active { operator },
+                ChatCommand::Timeout {
+                    kind: TimerKind::OperatorAway,
+                    ..
+                },
+            ) => (Waiting, ChatEvent::Requeued { operator }),
+            (_, ChatCommand::Timeout { .. }) => return Err(Rejection::Stale),
         };
         Ok(Transition {
             from: *self,
@@ -159,29 +176,68 @@ pub enum ChatCommand {
     Close { by: Sender },
     /// The assigned operator vanished past the grace period: the chat goes back to the queue.
     Requeue { operator: UserId },
+    /// A timer of this chat is due. `version` is the chat's version when it was set: if the chat
+    /// has changed since, the timer is stale and changes nothing.
+    Timeout { kind: TimerKind, version: u64 },
 }
 
-/// What happened, recorded in the chat's history as a system message.
+/// What happened to a chat: one typed row of its history per state change, stored with the
+/// change. The words people read are rendered from it when it is shown ([`ChatEvent::describe`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum ChatEvent {
-    Claimed { operator: UserId },
+    /// The patron started the chat; it waits in its department's queue.
+    Started,
+    Claimed {
+        operator: UserId,
+    },
     ClosedByPatron,
-    ClosedByStaff { operator: UserId },
+    ClosedByStaff {
+        operator: UserId,
+    },
     ClosedBySystem,
+    /// The patron ended the chat before anyone answered.
     Abandoned,
-    Requeued { operator: UserId },
+    /// The patron's chat box was away past the grace period before anyone answered.
+    PatronGone,
+    Requeued {
+        operator: UserId,
+    },
 }
 
 impl ChatEvent {
-    /// The system message shown in the history; `name` is the operator's display name.
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            ChatEvent::Started => "started",
+            ChatEvent::Claimed { .. } => "claimed",
+            ChatEvent::ClosedByPatron => "closed_by_patron",
+            ChatEvent::ClosedByStaff { .. } => "closed_by_staff",
+            ChatEvent::ClosedBySystem => "closed_by_system",
+            ChatEvent::Abandoned => "abandoned",
+            ChatEvent::PatronGone => "patron_gone",
+            ChatEvent::Requeued { .. } => "requeued",
+        }
+    }
+
+    /// Whether the event appears in the conversation as a system line (a start does not: the
+    /// patron's question opens the conversation).
+    pub const fn shown_in_conversation(&self) -> bool {
+        !matches!(self, ChatEvent::Started)
+    }
+
+    /// The system line shown in the conversation; `name` is the operator's name as this reader
+    /// may see it.
     pub fn describe(&self, name: &str) -> String {
         match self {
+            ChatEvent::Started => "The patron started the chat.".to_owned(),
             ChatEvent::Claimed { .. } => format!("{name} joined the chat."),
             ChatEvent::ClosedByPatron => "The patron ended the chat.".to_owned(),
             ChatEvent::ClosedByStaff { .. } => format!("{name} closed the chat."),
             ChatEvent::ClosedBySystem => "The chat was closed.".to_owned(),
             ChatEvent::Abandoned => "The patron left before the chat was answered.".to_owned(),
+            ChatEvent::PatronGone => {
+                "The chat box was closed before the chat was answered.".to_owned()
+            }
             ChatEvent::Requeued { .. } => {
                 format!("{name} lost their connection; the chat went back to the queue.")
             }
@@ -205,6 +261,57 @@ pub struct Transition {
     pub event: ChatEvent,
 }
 
+/// How long the lifecycle's grace periods last (settings, passed in with every decision).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing {
+    /// How long a waiting chat stays in the queue with no chat box of its patron connected.
+    pub patron_grace: Duration,
+    /// How long an active chat stays with an operator who has no dashboard connected.
+    pub operator_grace: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            patron_grace: Duration::minutes(2),
+            operator_grace: Duration::seconds(60),
+        }
+    }
+}
+
+/// A decided change of one chat, to be stored as one compare-and-set on `from_version`: the new
+/// state, the history event (stored as version `from_version + 1`), and the timers to set or
+/// cancel, all in one transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub chat_id: ChatId,
+    pub from_version: u64,
+    pub transition: Transition,
+    pub at: OffsetDateTime,
+    pub timers: Vec<TimerOp>,
+}
+
+impl Decision {
+    pub const fn event(&self) -> ChatEvent {
+        self.transition.event
+    }
+    pub const fn to_version(&self) -> u64 {
+        self.from_version + 1
+    }
+}
+
+/// One stored row of a chat's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatHistoryEntry {
+    pub chat_id: ChatId,
+    /// The chat's version this event made (1 for `Started`).
+    pub version: u64,
+    pub at: OffsetDateTime,
+    pub event: ChatEvent,
+    pub institution_id: InstitutionId,
+    pub department_id: DepartmentId,
+}
+
 /// Why a chat command was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum Rejection {
@@ -216,6 +323,8 @@ pub enum Rejection {
     NotAssigned,
     #[error("this sender may not write this kind of message")]
     WrongSender,
+    #[error("the chat has changed since this was decided")]
+    Stale,
 }
 
 impl Rejection {
@@ -226,6 +335,7 @@ impl Rejection {
             Rejection::ChatEnded => "chat_ended",
             Rejection::NotAssigned => "not_assigned",
             Rejection::WrongSender => "forbidden",
+            Rejection::Stale => "stale",
         }
     }
 }
@@ -249,6 +359,95 @@ pub struct Chat {
     pub claimed_at: Option<OffsetDateTime>,
     pub ended_at: Option<OffsetDateTime>,
     pub last_seq: Seq,
+    /// Counts the chat's state changes: 1 when it starts, one more per transition. Every change
+    /// is a compare-and-set on it.
+    pub version: u64,
+}
+
+impl Chat {
+    /// Decides `command` at `now`: the next state, its history event and the timers it sets or
+    /// cancels. The store applies the decision only if the chat is still at `self.version`.
+    pub fn decide(&self, now: OffsetDateTime, command: ChatCommand) -> Result<Decision, Rejection> {
+        if let ChatCommand::Timeout { version, .. } = command
+            && version != self.version
+        {
+            return Err(Rejection::Stale);
+        }
+        let transition = self.state.decide(command)?;
+        let timers = match transition.to {
+            // Claimed: nobody waits for the patron to come back any more.
+            ChatState::Active { .. } => {
+                vec![TimerOp::Cancel(self.timer_key(TimerKind::PatronAway))]
+            }
+            ChatState::Waiting => vec![TimerOp::Cancel(self.timer_key(TimerKind::OperatorAway))],
+            ChatState::Closed | ChatState::Abandoned => vec![
+                TimerOp::Cancel(self.timer_key(TimerKind::PatronAway)),
+                TimerOp::Cancel(self.timer_key(TimerKind::OperatorAway)),
+            ],
+        };
+        Ok(Decision {
+            chat_id: self.id,
+            from_version: self.version,
+            transition,
+            at: now,
+            timers,
+        })
+    }
+
+    /// The name of this chat's timer of `kind`.
+    pub fn timer_key(&self, kind: TimerKind) -> TimerKey {
+        TimerKey {
+            kind,
+            subject: self.id.into(),
+        }
+    }
+
+    /// The patron's last chat box went away: a waiting chat is abandoned after the grace period
+    /// unless they come back. Nothing for a chat that is not waiting.
+    pub fn patron_left(&self, now: OffsetDateTime, timing: &Timing) -> Option<TimerOp> {
+        (self.state == ChatState::Waiting).then(|| {
+            TimerOp::Set(Timer {
+                key: self.timer_key(TimerKind::PatronAway),
+                due_at: now + timing.patron_grace,
+                version: self.version,
+            })
+        })
+    }
+
+    /// The patron's chat box is connected again.
+    pub fn patron_returned(&self) -> TimerOp {
+        TimerOp::Cancel(self.timer_key(TimerKind::PatronAway))
+    }
+
+    /// `operator`'s last dashboard went away: if they hold this chat, it goes back to the queue
+    /// after the grace period unless they come back.
+    pub fn operator_left(
+        &self,
+        operator: UserId,
+        now: OffsetDateTime,
+        timing: &Timing,
+    ) -> Option<TimerOp> {
+        (self.state.operator() == Some(operator)).then(|| {
+            TimerOp::Set(Timer {
+                key: self.timer_key(TimerKind::OperatorAway),
+                due_at: now + timing.operator_grace,
+                version: self.version,
+            })
+        })
+    }
+
+    /// The operator's dashboard is connected again.
+    pub fn operator_returned(&self) -> TimerOp {
+        TimerOp::Cancel(self.timer_key(TimerKind::OperatorAway))
+    }
+
+    /// The command a due timer of this chat becomes.
+    pub const fn timeout(timer: &Timer) -> ChatCommand {
+        ChatCommand::Timeout {
+            kind: timer.key.kind,
+            version: timer.version,
+        }
+    }
 }
 
 /// Strips the query string and fragment of a referring URL (they may carry patron identifiers).

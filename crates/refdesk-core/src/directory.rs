@@ -107,6 +107,19 @@ pub struct User {
     pub role: Role,
 }
 
+impl User {
+    /// The name patrons see: the first word of the account's name (staff full names, which
+    /// patrons do not need, stay among staff).
+    pub fn public_name(&self) -> String {
+        public_name(self.name.as_str())
+    }
+}
+
+/// The first word of a person's name.
+pub fn public_name(full: &str) -> String {
+    full.split_whitespace().next().unwrap_or(full).to_owned()
+}
+
 /// An anonymous patron. The guest token that identifies them is stored only as a hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Guest {

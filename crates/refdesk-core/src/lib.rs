@@ -11,10 +11,15 @@ pub mod directory;
 pub mod ids;
 pub mod message;
 pub mod text;
+pub mod timer;
 
-pub use access::{Principal, StaffPrincipal};
-pub use chat::{Chat, ChatCommand, ChatState, ChatStatus, Rejection, Transition};
+pub use access::{Grant, Principal, StaffPrincipal};
+pub use chat::{
+    Chat, ChatCommand, ChatEvent, ChatHistoryEntry, ChatState, ChatStatus, Decision, Rejection,
+    Timing, Transition,
+};
 pub use directory::{Coop, Department, Guest, Institution, Role, User, Widget};
 pub use ids::{ChatId, CoopId, DepartmentId, GuestId, InstitutionId, MessageId, UserId, WidgetId};
 pub use message::{Audience, Message, MessageKind, NewMessage, Sender, Seq};
 pub use text::{ClientMsgId, DisplayName, Email, MessageBody, TextError};
+pub use timer::{Timer, TimerKey, TimerKind, TimerOp};

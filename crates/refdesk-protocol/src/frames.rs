@@ -106,6 +106,10 @@ pub enum ServerFrame {
         name: Option<String>,
         active: bool,
     },
+    /// This socket may no longer see the chat (its grants changed): drop it from the screen.
+    ChatHidden {
+        chat_id: ChatId,
+    },
     Error {
         code: String,
         message: String,

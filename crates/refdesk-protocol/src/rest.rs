@@ -48,6 +48,8 @@ pub struct StartChatResponse {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct StaffChatList {
     pub chats: Vec<StaffChatView>,
+    /// Present when there may be more: pass it as `after` for the next page.
+    pub next: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, IntoParams)]

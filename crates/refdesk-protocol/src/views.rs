@@ -167,6 +167,13 @@ pub struct MessageView {
 }
 
 impl MessageView {
+    /// The same view with the text a reader sees in place of the stored body (system messages
+    /// store their event and are rendered for each reader).
+    pub fn with_body(mut self, body: String) -> MessageView {
+        self.body = body;
+        self
+    }
+
     /// The one gate between stored messages and readers: `None` when `audience` may not see
     /// the message (internal notes for patrons). `own` says whether the reader sent it.
     pub fn project(

@@ -11,10 +11,9 @@ use axum::http::{HeaderMap, Method};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
-use refdesk_core::{Guest, StaffPrincipal};
+use refdesk_core::{CoopId, Grant, Guest, StaffPrincipal, User};
 use refdesk_store::{StoreError, TokenHash};
 use sha2::{Digest, Sha256};
-use time::OffsetDateTime;
 
 pub const SESSION_COOKIE: &str = "refdesk_session";
 
@@ -85,17 +84,32 @@ pub fn origin_allowed(state: &AppState, headers: &HeaderMap) -> bool {
     own || state.settings().allowed_origins.iter().any(|o| o == origin)
 }
 
-/// Looks up the staff member of a session token.
+/// Looks up the staff member of a session token, with their grants evaluated now.
 pub async fn staff_of_session(state: &AppState, token: &str) -> Result<StaffPrincipal, ApiError> {
     match state
         .store()
-        .session_user(&hash_token(token), OffsetDateTime::now_utc())
+        .session_user(&hash_token(token), state.now())
         .await
     {
-        Ok(user) => Ok(StaffPrincipal::new(user)),
+        Ok(user) => staff_principal(state, user).await,
         Err(StoreError::NotFound) => Err(ApiError::unauthenticated()),
         Err(e) => Err(e.into()),
     }
+}
+
+/// A staff member's rights: their account's grants, their stored grants, and the members of
+/// the co-ops those name.
+pub async fn staff_principal(state: &AppState, user: User) -> Result<StaffPrincipal, ApiError> {
+    let grants = state.store().grants_of(user.id).await?;
+    let coops: Vec<CoopId> = grants
+        .iter()
+        .filter_map(|g| match g {
+            Grant::MonitorCoop(c) | Grant::CoopAdmin(c) => Some(*c),
+            _ => None,
+        })
+        .collect();
+    let members = state.store().coop_members(&coops).await?;
+    Ok(StaffPrincipal::evaluate(user, &grants, &members))
 }
 
 pub async fn guest_of_token(state: &AppState, token: &str) -> Result<Guest, ApiError> {

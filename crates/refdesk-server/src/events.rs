@@ -2,7 +2,7 @@
 //! nodes by the bus. An event only wakes subscribers; the store stays the source of truth, and a
 //! subscriber that missed events catches up from it by sequence number.
 
-use refdesk_core::{Chat, ChatId, InstitutionId, Message};
+use refdesk_core::{Chat, ChatId, DepartmentId, InstitutionId, Message, UserId};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,6 +22,10 @@ pub enum Event {
         name: Option<String>,
         active: bool,
     },
+    /// A staff session ended (signed out, or expired): its sockets close.
+    SessionEnded { session: uuid::Uuid },
+    /// A staff member's grants changed: their sockets evaluate them again.
+    AccessChanged { user: UserId },
 }
 
 /// What a socket subscribes to.
@@ -31,15 +35,29 @@ pub enum Topic {
     Chat(ChatId),
     /// Chats of one institution arriving and changing (the staff queue).
     Institution(InstitutionId),
+    /// Chats of one department arriving and changing (a monitored queue).
+    Department(DepartmentId),
+    /// The end of one staff session (by its token's key).
+    Session(uuid::Uuid),
+    /// Changes to one staff member's rights.
+    User(UserId),
 }
 
 impl Event {
+    /// The topics whose subscribers get this event (at most three; no allocation, since this
+    /// runs for every message).
     pub fn topics(&self) -> impl Iterator<Item = Topic> {
-        let (chat, institution) = match self {
-            Event::Message { message } => (message.chat_id, None),
-            Event::ChatChanged { chat, .. } => (chat.id, Some(chat.institution_id)),
-            Event::Typing { chat_id, .. } => (*chat_id, None),
+        let topics = match self {
+            Event::Message { message } => [Some(Topic::Chat(message.chat_id)), None, None],
+            Event::ChatChanged { chat, .. } => [
+                Some(Topic::Chat(chat.id)),
+                Some(Topic::Institution(chat.institution_id)),
+                Some(Topic::Department(chat.department_id)),
+            ],
+            Event::Typing { chat_id, .. } => [Some(Topic::Chat(*chat_id)), None, None],
+            Event::SessionEnded { session } => [Some(Topic::Session(*session)), None, None],
+            Event::AccessChanged { user } => [Some(Topic::User(*user)), None, None],
         };
-        std::iter::once(Topic::Chat(chat)).chain(institution.map(Topic::Institution))
+        topics.into_iter().flatten()
     }
 }

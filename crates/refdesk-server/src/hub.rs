@@ -4,9 +4,10 @@
 
 use crate::cache::ChatCache;
 use crate::events::{Event, Topic};
+use refdesk_core::ChatId;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::{Notify, mpsc};
 
 pub type ConnId = u64;
@@ -41,6 +42,8 @@ pub struct Hub {
     next_conn: AtomicU64,
     /// The node's view of open chats, refreshed by every chat event that reaches this node.
     pub chats: ChatCache,
+    /// How many patron sockets of this node follow each chat.
+    patrons: Mutex<HashMap<ChatId, u32>>,
 }
 
 impl Hub {
@@ -97,6 +100,46 @@ impl Hub {
         }
     }
 
+    /// A patron socket of this node follows `chat`.
+    pub fn patron_arrived(&self, chat: ChatId) {
+        *self
+            .patrons
+            .lock()
+            .expect("hub lock")
+            .entry(chat)
+            .or_default() += 1;
+    }
+
+    /// A patron socket of this node stopped following `chat`; true when it was the last one.
+    pub fn patron_left(&self, chat: ChatId) -> bool {
+        let mut patrons = self.patrons.lock().expect("hub lock");
+        match patrons.get_mut(&chat) {
+            Some(n) if *n > 1 => {
+                *n -= 1;
+                false
+            }
+            _ => {
+                patrons.remove(&chat);
+                true
+            }
+        }
+    }
+
+    /// Whether a patron socket of this node follows `chat`.
+    pub fn has_patron(&self, chat: ChatId) -> bool {
+        self.patrons.lock().expect("hub lock").contains_key(&chat)
+    }
+
+    /// The chats a patron socket of this node follows.
+    pub fn chats_with_patrons(&self) -> Vec<ChatId> {
+        self.patrons
+            .lock()
+            .expect("hub lock")
+            .keys()
+            .copied()
+            .collect()
+    }
+
     pub fn topic_count(&self) -> usize {
         self.topics.read().expect("hub lock").len()
     }
@@ -105,7 +148,6 @@ impl Hub {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use refdesk_core::ChatId;
     use uuid::Uuid;
 
     fn typing(chat: ChatId) -> Arc<Event> {

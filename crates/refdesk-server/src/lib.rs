@@ -6,6 +6,7 @@ pub mod assets;
 pub mod auth;
 pub mod bus;
 pub mod cache;
+pub mod clock;
 pub mod demo;
 pub mod error;
 pub mod events;
@@ -17,6 +18,7 @@ pub mod service;
 pub mod settings;
 pub mod state;
 pub mod store;
+pub mod timers;
 mod ws;
 
 pub use settings::Settings;

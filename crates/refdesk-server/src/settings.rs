@@ -31,6 +31,12 @@ pub struct Settings {
     pub allowed_origins: Vec<String>,
     /// Log format: `text` or `json`.
     pub log_format: String,
+    /// Seconds a waiting chat stays in the queue while no chat box of its patron is connected;
+    /// then it is abandoned.
+    pub patron_grace_seconds: u32,
+    /// Seconds an active chat stays with an operator who has no dashboard connected; then it
+    /// goes back to the queue.
+    pub operator_grace_seconds: u32,
 }
 
 impl Default for Settings {
@@ -46,11 +52,21 @@ impl Default for Settings {
             ws_messages_per_second: 20,
             allowed_origins: vec![],
             log_format: "text".into(),
+            patron_grace_seconds: 120,
+            operator_grace_seconds: 60,
         }
     }
 }
 
 impl Settings {
+    /// The lifecycle's grace periods, as core takes them.
+    pub fn timing(&self) -> refdesk_core::Timing {
+        refdesk_core::Timing {
+            patron_grace: time::Duration::seconds(i64::from(self.patron_grace_seconds)),
+            operator_grace: time::Duration::seconds(i64::from(self.operator_grace_seconds)),
+        }
+    }
+
     /// The database URL, with the default SQLite file filled in.
     pub fn database_url(&self) -> String {
         if self.database_url.is_empty() {
@@ -88,6 +104,8 @@ impl std::fmt::Debug for Settings {
             .field("ws_messages_per_second", &self.ws_messages_per_second)
             .field("allowed_origins", &self.allowed_origins)
             .field("log_format", &self.log_format)
+            .field("patron_grace_seconds", &self.patron_grace_seconds)
+            .field("operator_grace_seconds", &self.operator_grace_seconds)
             .finish()
     }
 }

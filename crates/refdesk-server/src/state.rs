@@ -3,12 +3,16 @@
 
 use crate::bus::{Bus, InProcessBus};
 use crate::cache::NameCache;
+use crate::clock::{Clock, SystemClock};
 use crate::events::Event;
 use crate::hub::Hub;
 use crate::settings::Settings;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use refdesk_core::Timing;
 use refdesk_store::DynStore;
 use std::sync::{Arc, OnceLock};
+use time::OffsetDateTime;
+use tokio::sync::Notify;
 
 #[derive(Clone, Debug)]
 pub struct AppState(Arc<Inner>);
@@ -20,6 +24,10 @@ struct Inner {
     hub: Arc<Hub>,
     bus: Arc<dyn Bus>,
     names: NameCache,
+    clock: Arc<dyn Clock>,
+    timing: Timing,
+    /// Woken when this node sets a timer, so the timer task looks at the store again.
+    timers_changed: Notify,
 }
 
 impl AppState {
@@ -38,13 +46,39 @@ impl AppState {
     }
 
     pub fn with_bus(settings: Settings, store: DynStore, hub: Arc<Hub>, bus: Arc<dyn Bus>) -> Self {
+        Self::with_clock(settings, store, hub, bus, Arc::new(SystemClock))
+    }
+
+    /// A node whose time comes from `clock` (a `ManualClock` in tests).
+    pub fn with_clock(
+        settings: Settings,
+        store: DynStore,
+        hub: Arc<Hub>,
+        bus: Arc<dyn Bus>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        let timing = settings.timing();
         AppState(Arc::new(Inner {
             settings,
             store,
             hub,
             bus,
             names: NameCache::default(),
+            clock,
+            timing,
+            timers_changed: Notify::new(),
         }))
+    }
+
+    /// Now, by this node's clock.
+    pub fn now(&self) -> OffsetDateTime {
+        self.0.clock.now()
+    }
+    pub fn timing(&self) -> &Timing {
+        &self.0.timing
+    }
+    pub(crate) fn timers_changed(&self) -> &Notify {
+        &self.0.timers_changed
     }
 
     pub fn settings(&self) -> &Settings {

@@ -1,13 +1,18 @@
 //! Chats: starting, reading, listing, and state changes. A state change is one conditional
-//! `UPDATE` (compare-and-set on status and operator) that also takes the next sequence number
+//! `UPDATE` (compare-and-set on the chat's version) that also takes the next sequence number
 //! for its system note, so the chat row's lock orders it with concurrent appends, and two nodes
-//! racing to claim the same chat get exactly one winner.
+//! racing to claim the same chat get exactly one winner. Its history row and timer operations
+//! are written in the same transaction, so none of them is ever stored without the others.
 
 use crate::error::store_error;
+use crate::history;
 use crate::messages::insert_message;
-use crate::rows::ChatRow;
-use refdesk_core::{Chat, ChatId, ChatStatus, GuestId, Message, NewMessage, Seq, Transition};
-use refdesk_store::{ChatFilter, NewChat, Result, StoreError};
+use crate::rows::{ChatRow, version_param};
+use refdesk_core::{
+    Chat, ChatEvent, ChatHistoryEntry, ChatId, ChatStatus, Decision, GuestId, Message, NewMessage,
+    Seq,
+};
+use refdesk_store::{ChatFilter, Conflict, NewChat, Result, StoreError};
 use sqlx::PgPool;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -33,8 +38,9 @@ pub(crate) async fn start_chat(
     let mut tx = pool.begin().await.map_err(store_error)?;
     let row: ChatRow = sqlx::query_as(concat!(
         "INSERT INTO chats (id, institution_id, department_id, widget_id, guest_id, status, \
-         patron_name, patron_email, question, referrer, user_agent, created_at, last_seq) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ",
+         patron_name, patron_email, question, referrer, user_agent, created_at, last_seq, \
+         version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1) RETURNING ",
         chat_columns!()
     ))
     .bind(new.id.as_uuid())
@@ -53,6 +59,16 @@ pub(crate) async fn start_chat(
     .fetch_one(&mut *tx)
     .await
     .map_err(store_error)?;
+    let chat = row.decode().map_err(store_error)?;
+    let started = ChatHistoryEntry {
+        chat_id: chat.id,
+        version: chat.version,
+        at: chat.created_at,
+        event: ChatEvent::Started,
+        institution_id: chat.institution_id,
+        department_id: chat.department_id,
+    };
+    history::insert(&mut tx, &started).await?;
     if let Some(q) = question {
         insert_message(&mut tx, &Message::stored(q, Seq(1))).await?;
     }
@@ -60,7 +76,7 @@ pub(crate) async fn start_chat(
     if last_seq == Seq(1) {
         metrics::counter!("refdesk_store_messages_appended_total").increment(1);
     }
-    row.decode().map_err(store_error)
+    Ok(chat)
 }
 
 pub(crate) async fn chat(pool: &PgPool, id: ChatId) -> Result<Chat> {
@@ -91,17 +107,41 @@ pub(crate) async fn open_chat_of_guest(pool: &PgPool, guest: GuestId) -> Result<
     row.map(|r| r.decode().map_err(store_error)).transpose()
 }
 
+/// The cursor of a first page: before every chat.
+fn before_all() -> (OffsetDateTime, Uuid) {
+    let start = OffsetDateTime::UNIX_EPOCH;
+    (start.replace_year(1).unwrap_or(start), Uuid::nil())
+}
+
+/// One page of the chats of the filter's institutions and departments in its states, oldest
+/// first.
 pub(crate) async fn chats(pool: &PgPool, filter: &ChatFilter) -> Result<Vec<Chat>> {
+    if (filter.institutions.is_empty() && filter.departments.is_empty())
+        || filter.statuses.is_empty()
+        || filter.limit == 0
+    {
+        return Ok(Vec::new());
+    }
     let institutions: Vec<Uuid> = filter.institutions.iter().map(|i| *i.as_uuid()).collect();
+    let departments: Vec<Uuid> = filter.departments.iter().map(|d| *d.as_uuid()).collect();
     let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
+    let (after_at, after_id) = match filter.after {
+        Some(c) => (c.created_at, Uuid::from(c.id)),
+        None => before_all(),
+    };
     let rows: Vec<ChatRow> = sqlx::query_as(concat!(
         "SELECT ",
         chat_columns!(),
-        " FROM chats WHERE institution_id = ANY($1) AND status = ANY($2) \
-         ORDER BY created_at, id LIMIT $3"
+        " FROM chats \
+         WHERE (institution_id = ANY($1) OR department_id = ANY($2)) AND status = ANY($3) \
+           AND (created_at, id) > ($4, $5) \
+         ORDER BY created_at, id LIMIT $6"
     ))
     .bind(&institutions)
+    .bind(&departments)
     .bind(&statuses)
+    .bind(after_at)
+    .bind(after_id)
     .bind(i64::from(filter.limit))
     .fetch_all(pool)
     .await
@@ -111,57 +151,89 @@ pub(crate) async fn chats(pool: &PgPool, filter: &ChatFilter) -> Result<Vec<Chat
         .collect()
 }
 
-pub(crate) async fn transition_chat(
+/// Applies `d` if the chat is still at `d.from_version`: the state, the history row, the timer
+/// operations and the note, in one transaction, or nothing.
+pub(crate) async fn apply_decision(
     pool: &PgPool,
-    id: ChatId,
-    t: &Transition,
-    at: OffsetDateTime,
-    note: NewMessage,
-) -> Result<(Chat, Message)> {
-    if note.chat_id != id {
+    d: &Decision,
+    note: Option<NewMessage>,
+) -> Result<(Chat, Option<Message>)> {
+    if let Some(n) = &note
+        && n.chat_id != d.chat_id
+    {
         return Err(StoreError::corrupt(format!(
-            "the note of a transition of chat {id} names chat {}",
-            note.chat_id
+            "the note of a decision on chat {} names chat {}",
+            d.chat_id, n.chat_id
         )));
     }
+    let t = &d.transition;
+    let from_version = version_param(d.from_version)?;
     let mut tx = pool.begin().await.map_err(store_error)?;
-    // The compare-and-set: the row changes only if it is still in `from`. Claiming stamps
-    // `claimed_at`, going back to the queue clears it, ending stamps `ended_at`.
+    // The compare-and-set is on the version; the state is checked too, as a guard against a
+    // decision made on another chat's data. Claiming stamps `claimed_at`, going back to the
+    // queue clears it, ending stamps `ended_at`. With a note, the row also takes its sequence
+    // number, under the row lock that orders it with concurrent appends.
     let row: Option<ChatRow> = sqlx::query_as(concat!(
-        "UPDATE chats SET status = $4, operator_id = $5, \
+        "UPDATE chats SET status = $4, operator_id = $5, version = version + 1, \
          claimed_at = CASE $4 WHEN 'active' THEN $6 WHEN 'waiting' THEN NULL \
                       ELSE claimed_at END, \
          ended_at = CASE WHEN $4 IN ('closed', 'abandoned') THEN $6 ELSE ended_at END, \
-         last_seq = last_seq + 1 \
-         WHERE id = $1 AND status = $2 AND operator_id IS NOT DISTINCT FROM $3 \
+         last_seq = CASE WHEN $8 THEN last_seq + 1 ELSE last_seq END \
+         WHERE id = $1 AND version = $7 AND status = $2 \
+           AND operator_id IS NOT DISTINCT FROM $3 \
          RETURNING ",
         chat_columns!()
     ))
-    .bind(id.as_uuid())
+    .bind(d.chat_id.as_uuid())
     .bind(t.from.status().as_str())
     .bind(t.from.operator().map(Uuid::from))
     .bind(t.to.status().as_str())
     .bind(t.to.operator().map(Uuid::from))
-    .bind(at)
+    .bind(d.at)
+    .bind(from_version)
+    .bind(note.is_some())
     .fetch_optional(&mut *tx)
     .await
     .map_err(store_error)?;
     let Some(row) = row else {
         drop(tx);
         let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM chats WHERE id = $1")
-            .bind(id.as_uuid())
+            .bind(d.chat_id.as_uuid())
             .fetch_optional(pool)
             .await
             .map_err(store_error)?;
         return Err(match exists {
-            Some(_) => refdesk_store::Conflict::StateChanged.into(),
+            Some(_) => Conflict::StateChanged.into(),
             None => StoreError::NotFound,
         });
     };
     let chat = row.decode().map_err(store_error)?;
-    let note = Message::stored(note, chat.last_seq);
-    insert_message(&mut tx, &note).await?;
+    let entry = ChatHistoryEntry {
+        chat_id: chat.id,
+        version: chat.version,
+        at: d.at,
+        event: d.event(),
+        institution_id: chat.institution_id,
+        department_id: chat.department_id,
+    };
+    history::insert(&mut tx, &entry).await?;
+    crate::timers::apply(&mut tx, &d.timers).await?;
+    let note = match note {
+        Some(n) => {
+            let m = Message::stored(n, chat.last_seq);
+            insert_message(&mut tx, &m).await?;
+            Some(m)
+        }
+        None => None,
+    };
     tx.commit().await.map_err(store_error)?;
-    metrics::counter!("refdesk_store_messages_appended_total").increment(1);
+    if note.is_some() {
+        metrics::counter!("refdesk_store_messages_appended_total").increment(1);
+    }
     Ok((chat, note))
+}
+
+/// The chat's history, oldest first.
+pub(crate) async fn chat_history(pool: &PgPool, chat: ChatId) -> Result<Vec<ChatHistoryEntry>> {
+    history::of_chat(pool, chat).await
 }

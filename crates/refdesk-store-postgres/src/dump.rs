@@ -1,13 +1,16 @@
 //! Moving a whole installation to another store (`refdesk migrate-data`): reading everything
-//! page by page in id order, and writing it back exactly as read into an empty store. The
-//! `restore_*` writes bypass the rules the other verbs keep (states, sequence numbers and
-//! timestamps are taken as given), so they are kept apart from them here.
+//! page by page in id (or key) order, and writing it back exactly as read into an empty store.
+//! The `restore_*` writes bypass the rules the other verbs keep (states, versions, sequence
+//! numbers and timestamps are taken as given), so they are kept apart from them here.
 
 use crate::error::store_error;
 use crate::messages::bind_message_rows;
-use crate::rows::{ChatRow, DepartmentRow, InstitutionRow, UserRow, WidgetRow, seq_param};
+use crate::rows::{
+    ChatRow, DepartmentRow, InstitutionRow, UserRow, WidgetRow, seq_param, version_param,
+};
+use crate::{grants, history, timers};
 use refdesk_core::{Chat, ChatId, Coop, DisplayName, Guest, GuestId, Message};
-use refdesk_store::{Directory, Result, StoreError, TokenHash, UserRecord};
+use refdesk_store::{Directory, Result, Rows, StoreError, Table, TokenHash, UserRecord};
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -76,6 +79,7 @@ pub(crate) async fn directory_snapshot(pool: &PgPool) -> Result<Directory> {
         concat!("SELECT ", user_columns!(), " FROM users ORDER BY id"),
     )
     .await?;
+    let grants = grants::all_grants(&mut tx).await?;
     tx.commit().await.map_err(store_error)?;
     Ok(Directory {
         institutions: decode_all(institutions, InstitutionRow::decode)?,
@@ -97,6 +101,7 @@ pub(crate) async fn directory_snapshot(pool: &PgPool) -> Result<Directory> {
                 password_hash: u.password_hash,
             })
         })?,
+        grants,
     })
 }
 
@@ -150,12 +155,7 @@ pub(crate) async fn restore_directory(pool: &PgPool, d: &Directory) -> Result<()
         crate::directory::insert_institution(&mut tx, i).await?;
     }
     for c in &d.coops {
-        sqlx::query("INSERT INTO coops (id, name) VALUES ($1, $2)")
-            .bind(c.id.as_uuid())
-            .bind(c.name.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(store_error)?;
+        grants::insert_coop(&mut tx, c).await?;
     }
     for (coop, institution) in &d.coop_members {
         sqlx::query("INSERT INTO coop_members (coop_id, institution_id) VALUES ($1, $2)")
@@ -173,6 +173,9 @@ pub(crate) async fn restore_directory(pool: &PgPool, d: &Directory) -> Result<()
     }
     for u in &d.users {
         crate::directory::insert_user(&mut tx, &u.user, &u.password_hash).await?;
+    }
+    for (user, grant) in &d.grants {
+        grants::insert_grant(&mut tx, *user, *grant).await?;
     }
     tx.commit().await.map_err(store_error)
 }
@@ -200,7 +203,7 @@ pub(crate) async fn restore_chat(pool: &PgPool, c: &Chat) -> Result<()> {
     sqlx::query(concat!(
         "INSERT INTO chats (",
         chat_columns!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
     ))
     .bind(c.id.as_uuid())
     .bind(c.institution_id.as_uuid())
@@ -218,6 +221,7 @@ pub(crate) async fn restore_chat(pool: &PgPool, c: &Chat) -> Result<()> {
     .bind(c.claimed_at)
     .bind(c.ended_at)
     .bind(seq_param(c.last_seq))
+    .bind(version_param(c.version)?)
     .execute(pool)
     .await
     .map_err(store_error)?;
@@ -234,4 +238,39 @@ pub(crate) async fn restore_messages(pool: &PgPool, messages: &[Message]) -> Res
     let (query, _) = bind_message_rows(sqlx::query(insert_message_rows!()), messages);
     query.execute(pool).await.map_err(store_error)?;
     Ok(())
+}
+
+/// One page of a table moved by rows rather than by a verb of its own, in key order.
+pub(crate) async fn rows_page(
+    pool: &PgPool,
+    table: Table,
+    offset: u64,
+    limit: u32,
+) -> Result<Rows> {
+    Ok(match table {
+        Table::ChatHistory => Rows::ChatHistory(history::page(pool, offset, limit).await?),
+        Table::Timers => Rows::Timers(timers::page(pool, offset, limit).await?),
+    })
+}
+
+/// Writes rows read by [`rows_page`], in one transaction. Restored timers are unclaimed: a
+/// claim belongs to a node of the store they were read from.
+pub(crate) async fn restore_rows(pool: &PgPool, rows: &Rows) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut tx = pool.begin().await.map_err(store_error)?;
+    match rows {
+        Rows::ChatHistory(entries) => {
+            for e in entries {
+                history::insert(&mut tx, e).await?;
+            }
+        }
+        Rows::Timers(list) => {
+            for t in list {
+                timers::insert(&mut tx, t).await?;
+            }
+        }
+    }
+    tx.commit().await.map_err(store_error)
 }

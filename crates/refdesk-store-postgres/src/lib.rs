@@ -2,9 +2,11 @@
 //! nodes against one database.
 //!
 //! Every race is decided by the database, never by a node: claims and other state changes are
-//! conditional updates, one open chat per patron is a partial unique index, and message
-//! sequence numbers are taken under the chat row's lock. Sends are group-committed by a few
-//! writer tasks (module `writer`), so many messages share one transaction and one fsync.
+//! conditional updates (compare-and-set on the chat's version), one open chat per patron is a
+//! partial unique index, message sequence numbers are taken under the chat row's lock, and a
+//! due timer goes to the one node whose claim locked it (`FOR UPDATE SKIP LOCKED`). Sends are
+//! group-committed by a few writer tasks (module `writer`), so many messages share one
+//! transaction and one fsync.
 #![forbid(unsafe_code)]
 
 #[macro_use]
@@ -14,17 +16,22 @@ mod commit;
 mod directory;
 mod dump;
 mod error;
+mod grants;
+mod history;
 mod messages;
+mod timers;
 mod writer;
 
 use async_trait::async_trait;
 use refdesk_core::{
-    Chat, ChatId, Department, DepartmentId, Email, Guest, GuestId, Institution, InstitutionId,
-    Message, NewMessage, Seq, Transition, User, UserId, Widget, WidgetId,
+    Chat, ChatHistoryEntry, ChatId, Coop, CoopId, Decision, Department, DepartmentId, Email, Grant,
+    Guest, GuestId, Institution, InstitutionId, Message, NewMessage, Seq, TimerOp, User, UserId,
+    Widget, WidgetId,
 };
 use refdesk_store::{
-    Appended, ChatFilter, Directory, NewChat, Result, SessionRecord, Store, StoreError, TokenHash,
-    UserRecord,
+    Appended, ChatFilter, ChatStore, ClaimedTimer, Directory, DirectoryStore, MessageLog,
+    MigrationStore, NewChat, Result, Rows, SessionRecord, SessionStore, StoreError, Table,
+    TimerStore, TokenHash, UserRecord,
 };
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
@@ -82,7 +89,7 @@ impl PgStore {
 }
 
 #[async_trait]
-impl Store for PgStore {
+impl DirectoryStore for PgStore {
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1")
             .execute(&self.pool)
@@ -99,6 +106,15 @@ impl Store for PgStore {
     }
     async fn institution_by_slug(&self, slug: &str) -> Result<Institution> {
         directory::institution_by_slug(&self.pool, slug).await
+    }
+    async fn create_coop(&self, coop: &Coop) -> Result<()> {
+        grants::create_coop(&self.pool, coop).await
+    }
+    async fn add_coop_member(&self, coop: CoopId, institution: InstitutionId) -> Result<()> {
+        grants::add_coop_member(&self.pool, coop, institution).await
+    }
+    async fn coop_members(&self, coops: &[CoopId]) -> Result<Vec<(CoopId, InstitutionId)>> {
+        grants::coop_members(&self.pool, coops).await
     }
     async fn create_department(&self, department: &Department) -> Result<()> {
         directory::create_department(&self.pool, department).await
@@ -127,7 +143,19 @@ impl Store for PgStore {
     async fn user_by_email(&self, email: &Email) -> Result<UserRecord> {
         directory::user_by_email(&self.pool, email).await
     }
+    async fn grants_of(&self, user: UserId) -> Result<Vec<Grant>> {
+        grants::grants_of(&self.pool, user).await
+    }
+    async fn add_grant(&self, user: UserId, grant: Grant) -> Result<()> {
+        grants::add_grant(&self.pool, user, grant).await
+    }
+    async fn remove_grant(&self, user: UserId, grant: Grant) -> Result<bool> {
+        grants::remove_grant(&self.pool, user, grant).await
+    }
+}
 
+#[async_trait]
+impl SessionStore for PgStore {
     async fn create_session(&self, session: &SessionRecord) -> Result<()> {
         directory::create_session(&self.pool, session).await
     }
@@ -143,7 +171,10 @@ impl Store for PgStore {
     async fn guest_by_token(&self, token: &TokenHash) -> Result<Guest> {
         directory::guest_by_token(&self.pool, token).await
     }
+}
 
+#[async_trait]
+impl ChatStore for PgStore {
     async fn start_chat(&self, chat: &NewChat, question: Option<NewMessage>) -> Result<Chat> {
         chats::start_chat(&self.pool, chat, question).await
     }
@@ -156,23 +187,51 @@ impl Store for PgStore {
     async fn chats(&self, filter: &ChatFilter) -> Result<Vec<Chat>> {
         chats::chats(&self.pool, filter).await
     }
-    async fn transition_chat(
+    async fn apply_decision(
         &self,
-        chat: ChatId,
-        transition: &Transition,
-        at: OffsetDateTime,
-        note: NewMessage,
-    ) -> Result<(Chat, Message)> {
-        chats::transition_chat(&self.pool, chat, transition, at, note).await
+        decision: &Decision,
+        note: Option<NewMessage>,
+    ) -> Result<(Chat, Option<Message>)> {
+        chats::apply_decision(&self.pool, decision, note).await
     }
+    async fn chat_history(&self, chat: ChatId) -> Result<Vec<ChatHistoryEntry>> {
+        chats::chat_history(&self.pool, chat).await
+    }
+}
 
+#[async_trait]
+impl MessageLog for PgStore {
     async fn append_message(&self, message: NewMessage) -> Result<Appended> {
         self.writer.append(message).await
     }
     async fn messages_after(&self, chat: ChatId, after: Seq, limit: u32) -> Result<Vec<Message>> {
         messages::messages_after(&self.pool, chat, after, limit).await
     }
+}
 
+#[async_trait]
+impl TimerStore for PgStore {
+    async fn set_timers(&self, ops: &[TimerOp]) -> Result<()> {
+        timers::set_timers(&self.pool, ops).await
+    }
+    async fn claim_due_timers(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<ClaimedTimer>> {
+        timers::claim_due(&self.pool, now, lease_until, limit).await
+    }
+    async fn finish_timer(&self, claimed: &ClaimedTimer) -> Result<()> {
+        timers::finish(&self.pool, claimed).await
+    }
+    async fn next_timer_due(&self) -> Result<Option<OffsetDateTime>> {
+        timers::next_due(&self.pool).await
+    }
+}
+
+#[async_trait]
+impl MigrationStore for PgStore {
     async fn directory_snapshot(&self) -> Result<Directory> {
         dump::directory_snapshot(&self.pool).await
     }
@@ -186,6 +245,9 @@ impl Store for PgStore {
     async fn chats_page(&self, after: Option<ChatId>, limit: u32) -> Result<Vec<Chat>> {
         dump::chats_page(&self.pool, after, limit).await
     }
+    async fn rows_page(&self, table: Table, offset: u64, limit: u32) -> Result<Rows> {
+        dump::rows_page(&self.pool, table, offset, limit).await
+    }
     async fn restore_directory(&self, directory: &Directory) -> Result<()> {
         dump::restore_directory(&self.pool, directory).await
     }
@@ -197,5 +259,8 @@ impl Store for PgStore {
     }
     async fn restore_messages(&self, messages: &[Message]) -> Result<()> {
         dump::restore_messages(&self.pool, messages).await
+    }
+    async fn restore_rows(&self, rows: &Rows) -> Result<()> {
+        dump::restore_rows(&self.pool, rows).await
     }
 }

@@ -4,10 +4,12 @@
 
 use crate::error::corrupt;
 use refdesk_core::{
-    Chat, ChatState, ChatStatus, ClientMsgId, Department, DisplayName, Email, Guest, Institution,
-    Message, MessageBody, MessageKind, Role, Sender, Seq, User, Widget,
+    Chat, ChatEvent, ChatHistoryEntry, ChatState, ChatStatus, ClientMsgId, Department, DisplayName,
+    Email, Grant, Guest, Institution, Message, MessageBody, MessageKind, Role, Sender, Seq, Timer,
+    TimerKey, TimerKind, User, Widget,
 };
 use refdesk_store::sequencer::ChatHead;
+use sqlx::types::Json;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -16,7 +18,7 @@ macro_rules! chat_columns {
     () => {
         "id, institution_id, department_id, widget_id, guest_id, status, operator_id, \
          patron_name, patron_email, question, referrer, user_agent, created_at, claimed_at, \
-         ended_at, last_seq"
+         ended_at, last_seq, version"
     };
 }
 
@@ -40,6 +42,20 @@ macro_rules! insert_message_rows {
     };
 }
 
+/// The columns of `chat_events` that make a [`HistoryRow`].
+macro_rules! history_columns {
+    () => {
+        "chat_id, version, at, institution_id, department_id, event"
+    };
+}
+
+/// The columns of `timers` that make a [`TimerRow`].
+macro_rules! timer_columns {
+    () => {
+        "kind, subject, due_at, version"
+    };
+}
+
 /// The columns of `users` that make a [`UserRow`].
 macro_rules! user_columns {
     () => {
@@ -59,6 +75,10 @@ fn seq(n: i64) -> Decoded<Seq> {
         .map_err(|_| corrupt(format_args!("negative sequence number {n}")))
 }
 
+fn version(n: i64) -> Decoded<u64> {
+    u64::try_from(n).map_err(|_| corrupt(format_args!("negative version {n}")))
+}
+
 pub(crate) fn status(s: &str) -> Decoded<ChatStatus> {
     ChatStatus::parse(s).ok_or_else(|| corrupt(format_args!("unknown chat status {s:?}")))
 }
@@ -66,6 +86,17 @@ pub(crate) fn status(s: &str) -> Decoded<ChatStatus> {
 /// A sequence number as PostgreSQL's BIGINT.
 pub(crate) fn seq_param(seq: Seq) -> i64 {
     i64::try_from(seq.0).unwrap_or(i64::MAX)
+}
+
+/// A version (of a chat, or the one a timer was set against) as PostgreSQL's BIGINT; refused
+/// rather than clamped, since a clamped version would compare equal to another one.
+pub(crate) fn version_param(v: u64) -> Result<i64, refdesk_store::StoreError> {
+    i64::try_from(v).map_err(|_| refdesk_store::StoreError::corrupt("version beyond BIGINT"))
+}
+
+/// A row count or offset as PostgreSQL's BIGINT.
+pub(crate) fn count_param(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 #[derive(sqlx::FromRow)]
@@ -181,6 +212,7 @@ pub(crate) struct ChatRow {
     claimed_at: Option<OffsetDateTime>,
     ended_at: Option<OffsetDateTime>,
     last_seq: i64,
+    version: i64,
 }
 
 impl ChatRow {
@@ -215,6 +247,7 @@ impl ChatRow {
             claimed_at: self.claimed_at,
             ended_at: self.ended_at,
             last_seq: seq(self.last_seq)?,
+            version: version(self.version)?,
         })
     }
 }
@@ -266,4 +299,63 @@ impl MessageRow {
             created_at: self.created_at,
         })
     }
+}
+
+/// A row of `chat_events`; see [`history_columns!`].
+#[derive(sqlx::FromRow)]
+pub(crate) struct HistoryRow {
+    chat_id: Uuid,
+    version: i64,
+    at: OffsetDateTime,
+    institution_id: Uuid,
+    department_id: Uuid,
+    event: Json<ChatEvent>,
+}
+
+impl HistoryRow {
+    pub(crate) fn decode(self) -> Decoded<ChatHistoryEntry> {
+        Ok(ChatHistoryEntry {
+            chat_id: self.chat_id.into(),
+            version: version(self.version)?,
+            at: self.at,
+            event: self.event.0,
+            institution_id: self.institution_id.into(),
+            department_id: self.department_id.into(),
+        })
+    }
+}
+
+/// A row of `timers`; see [`timer_columns!`].
+#[derive(sqlx::FromRow)]
+pub(crate) struct TimerRow {
+    kind: String,
+    subject: Uuid,
+    due_at: OffsetDateTime,
+    version: i64,
+}
+
+impl TimerRow {
+    pub(crate) fn decode(self) -> Decoded<Timer> {
+        Ok(Timer {
+            key: TimerKey {
+                kind: TimerKind::parse(&self.kind)
+                    .ok_or_else(|| corrupt(format_args!("unknown timer kind {:?}", self.kind)))?,
+                subject: self.subject,
+            },
+            due_at: self.due_at,
+            version: version(self.version)?,
+        })
+    }
+}
+
+/// The scope column of a grant: the nil UUID for a system-wide one.
+pub(crate) fn scope_param(g: &Grant) -> Uuid {
+    g.scope().unwrap_or(Uuid::nil())
+}
+
+/// A grant from its `kind` and `scope` columns.
+pub(crate) fn grant(kind: &str, scope: Uuid) -> Decoded<Grant> {
+    let scope = (!scope.is_nil()).then_some(scope);
+    Grant::from_parts(kind, scope)
+        .ok_or_else(|| corrupt(format_args!("grant {kind:?} with scope {scope:?}")))
 }

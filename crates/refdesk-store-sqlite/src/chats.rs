@@ -9,10 +9,12 @@ use crate::rows::{
     ChatRow, MessageRow, Result, all, chat_columns, db, is_second_open_chat, message_columns,
     micros, seq_column, unique_is, waiting_chat,
 };
-use refdesk_core::{Chat, ChatId, ChatStatus, GuestId, Message, NewMessage, Seq, Transition};
+use refdesk_core::{
+    Chat, ChatEvent, ChatHistoryEntry, ChatId, ChatStatus, Decision, GuestId, Message, NewMessage,
+    Seq,
+};
 use refdesk_store::{ChatFilter, Conflict, NewChat, StoreError};
 use sqlx::{SqliteConnection, SqlitePool};
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 // --- writes (on the writer's connection) ---------------------------------------------------------
@@ -27,7 +29,7 @@ pub(crate) async fn start(
     sqlx::query(concat!(
         "INSERT INTO chats (",
         chat_columns!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1)"
     ))
     .bind(Uuid::from(chat.id))
     .bind(Uuid::from(chat.institution_id))
@@ -54,6 +56,18 @@ pub(crate) async fn start(
             unique_is(Conflict::AlreadyExists)(e)
         }
     })?;
+    crate::history::insert(
+        conn,
+        &ChatHistoryEntry {
+            chat_id: chat.id,
+            version: 1,
+            at: chat.created_at,
+            event: ChatEvent::Started,
+            institution_id: chat.institution_id,
+            department_id: chat.department_id,
+        },
+    )
+    .await?;
     if let Some(q) = question {
         if q.chat_id != chat.id {
             return Err(StoreError::corrupt("a chat's question must belong to it"));
@@ -63,32 +77,38 @@ pub(crate) async fn start(
     Ok(chat)
 }
 
-/// Applies `t` if the chat is still in `t.from`, and records `note`; otherwise changes nothing.
-pub(crate) async fn transition(
+/// Applies `d` if the chat is still at `d.from_version`: the state, the history row, the timer
+/// operations and the note, or nothing.
+pub(crate) async fn apply_decision(
     conn: &mut SqliteConnection,
-    id: ChatId,
-    t: &Transition,
-    at: OffsetDateTime,
-    note: NewMessage,
-) -> Result<(Chat, Message)> {
-    if note.chat_id != id {
+    d: &Decision,
+    note: Option<NewMessage>,
+) -> Result<(Chat, Option<Message>)> {
+    if note.as_ref().is_some_and(|n| n.chat_id != d.chat_id) {
         return Err(StoreError::corrupt(
-            "a transition's note must belong to its chat",
+            "a decision's note must belong to its chat",
         ));
     }
+    let t = &d.transition;
     let to = t.to.status();
+    let from_version =
+        i64::try_from(d.from_version).map_err(|_| StoreError::corrupt("version beyond i64"))?;
+    // The compare-and-set is on the version; the state is checked too, as a guard against a
+    // decision made on another chat's data.
     let row: Option<ChatRow> = sqlx::query_as(concat!(
-        "UPDATE chats SET status = $1, operator_id = $2, \
-           claimed_at = CASE WHEN $1 = 'active' THEN $3 ELSE claimed_at END, \
+        "UPDATE chats SET status = $1, operator_id = $2, version = version + 1, \
+           claimed_at = CASE WHEN $1 = 'active' THEN $3 WHEN $1 = 'waiting' THEN NULL \
+                        ELSE claimed_at END, \
            ended_at = CASE WHEN $1 IN ('closed', 'abandoned') THEN $3 ELSE ended_at END \
-         WHERE id = $4 AND status = $5 AND operator_id IS $6 \
+         WHERE id = $4 AND version = $5 AND status = $6 AND operator_id IS $7 \
          RETURNING ",
         chat_columns!()
     ))
     .bind(to.as_str())
     .bind(t.to.operator().map(Uuid::from))
-    .bind(micros(at))
-    .bind(Uuid::from(id))
+    .bind(micros(d.at))
+    .bind(Uuid::from(d.chat_id))
+    .bind(from_version)
     .bind(t.from.status().as_str())
     .bind(t.from.operator().map(Uuid::from))
     .fetch_optional(&mut *conn)
@@ -96,7 +116,7 @@ pub(crate) async fn transition(
     .map_err(db)?;
     let Some(row) = row else {
         let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM chats WHERE id = $1")
-            .bind(Uuid::from(id))
+            .bind(Uuid::from(d.chat_id))
             .fetch_optional(&mut *conn)
             .await
             .map_err(db)?;
@@ -106,8 +126,27 @@ pub(crate) async fn transition(
         });
     };
     let mut chat = Chat::try_from(row)?;
-    let note = append::one(conn, note).await?;
-    chat.last_seq = note.seq;
+    crate::history::insert(
+        conn,
+        &ChatHistoryEntry {
+            chat_id: chat.id,
+            version: chat.version,
+            at: d.at,
+            event: d.event(),
+            institution_id: chat.institution_id,
+            department_id: chat.department_id,
+        },
+    )
+    .await?;
+    crate::timers::apply(conn, &d.timers).await?;
+    let note = match note {
+        Some(n) => {
+            let m = append::one(conn, n).await?;
+            chat.last_seq = m.seq;
+            Some(m)
+        }
+        None => None,
+    };
     Ok((chat, note))
 }
 
@@ -139,27 +178,47 @@ pub(crate) async fn open_chat_of_guest(pool: &SqlitePool, guest: GuestId) -> Res
     row.map(Chat::try_from).transpose()
 }
 
-/// Chats of the filter's institutions in its states, oldest first.
+/// One page of the chats of the filter's institutions and departments in its states, oldest
+/// first.
 pub(crate) async fn chats(pool: &SqlitePool, filter: &ChatFilter) -> Result<Vec<Chat>> {
-    if filter.institutions.is_empty() || filter.statuses.is_empty() || filter.limit == 0 {
+    if (filter.institutions.is_empty() && filter.departments.is_empty())
+        || filter.statuses.is_empty()
+        || filter.limit == 0
+    {
         return Ok(Vec::new());
     }
-    let institutions: Vec<String> = filter
-        .institutions
-        .iter()
-        .map(|i| Uuid::from(*i).simple().to_string())
-        .collect();
+    let hex = |ids: Vec<Uuid>| -> Result<String> {
+        let ids: Vec<String> = ids.iter().map(|i| i.simple().to_string()).collect();
+        serde_json::to_string(&ids).map_err(StoreError::other)
+    };
     let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
+    let (after_at, after_id) = match filter.after {
+        Some(c) => (micros(c.created_at), Uuid::from(c.id)),
+        None => (i64::MIN, Uuid::nil()),
+    };
     let rows: Vec<ChatRow> = sqlx::query_as(concat!(
         "SELECT ",
         chat_columns!(),
         " FROM chats \
-         WHERE institution_id IN (SELECT unhex(value) FROM json_each($1)) \
-           AND status IN (SELECT value FROM json_each($2)) \
-         ORDER BY created_at, id LIMIT $3"
+         WHERE (institution_id IN (SELECT unhex(value) FROM json_each($1)) \
+                OR department_id IN (SELECT unhex(value) FROM json_each($2))) \
+           AND status IN (SELECT value FROM json_each($3)) \
+           AND (created_at, id) > ($4, $5) \
+         ORDER BY created_at, id LIMIT $6"
     ))
-    .bind(serde_json::to_string(&institutions).map_err(StoreError::other)?)
+    .bind(hex(filter
+        .institutions
+        .iter()
+        .map(|i| Uuid::from(*i))
+        .collect())?)
+    .bind(hex(filter
+        .departments
+        .iter()
+        .map(|d| Uuid::from(*d))
+        .collect())?)
     .bind(serde_json::to_string(&statuses).map_err(StoreError::other)?)
+    .bind(after_at)
+    .bind(after_id)
     .bind(i64::from(filter.limit))
     .fetch_all(pool)
     .await

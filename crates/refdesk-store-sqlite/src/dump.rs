@@ -62,6 +62,7 @@ pub(crate) async fn directory_snapshot(pool: &SqlitePool) -> Result<Directory> {
     .fetch_all(&mut *tx)
     .await
     .map_err(db)?;
+    let grants = crate::grants::all_grants(&mut *tx).await?;
     tx.commit().await.map_err(db)?;
     Ok(Directory {
         institutions: all(institutions)?,
@@ -90,6 +91,7 @@ pub(crate) async fn directory_snapshot(pool: &SqlitePool) -> Result<Directory> {
                 })
             })
             .collect::<Result<_>>()?,
+        grants,
     })
 }
 
@@ -183,6 +185,9 @@ pub(crate) async fn restore_directory(conn: &mut SqliteConnection, d: &Directory
     for u in &d.users {
         insert_user(conn, &u.user, &u.password_hash).await?;
     }
+    for (user, grant) in &d.grants {
+        crate::grants::insert_grant(conn, *user, *grant).await?;
+    }
     Ok(())
 }
 
@@ -200,7 +205,7 @@ pub(crate) async fn restore_chat(conn: &mut SqliteConnection, chat: &Chat) -> Re
     sqlx::query(concat!(
         "INSERT INTO chats (",
         chat_columns!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
     ))
     .bind(Uuid::from(chat.id))
     .bind(Uuid::from(chat.institution_id))
@@ -218,6 +223,7 @@ pub(crate) async fn restore_chat(conn: &mut SqliteConnection, chat: &Chat) -> Re
     .bind(chat.claimed_at.map(micros))
     .bind(chat.ended_at.map(micros))
     .bind(seq_column(chat.last_seq)?)
+    .bind(i64::try_from(chat.version).map_err(|_| StoreError::corrupt("version beyond i64"))?)
     .execute(conn)
     .await
     .map_err(unique_is(Conflict::AlreadyExists))?;

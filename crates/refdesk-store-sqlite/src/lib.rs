@@ -10,19 +10,24 @@ mod append;
 mod chats;
 mod directory;
 mod dump;
+mod grants;
+mod history;
 mod rows;
 #[cfg(test)]
 mod tests;
+mod timers;
 mod writer;
 
 use async_trait::async_trait;
 use refdesk_core::{
-    Chat, ChatId, Department, DepartmentId, Email, Guest, GuestId, Institution, InstitutionId,
-    Message, NewMessage, Seq, Transition, User, UserId, Widget, WidgetId,
+    Chat, ChatHistoryEntry, ChatId, Coop, CoopId, Decision, Department, DepartmentId, Email, Grant,
+    Guest, GuestId, Institution, InstitutionId, Message, NewMessage, Seq, TimerOp, User, UserId,
+    Widget, WidgetId,
 };
 use refdesk_store::{
-    Appended, ChatFilter, Directory, NewChat, Result, SessionRecord, Store, StoreError, TokenHash,
-    UserRecord,
+    Appended, ChatFilter, ChatStore, ClaimedTimer, Directory, DirectoryStore, MessageLog,
+    MigrationStore, NewChat, Result, Rows, SessionRecord, SessionStore, StoreError, Table,
+    TimerStore, TokenHash, UserRecord,
 };
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{
@@ -136,7 +141,7 @@ impl SqliteStore {
 }
 
 #[async_trait]
-impl Store for SqliteStore {
+impl DirectoryStore for SqliteStore {
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1")
             .execute(&self.read)
@@ -193,7 +198,39 @@ impl Store for SqliteStore {
     async fn user_by_email(&self, email: &Email) -> Result<UserRecord> {
         directory::user_by_email(&self.read, email).await
     }
+    async fn create_coop(&self, coop: &Coop) -> Result<()> {
+        let c = coop.clone();
+        self.writer
+            .exec(move |conn| Box::pin(async move { grants::insert_coop(conn, &c).await }))
+            .await
+    }
+    async fn add_coop_member(&self, coop: CoopId, institution: InstitutionId) -> Result<()> {
+        self.writer
+            .exec(move |c| {
+                Box::pin(async move { grants::add_coop_member(c, coop, institution).await })
+            })
+            .await
+    }
+    async fn coop_members(&self, coops: &[CoopId]) -> Result<Vec<(CoopId, InstitutionId)>> {
+        grants::coop_members(&self.read, coops).await
+    }
+    async fn grants_of(&self, user: UserId) -> Result<Vec<Grant>> {
+        grants::grants_of(&self.read, user).await
+    }
+    async fn add_grant(&self, user: UserId, grant: Grant) -> Result<()> {
+        self.writer
+            .exec(move |c| Box::pin(async move { grants::insert_grant(c, user, grant).await }))
+            .await
+    }
+    async fn remove_grant(&self, user: UserId, grant: Grant) -> Result<bool> {
+        self.writer
+            .exec(move |c| Box::pin(async move { grants::delete_grant(c, user, grant).await }))
+            .await
+    }
+}
 
+#[async_trait]
+impl SessionStore for SqliteStore {
     async fn create_session(&self, session: &SessionRecord) -> Result<()> {
         let s = session.clone();
         self.writer
@@ -218,7 +255,10 @@ impl Store for SqliteStore {
     async fn guest_by_token(&self, token: &TokenHash) -> Result<Guest> {
         directory::guest_by_token(&self.read, token).await
     }
+}
 
+#[async_trait]
+impl ChatStore for SqliteStore {
     async fn start_chat(&self, chat: &NewChat, question: Option<NewMessage>) -> Result<Chat> {
         let new = chat.clone();
         self.writer
@@ -234,26 +274,64 @@ impl Store for SqliteStore {
     async fn chats(&self, filter: &ChatFilter) -> Result<Vec<Chat>> {
         chats::chats(&self.read, filter).await
     }
-    async fn transition_chat(
+    async fn apply_decision(
         &self,
-        chat: ChatId,
-        transition: &Transition,
-        at: OffsetDateTime,
-        note: NewMessage,
-    ) -> Result<(Chat, Message)> {
-        let t = *transition;
+        decision: &Decision,
+        note: Option<NewMessage>,
+    ) -> Result<(Chat, Option<Message>)> {
+        let d = decision.clone();
         self.writer
-            .exec(move |c| Box::pin(async move { chats::transition(c, chat, &t, at, note).await }))
+            .exec(move |c| Box::pin(async move { chats::apply_decision(c, &d, note).await }))
             .await
     }
+    async fn chat_history(&self, chat: ChatId) -> Result<Vec<ChatHistoryEntry>> {
+        history::of_chat(&self.read, chat).await
+    }
+}
 
+#[async_trait]
+impl MessageLog for SqliteStore {
     async fn append_message(&self, message: NewMessage) -> Result<Appended> {
         self.writer.append(message).await
     }
     async fn messages_after(&self, chat: ChatId, after: Seq, limit: u32) -> Result<Vec<Message>> {
         chats::messages_after(&self.read, chat, after, limit).await
     }
+}
 
+#[async_trait]
+impl TimerStore for SqliteStore {
+    async fn set_timers(&self, ops: &[TimerOp]) -> Result<()> {
+        let ops = ops.to_vec();
+        self.writer
+            .exec(move |c| Box::pin(async move { timers::apply(c, &ops).await }))
+            .await
+    }
+    async fn claim_due_timers(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<ClaimedTimer>> {
+        self.writer
+            .exec(move |c| {
+                Box::pin(async move { timers::claim_due(c, now, lease_until, limit).await })
+            })
+            .await
+    }
+    async fn finish_timer(&self, claimed: &ClaimedTimer) -> Result<()> {
+        let claimed = *claimed;
+        self.writer
+            .exec(move |c| Box::pin(async move { timers::finish(c, &claimed).await }))
+            .await
+    }
+    async fn next_timer_due(&self) -> Result<Option<OffsetDateTime>> {
+        timers::next_due(&self.read).await
+    }
+}
+
+#[async_trait]
+impl MigrationStore for SqliteStore {
     async fn directory_snapshot(&self) -> Result<Directory> {
         dump::directory_snapshot(&self.read).await
     }
@@ -289,6 +367,36 @@ impl Store for SqliteStore {
         let m = messages.to_vec();
         self.writer
             .exec(move |c| Box::pin(async move { dump::restore_messages(c, &m).await }))
+            .await
+    }
+    async fn rows_page(&self, table: Table, offset: u64, limit: u32) -> Result<Rows> {
+        Ok(match table {
+            Table::ChatHistory => {
+                Rows::ChatHistory(history::page(&self.read, offset, limit).await?)
+            }
+            Table::Timers => Rows::Timers(timers::page(&self.read, offset, limit).await?),
+        })
+    }
+    async fn restore_rows(&self, rows: &Rows) -> Result<()> {
+        let rows = rows.clone();
+        self.writer
+            .exec(move |c| {
+                Box::pin(async move {
+                    match &rows {
+                        Rows::ChatHistory(r) => {
+                            for e in r {
+                                history::insert(c, e).await?;
+                            }
+                        }
+                        Rows::Timers(r) => {
+                            for t in r {
+                                timers::insert(c, t).await?;
+                            }
+                        }
+                    }
+                    Ok(())
+                })
+            })
             .await
     }
 }

@@ -20,7 +20,7 @@ macro_rules! chat_columns {
     () => {
         "id, institution_id, department_id, widget_id, guest_id, status, operator_id, \
          patron_name, patron_email, question, referrer, user_agent, created_at, claimed_at, \
-         ended_at, last_seq"
+         ended_at, last_seq, version"
     };
 }
 pub(crate) use chat_columns;
@@ -227,6 +227,7 @@ pub(crate) struct ChatRow {
     claimed_at: Option<i64>,
     ended_at: Option<i64>,
     last_seq: i64,
+    version: i64,
 }
 
 impl TryFrom<ChatRow> for Chat {
@@ -252,6 +253,8 @@ impl TryFrom<ChatRow> for Chat {
             claimed_at: opt_from_micros(r.claimed_at)?,
             ended_at: opt_from_micros(r.ended_at)?,
             last_seq: seq("chats.last_seq", r.last_seq)?,
+            version: u64::try_from(r.version)
+                .map_err(|_| StoreError::corrupt("chats.version: negative"))?,
         })
     }
 }
@@ -275,6 +278,7 @@ pub(crate) fn waiting_chat(new: &NewChat) -> Chat {
         claimed_at: None,
         ended_at: None,
         last_seq: Seq::ZERO,
+        version: 1,
     }
 }
 

@@ -1,9 +1,13 @@
-//! The storage boundary of refdesk: the `Store` trait, in domain verbs, and `StoreError`.
+//! The storage boundary of refdesk: the store traits, in domain verbs, and `StoreError`.
 //!
-//! A backend (SQLite, PostgreSQL) implements the trait in its own crate with its own migrations,
-//! and proves itself by running the conformance suite in [`conformance`] (feature
-//! `conformance`). The store is the arbiter of every race: message sequence numbers, retried
-//! sends, claims and other state changes are decided inside its transactions.
+//! The store is several traits, one per area ([`DirectoryStore`], [`SessionStore`],
+//! [`ChatStore`], [`MessageLog`], [`TimerStore`], [`MigrationStore`]), so that no one trait
+//! grows past what a reader can hold; [`Store`] is all of them, and every backend implements
+//! each. A backend (SQLite, PostgreSQL) lives in its own crate with its own migrations, and
+//! proves itself by running the conformance suite in [`conformance`] (feature `conformance`).
+//! The store is the arbiter of every race: message sequence numbers, retried sends, claims and
+//! other state changes (compare-and-set on a chat's version), and which node fires a due timer
+//! are all decided inside its transactions.
 #![forbid(unsafe_code)]
 
 mod error;
@@ -14,12 +18,16 @@ pub mod sequencer;
 pub mod conformance;
 
 pub use error::{Conflict, StoreError};
-pub use records::{Appended, ChatFilter, Directory, NewChat, SessionRecord, TokenHash, UserRecord};
+pub use records::{
+    Appended, ChatCursor, ChatFilter, ClaimedTimer, Directory, NewChat, Rows, SessionRecord, Table,
+    TokenHash, UserRecord,
+};
 
 use async_trait::async_trait;
 use refdesk_core::{
-    Chat, ChatId, Department, DepartmentId, Email, Guest, GuestId, Institution, InstitutionId,
-    Message, NewMessage, Seq, Transition, User, UserId, Widget, WidgetId,
+    Chat, ChatHistoryEntry, ChatId, Coop, CoopId, Decision, Department, DepartmentId, Email, Grant,
+    Guest, GuestId, Institution, InstitutionId, Message, NewMessage, Seq, TimerOp, User, UserId,
+    Widget, WidgetId,
 };
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -29,16 +37,31 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// A shared handle to whichever backend the configuration chose.
 pub type DynStore = Arc<dyn Store>;
 
-/// Everything refdesk keeps. Methods are named for what they mean, not for tables.
+/// Everything refdesk keeps: every area's trait. Implemented for any type that implements them
+/// all.
+pub trait Store:
+    DirectoryStore + SessionStore + ChatStore + MessageLog + TimerStore + MigrationStore
+{
+}
+
+impl<T> Store for T where
+    T: DirectoryStore + SessionStore + ChatStore + MessageLog + TimerStore + MigrationStore
+{
+}
+
+/// Institutions, co-ops, departments, widgets, staff accounts and their grants.
 #[async_trait]
-pub trait Store: Send + Sync + std::fmt::Debug + 'static {
+pub trait DirectoryStore: Send + Sync + std::fmt::Debug + 'static {
     /// Checks that the database answers (for `/healthz`).
     async fn ping(&self) -> Result<()>;
-
-    // --- directory -------------------------------------------------------------------------
     async fn create_institution(&self, institution: &Institution) -> Result<()>;
     async fn institution(&self, id: InstitutionId) -> Result<Institution>;
     async fn institution_by_slug(&self, slug: &str) -> Result<Institution>;
+    async fn create_coop(&self, coop: &Coop) -> Result<()>;
+    /// Adds an institution to a co-op (nothing when it is a member already).
+    async fn add_coop_member(&self, coop: CoopId, institution: InstitutionId) -> Result<()>;
+    /// The members of the given co-ops, ordered by co-op, then institution.
+    async fn coop_members(&self, coops: &[CoopId]) -> Result<Vec<(CoopId, InstitutionId)>>;
     async fn create_department(&self, department: &Department) -> Result<()>;
     async fn department(&self, id: DepartmentId) -> Result<Department>;
     async fn departments(&self, institution: InstitutionId) -> Result<Vec<Department>>;
@@ -50,49 +73,96 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn user(&self, id: UserId) -> Result<User>;
     /// The account and its password hash, for sign-in.
     async fn user_by_email(&self, email: &Email) -> Result<UserRecord>;
+    /// The grants stored for a user, beyond those of their account row (`Grant::of_account`),
+    /// in order.
+    async fn grants_of(&self, user: UserId) -> Result<Vec<Grant>>;
+    /// Gives a user a grant (nothing when they have it already). `NotFound` for unknown users.
+    async fn add_grant(&self, user: UserId, grant: Grant) -> Result<()>;
+    /// Takes a stored grant away; false when the user did not have it.
+    async fn remove_grant(&self, user: UserId, grant: Grant) -> Result<bool>;
+}
 
-    // --- sessions and guests ---------------------------------------------------------------
+/// Staff sessions and patrons' guest identities, both known only by a token's hash.
+#[async_trait]
+pub trait SessionStore: Send + Sync + std::fmt::Debug + 'static {
     async fn create_session(&self, session: &SessionRecord) -> Result<()>;
     /// The user of an unexpired session; `NotFound` for unknown or expired tokens.
     async fn session_user(&self, token: &TokenHash, now: OffsetDateTime) -> Result<User>;
     async fn delete_session(&self, token: &TokenHash) -> Result<()>;
     async fn create_guest(&self, guest: &Guest, token: &TokenHash) -> Result<()>;
     async fn guest_by_token(&self, token: &TokenHash) -> Result<Guest>;
+}
 
-    // --- chats -----------------------------------------------------------------------------
-    /// Stores a new waiting chat (and its first message, the patron's question, as seq 1).
-    /// `Conflict::OpenChatExists` when the guest already has an open chat: one at a time.
+/// Patron chats: their rows, state changes and typed history.
+#[async_trait]
+pub trait ChatStore: Send + Sync + std::fmt::Debug + 'static {
+    /// Stores a new waiting chat at version 1, its `Started` history row and its first message
+    /// (the patron's question) as seq 1. `Conflict::OpenChatExists` when the guest already has
+    /// an open chat: one at a time.
     async fn start_chat(&self, chat: &NewChat, question: Option<NewMessage>) -> Result<Chat>;
     async fn chat(&self, id: ChatId) -> Result<Chat>;
     /// The guest's open (waiting or active) chat, if any.
     async fn open_chat_of_guest(&self, guest: GuestId) -> Result<Option<Chat>>;
+    /// Chats matching the filter, oldest first, one page.
     async fn chats(&self, filter: &ChatFilter) -> Result<Vec<Chat>>;
-    /// Applies a decided transition as a compare-and-set: only if the chat is still in
-    /// `transition.from`. Records `note` (a system message) in the same transaction. Otherwise
-    /// `Conflict::StateChanged`, and nothing changes.
-    async fn transition_chat(
+    /// Applies a decision as a compare-and-set: only if the chat is still at
+    /// `decision.from_version`. In one transaction it moves the state, stores the history row
+    /// (version `from_version + 1`), applies the decision's timer operations and appends `note`
+    /// (the system message showing the event, if any). Otherwise `Conflict::StateChanged`, and
+    /// nothing changes.
+    async fn apply_decision(
         &self,
-        chat: ChatId,
-        transition: &Transition,
-        at: OffsetDateTime,
-        note: NewMessage,
-    ) -> Result<(Chat, Message)>;
+        decision: &Decision,
+        note: Option<NewMessage>,
+    ) -> Result<(Chat, Option<Message>)>;
+    /// The chat's history, oldest first.
+    async fn chat_history(&self, chat: ChatId) -> Result<Vec<ChatHistoryEntry>>;
+}
 
-    // --- messages --------------------------------------------------------------------------
-    /// Durably stores a message with the chat's next sequence number, and only then returns.
-    /// A retry (same sender and client message id, same content) returns the original message
-    /// with `duplicate: true`; the same id with other content is `Conflict::ClientIdReused`.
-    /// Patron and operator messages need an open chat (`Conflict::ChatEnded`).
+/// The sequenced, acknowledged log of every conversation.
+#[async_trait]
+pub trait MessageLog: Send + Sync + std::fmt::Debug + 'static {
+    /// Durably stores a message with the conversation's next sequence number, and only then
+    /// returns. A retry (same sender and client message id, same content) returns the original
+    /// message with `duplicate: true`; the same id with other content is
+    /// `Conflict::ClientIdReused`. Patron and operator messages need an open chat
+    /// (`Conflict::ChatEnded`).
     async fn append_message(&self, message: NewMessage) -> Result<Appended>;
     /// Messages with `seq > after`, in order, at most `limit`.
     async fn messages_after(&self, chat: ChatId, after: Seq, limit: u32) -> Result<Vec<Message>>;
+}
 
-    // --- moving everything to another store (`refdesk migrate-data`) -------------------------
-    // Reading pages through a whole store, and writing what was read into another one exactly
-    // as it was. Sessions are not part of it: staff sign in again on the new store.
+/// Durable timers: set and cancelled with the decisions that want them, claimed by one node when
+/// due.
+#[async_trait]
+pub trait TimerStore: Send + Sync + std::fmt::Debug + 'static {
+    /// Applies timer operations outside a decision (a patron's chat box leaving, a session
+    /// starting), in one transaction. Setting a timer replaces one of the same key, and drops
+    /// any claim on it.
+    async fn set_timers(&self, ops: &[TimerOp]) -> Result<()>;
+    /// Claims up to `limit` timers due at `now` that nobody holds (or whose holder's lease ran
+    /// out), holding them until `lease_until`. Of several nodes claiming at once, each due timer
+    /// goes to exactly one.
+    async fn claim_due_timers(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<ClaimedTimer>>;
+    /// Removes a fired timer, unless it was set again since it was claimed (then the new one
+    /// stays).
+    async fn finish_timer(&self, claimed: &ClaimedTimer) -> Result<()>;
+    /// When the next timer is due, if any.
+    async fn next_timer_due(&self) -> Result<Option<OffsetDateTime>>;
+}
 
-    /// The whole directory: institutions, co-ops, departments, widgets and staff accounts with
-    /// their password hashes.
+/// Moving everything to another store (`refdesk migrate-data`): reading pages through a whole
+/// store, and writing what was read into another one exactly as it was. Sessions are not part of
+/// it: staff sign in again on the new store.
+#[async_trait]
+pub trait MigrationStore: Send + Sync + std::fmt::Debug + 'static {
+    /// The whole directory: institutions, co-ops, departments, widgets, staff accounts with
+    /// their password hashes, and stored grants.
     async fn directory_snapshot(&self) -> Result<Directory>;
     /// Guests (with their token hashes) whose id comes after `after` (all, for `None`), in id
     /// order, at most `limit`.
@@ -102,25 +172,27 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         limit: u32,
     ) -> Result<Vec<(Guest, TokenHash)>>;
     /// Chats in every state whose id comes after `after` (all, for `None`), in id order, at
-    /// most `limit`. Their messages are read with [`Store::messages_after`].
+    /// most `limit`. Their messages are read with [`MessageLog::messages_after`].
     async fn chats_page(&self, after: Option<ChatId>, limit: u32) -> Result<Vec<Chat>>;
-    /// Writes a directory read by [`Store::directory_snapshot`], in one transaction.
+    /// Rows of one of the tables without a verb of their own (history, timers), in key order,
+    /// skipping the first `offset`, at most `limit`.
+    async fn rows_page(&self, table: Table, offset: u64, limit: u32) -> Result<Rows>;
+    /// Writes a directory read by [`MigrationStore::directory_snapshot`], in one transaction.
     ///
     /// Like every `restore_*` verb, this is only for migrating into an **empty** store: it
     /// writes ids, states, timestamps and sequence numbers as given, bypassing the rules the
     /// other verbs keep. Ids already present are `Conflict::AlreadyExists`.
     async fn restore_directory(&self, directory: &Directory) -> Result<()>;
-    /// Writes guests read by [`Store::guests_page`], in one transaction. Only for migrating
-    /// into an empty store (see [`Store::restore_directory`]).
+    /// Writes guests read by [`MigrationStore::guests_page`], in one transaction.
     async fn restore_guests(&self, guests: &[(Guest, TokenHash)]) -> Result<()>;
-    /// Writes a chat exactly as read: its state, operator, timestamps and `last_seq` (the head
-    /// its next message is numbered from). Its guest and directory entries must be restored
-    /// first. Only for migrating into an empty store (see [`Store::restore_directory`]).
+    /// Writes a chat exactly as read: its state, operator, timestamps, `last_seq` (the head
+    /// its next message is numbered from) and version. Its guest and directory entries must be
+    /// restored first.
     async fn restore_chat(&self, chat: &Chat) -> Result<()>;
     /// Writes messages exactly as read (ids, sequence numbers, kinds, senders, client message
     /// ids, timestamps), in one transaction, bypassing the sequencer: the chats' `last_seq`
-    /// is not moved, since [`Store::restore_chat`] already wrote it. Their chats must be
-    /// restored first. Only for migrating into an empty store (see
-    /// [`Store::restore_directory`]).
+    /// is not moved, since [`MigrationStore::restore_chat`] already wrote it.
     async fn restore_messages(&self, messages: &[Message]) -> Result<()>;
+    /// Writes rows read by [`MigrationStore::rows_page`], in one transaction.
+    async fn restore_rows(&self, rows: &Rows) -> Result<()>;
 }

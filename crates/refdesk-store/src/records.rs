@@ -1,8 +1,8 @@
 //! Plain records that cross the store boundary but are not domain objects.
 
 use refdesk_core::{
-    ChatId, ChatStatus, Coop, CoopId, Department, DepartmentId, GuestId, Institution,
-    InstitutionId, Message, MessageBody, User, UserId, Widget, WidgetId,
+    ChatHistoryEntry, ChatId, ChatStatus, Coop, CoopId, Department, DepartmentId, Grant, GuestId,
+    Institution, InstitutionId, Message, MessageBody, Timer, User, UserId, Widget, WidgetId,
 };
 use refdesk_core::{DisplayName, Email};
 use time::OffsetDateTime;
@@ -10,6 +10,16 @@ use time::OffsetDateTime;
 /// SHA-256 of a bearer token. Tokens themselves are never stored.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TokenHash(pub [u8; 32]);
+
+impl TokenHash {
+    /// A short public name of the session or guest this token stands for (the first half of
+    /// the hash): what timers and events use to name a session without holding its token.
+    pub fn key(&self) -> uuid::Uuid {
+        let mut first = [0u8; 16];
+        first.copy_from_slice(&self.0[..16]);
+        uuid::Uuid::from_bytes(first)
+    }
+}
 
 impl std::fmt::Debug for TokenHash {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -58,6 +68,8 @@ pub struct Directory {
     pub widgets: Vec<Widget>,
     /// Staff accounts with their password hashes (redacted in `Debug`).
     pub users: Vec<UserRecord>,
+    /// Stored grants, ordered by user, then grant.
+    pub grants: Vec<(UserId, Grant)>,
 }
 
 /// A chat about to start: always waiting, with no messages yet.
@@ -76,12 +88,67 @@ pub struct NewChat {
     pub created_at: OffsetDateTime,
 }
 
-/// Which chats to list: those of some institutions, in some states, newest last.
-#[derive(Debug, Clone)]
+/// Which chats to list: those of some institutions (or departments), in some states, oldest
+/// first, one page at a time.
+#[derive(Debug, Clone, Default)]
 pub struct ChatFilter {
     pub institutions: Vec<InstitutionId>,
+    /// Departments listed on their own, beyond whole institutions (monitored queues).
+    pub departments: Vec<DepartmentId>,
     pub statuses: Vec<ChatStatus>,
+    /// The page starts after this chat (in `(created_at, id)` order); the first page for `None`.
+    pub after: Option<ChatCursor>,
     pub limit: u32,
+}
+
+/// A position in a list of chats: the last one of the previous page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChatCursor {
+    pub created_at: OffsetDateTime,
+    pub id: ChatId,
+}
+
+/// A due timer one node holds, with the proof of its claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimedTimer {
+    pub timer: Timer,
+    /// Whose claim this is; [`TimerStore::finish_timer`] removes the timer only for it.
+    ///
+    /// [`TimerStore::finish_timer`]: crate::TimerStore::finish_timer
+    pub claim: uuid::Uuid,
+}
+
+/// The tables that are moved between stores by [`MigrationStore::rows_page`] rather than by a
+/// verb of their own.
+///
+/// [`MigrationStore::rows_page`]: crate::MigrationStore::rows_page
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    ChatHistory,
+    Timers,
+}
+
+impl Table {
+    pub const ALL: [Table; 2] = [Table::ChatHistory, Table::Timers];
+}
+
+/// A page of rows of one [`Table`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rows {
+    ChatHistory(Vec<ChatHistoryEntry>),
+    Timers(Vec<Timer>),
+}
+
+impl Rows {
+    pub fn len(&self) -> usize {
+        match self {
+            Rows::ChatHistory(r) => r.len(),
+            Rows::Timers(r) => r.len(),
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// The outcome of a send.

@@ -66,6 +66,8 @@ async fn serve(settings: Settings, mode: Mode) -> anyhow::Result<()> {
     let state = AppState::connect(settings.clone(), store)
         .await
         .map_err(anyhow::Error::msg)?;
+    // Due timers (abandoned chats, expired sessions) fire from here, on every node.
+    refdesk_server::timers::spawn(state.clone());
     let app = match mode {
         Mode::Serve => router::router(state),
         Mode::Demo => router::demo_router(state),

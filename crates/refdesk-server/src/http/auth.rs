@@ -3,13 +3,13 @@
 use super::Json;
 use crate::auth::{SESSION_COOKIE, Staff, hash_token, new_token, session_token, verify_password};
 use crate::error::{ApiError, ApiResult};
-use crate::service::now;
+use crate::events::Event;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse};
-use refdesk_core::Email;
+use refdesk_core::{Email, Timer, TimerKey, TimerKind, TimerOp};
 use refdesk_protocol::{ErrorBody, LoginRequest, LoginResponse, UserView};
 use refdesk_store::{SessionRecord, StoreError};
 use time::Duration;
@@ -60,16 +60,26 @@ pub async fn login(
         return Err(invalid());
     };
     let (token, hash) = new_token();
-    let t = now();
+    let t = state.now();
     let hours = state.settings().session_hours;
+    let expires_at = t + Duration::hours(i64::from(hours));
     state
         .store()
         .create_session(&SessionRecord {
             token: hash,
             user_id: record.user.id,
             created_at: t,
-            expires_at: t + Duration::hours(i64::from(hours)),
+            expires_at,
         })
+        .await?;
+    // When the session expires, its open sockets lose their rights at once.
+    state
+        .store()
+        .set_timers(&[TimerOp::Set(Timer {
+            key: session_timer(&hash),
+            due_at: expires_at,
+            version: 0,
+        })])
         .await?;
     tracing::info!(user.id = %record.user.id, "staff signed in");
     let secure = if state.settings().secure_cookies {
@@ -89,6 +99,14 @@ pub async fn login(
     ))
 }
 
+/// The timer that ends a session's sockets when it expires.
+fn session_timer(hash: &refdesk_store::TokenHash) -> TimerKey {
+    TimerKey {
+        kind: TimerKind::SessionExpiry,
+        subject: hash.key(),
+    }
+}
+
 #[utoipa::path(post, path = "/api/auth/logout", tag = "auth",
     responses((status = 204), (status = 401, body = ErrorBody)))]
 pub async fn logout(
@@ -97,7 +115,19 @@ pub async fn logout(
     headers: HeaderMap,
 ) -> ApiResult<impl IntoResponse> {
     if let Some(token) = session_token(&headers) {
-        state.store().delete_session(&hash_token(&token)).await?;
+        let hash = hash_token(&token);
+        state.store().delete_session(&hash).await?;
+        state
+            .store()
+            .set_timers(&[TimerOp::Cancel(session_timer(&hash))])
+            .await?;
+        // Every socket of this session, on every node, closes now.
+        state
+            .publish(Event::SessionEnded {
+                session: hash.key(),
+            })
+            .await;
+        tracing::info!(user.id = %_staff.0.id(), "staff signed out");
     }
     let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");
     Ok((

@@ -69,6 +69,10 @@ pub struct ListQuery {
     /// Comma-separated states: `waiting`, `active`, `closed`, `abandoned` (default
     /// `waiting,active`).
     pub status: Option<String>,
+    /// The page starts after this chat (the `next` of the previous page).
+    pub after: Option<String>,
+    /// Chats per page, 1 to 500 (default 200).
+    pub limit: Option<u32>,
 }
 
 #[utoipa::path(get, path = "/api/chats", tag = "staff", params(ListQuery),
@@ -93,11 +97,39 @@ pub async fn list(
             })
             .collect::<ApiResult<Vec<_>>>()?,
     };
-    let mut chats = Vec::new();
-    for c in state.staff_chats(&staff, statuses).await? {
-        chats.push(state.staff_view(&c).await?);
+    let bad_query = |m: String| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", m);
+    let limit = match q.limit {
+        None => 200,
+        Some(n @ 1..=500) => n,
+        Some(n) => return Err(bad_query(format!("limit must be 1 to 500, not {n}"))),
+    };
+    let after = match q.after.as_deref() {
+        None | Some("") => None,
+        Some(id) => {
+            let id: ChatId = id
+                .parse()
+                .map_err(|_| bad_query(format!("after: {id:?} is not a chat id")))?;
+            let chat = state
+                .chat_for(&Principal::Staff(staff.clone()), id)
+                .await
+                .map_err(|_| bad_query("after: no such chat".into()))?;
+            Some(refdesk_store::ChatCursor {
+                created_at: chat.created_at,
+                id: chat.id,
+            })
+        }
+    };
+    let page = state
+        .staff_chats_page(&staff, statuses, after, limit)
+        .await?;
+    let next = (page.len() == limit as usize)
+        .then(|| page.last().map(|c| c.id.to_string()))
+        .flatten();
+    let mut chats = Vec::with_capacity(page.len());
+    for c in &page {
+        chats.push(state.staff_view(c).await?);
     }
-    Ok(Json(StaffChatList { chats }))
+    Ok(Json(StaffChatList { chats, next }))
 }
 
 #[utoipa::path(get, path = "/api/chats/{id}", tag = "staff",

@@ -1,16 +1,56 @@
 //! Starting chats and changing their state (claim, close, end).
 
-use super::{new_id, now};
+use super::new_id;
 use crate::auth::new_token;
 use crate::error::{ApiError, ApiResult};
 use crate::events::Event;
 use crate::state::AppState;
+use axum::http::StatusCode;
+use refdesk_core::chat::{ChatEvent, strip_referrer};
 use refdesk_core::{
-    Chat, ChatCommand, ChatId, ChatStatus, Guest, MessageKind, NewMessage, Principal, Rejection,
-    Sender, StaffPrincipal, chat::strip_referrer,
+    Chat, ChatCommand, ChatId, ChatStatus, Guest, MessageBody, MessageKind, NewMessage, Principal,
+    Rejection, Sender, StaffPrincipal,
 };
 use refdesk_protocol::StartChatRequest;
-use refdesk_store::{ChatFilter, Conflict, NewChat, StoreError};
+use refdesk_store::{ChatCursor, ChatFilter, Conflict, NewChat, StoreError};
+
+/// How many times a decision is made again on a chat that changed under it.
+const MAX_ROUNDS: usize = 5;
+
+/// Why a chat command was not applied: core refused it (with the reason, for callers that
+/// treat some refusals as success), or something else failed.
+#[derive(Debug)]
+pub enum ChatFailure {
+    Rejected(Rejection),
+    Failed(ApiError),
+}
+
+impl From<Rejection> for ChatFailure {
+    fn from(r: Rejection) -> Self {
+        ChatFailure::Rejected(r)
+    }
+}
+
+impl From<ApiError> for ChatFailure {
+    fn from(e: ApiError) -> Self {
+        ChatFailure::Failed(e)
+    }
+}
+
+impl From<ChatFailure> for ApiError {
+    fn from(f: ChatFailure) -> Self {
+        match f {
+            ChatFailure::Rejected(r) => r.into(),
+            ChatFailure::Failed(e) => e,
+        }
+    }
+}
+
+/// The stored body of a system message: the event itself, rendered for each reader when shown.
+fn event_body(event: &ChatEvent) -> Result<MessageBody, ApiError> {
+    let json = serde_json::to_string(event).map_err(ApiError::internal)?;
+    MessageBody::parse(&json).map_err(ApiError::internal)
+}
 
 impl AppState {
     /// The chat, if `principal` may see it; otherwise `not_found` (existence is not revealed).
@@ -43,7 +83,7 @@ impl AppState {
                 let guest = Guest {
                     id: new_id(),
                     widget_id: widget.id,
-                    created_at: now(),
+                    created_at: self.now(),
                 };
                 let (token, hash) = new_token();
                 self.store().create_guest(&guest, &hash).await?;
@@ -65,7 +105,7 @@ impl AppState {
                 .map(strip_referrer)
                 .filter(|r| !r.is_empty()),
             user_agent: user_agent.map(|ua| ua.chars().take(300).collect()),
-            created_at: now(),
+            created_at: self.now(),
         };
         let question = NewMessage {
             id: new_id(),
@@ -78,6 +118,8 @@ impl AppState {
         };
         let chat = self.store().start_chat(&new, Some(question)).await?;
         metrics::counter!("refdesk_chats_started_total").increment(1);
+        // Until its chat box connects, the patron is away.
+        self.start_patron_timer(&chat).await;
         self.publish_queue(&chat).await?;
         Ok((chat, token))
     }
@@ -85,24 +127,14 @@ impl AppState {
     /// Claims a waiting chat. Claiming a chat you already hold answers with the chat.
     pub async fn claim(&self, staff: &StaffPrincipal, id: ChatId) -> ApiResult<Chat> {
         let chat = self.chat_for(&Principal::Staff(staff.clone()), id).await?;
-        match self
-            .transition(
-                chat,
-                ChatCommand::Claim {
-                    operator: staff.id(),
-                },
-            )
-            .await
-        {
-            Err(e) if e.code == "already_claimed" => {
-                let fresh = self.store().chat(id).await?;
-                if fresh.state.operator() == Some(staff.id()) {
-                    Ok(fresh)
-                } else {
-                    Err(e)
-                }
+        let claim = ChatCommand::Claim {
+            operator: staff.id(),
+        };
+        match self.decide_chat(chat, claim).await {
+            Err(ChatFailure::Rejected(Rejection::AlreadyClaimed { by })) if by == staff.id() => {
+                Ok(self.store().chat(id).await?)
             }
-            other => other,
+            other => Ok(other?),
         }
     }
 
@@ -113,42 +145,52 @@ impl AppState {
             Principal::Staff(s) => Sender::Staff(s.id()),
             Principal::Patron { guest_id } => Sender::Patron(*guest_id),
         };
-        self.transition(chat, ChatCommand::Close { by }).await
+        Ok(self.decide_chat(chat, ChatCommand::Close { by }).await?)
     }
 
-    /// Decides a command with core and applies it as a compare-and-set. When another node or
-    /// request changed the chat first, decides again on the fresh state (so the loser of a
-    /// claim race hears `already_claimed`, not a generic conflict).
-    async fn transition(&self, mut chat: Chat, command: ChatCommand) -> ApiResult<Chat> {
-        for _ in 0..5 {
-            let t = chat.state.decide(command)?;
-            let name = match t.event.operator() {
-                Some(op) => self.names().user(self.store(), op).await?,
-                None => String::new(),
+    /// Decides a command with core and applies the decision as a compare-and-set on the chat's
+    /// version. When another node or request changed the chat first, decides again on the fresh
+    /// chat (so the loser of a claim race hears `already_claimed`, not a generic conflict).
+    pub(crate) async fn decide_chat(
+        &self,
+        mut chat: Chat,
+        command: ChatCommand,
+    ) -> Result<Chat, ChatFailure> {
+        for _ in 0..MAX_ROUNDS {
+            let decision = chat.decide(self.now(), command)?;
+            let note = match decision.event() {
+                e if e.shown_in_conversation() => Some(NewMessage {
+                    id: new_id(),
+                    chat_id: chat.id,
+                    kind: MessageKind::System,
+                    sender: Sender::System,
+                    body: event_body(&e)?,
+                    client_msg_id: None,
+                    created_at: decision.at,
+                }),
+                _ => None,
             };
-            let note = NewMessage {
-                id: new_id(),
-                chat_id: chat.id,
-                kind: MessageKind::System,
-                sender: Sender::System,
-                body: refdesk_core::MessageBody::parse(&t.event.describe(&name))?,
-                client_msg_id: None,
-                created_at: now(),
-            };
-            match self.store().transition_chat(chat.id, &t, now(), note).await {
+            match self.store().apply_decision(&decision, note).await {
                 Ok((changed, message)) => {
-                    self.publish(Event::Message { message }).await;
+                    if let Some(message) = message {
+                        self.publish(Event::Message { message }).await;
+                    }
                     self.publish_queue(&changed).await?;
                     return Ok(changed);
                 }
                 Err(StoreError::Conflict(Conflict::StateChanged)) => {
-                    chat = self.store().chat(chat.id).await?;
+                    chat = self.store().chat(chat.id).await.map_err(ApiError::from)?;
                     self.hub().chats.put(&chat);
                 }
-                Err(e) => return Err(e.into()),
+                Err(e) => return Err(ApiError::from(e).into()),
             }
         }
-        Err(Rejection::ChatEnded.into())
+        Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            "the chat kept changing while this was decided; try again",
+        )
+        .into())
     }
 
     /// Publishes a changed chat, and the new queue positions of the chats waiting behind it.
@@ -156,15 +198,13 @@ impl AppState {
         let waiting = self
             .store()
             .chats(&ChatFilter {
-                institutions: vec![changed.institution_id],
+                departments: vec![changed.department_id],
                 statuses: vec![ChatStatus::Waiting],
                 limit: 1000,
+                ..ChatFilter::default()
             })
             .await?;
-        let in_line: Vec<&Chat> = waiting
-            .iter()
-            .filter(|c| c.department_id == changed.department_id)
-            .collect();
+        let in_line: Vec<&Chat> = waiting.iter().collect();
         let position_of = |id: ChatId| {
             in_line
                 .iter()
@@ -189,19 +229,47 @@ impl AppState {
         Ok(())
     }
 
-    /// The chats of `staff`'s institutions in `statuses`.
-    pub async fn staff_chats(
+    /// One page of the chats `staff` may see in `statuses`, oldest first, after `after`.
+    pub async fn staff_chats_page(
         &self,
         staff: &StaffPrincipal,
         statuses: Vec<ChatStatus>,
+        after: Option<ChatCursor>,
+        limit: u32,
     ) -> ApiResult<Vec<Chat>> {
         Ok(self
             .store()
             .chats(&ChatFilter {
                 institutions: staff.institutions.clone(),
+                departments: staff.departments.clone(),
                 statuses,
-                limit: 500,
+                after,
+                limit,
             })
             .await?)
+    }
+
+    /// Every chat `staff` may see in `statuses`, oldest first, read page by page.
+    pub async fn staff_chats(
+        &self,
+        staff: &StaffPrincipal,
+        statuses: Vec<ChatStatus>,
+    ) -> ApiResult<Vec<Chat>> {
+        const PAGE: u32 = 500;
+        let mut all: Vec<Chat> = Vec::new();
+        loop {
+            let after = all.last().map(|c| ChatCursor {
+                created_at: c.created_at,
+                id: c.id,
+            });
+            let page = self
+                .staff_chats_page(staff, statuses.clone(), after, PAGE)
+                .await?;
+            let done = page.len() < PAGE as usize;
+            all.extend(page);
+            if done {
+                return Ok(all);
+            }
+        }
     }
 }

@@ -3,9 +3,12 @@
 //! what was committed, in that order: persist, then broadcast.
 
 mod chats;
+mod grants;
+mod presence;
 mod send;
 mod views;
 
+pub use chats::ChatFailure;
 pub use send::Outgoing;
 
 use time::OffsetDateTime;

@@ -2,7 +2,8 @@
 
 use crate::error::ApiResult;
 use crate::state::AppState;
-use refdesk_core::{Audience, Chat, ChatStatus, Message, Sender};
+use refdesk_core::chat::ChatEvent;
+use refdesk_core::{Audience, Chat, ChatStatus, Message, MessageKind, Sender, UserId};
 use refdesk_protocol::{ChatNames, MessageView, PatronChatView, StaffChatView};
 use refdesk_store::ChatFilter;
 
@@ -29,7 +30,7 @@ impl AppState {
         position: Option<u32>,
     ) -> ApiResult<PatronChatView> {
         let operator = match chat.state.operator() {
-            Some(op) => Some(self.names().user(self.store(), op).await?),
+            Some(op) => Some(self.staff_name(op, Audience::Patron).await?),
             None => None,
         };
         let position = match (position, chat.state.status()) {
@@ -44,14 +45,14 @@ impl AppState {
         let waiting = self
             .store()
             .chats(&ChatFilter {
-                institutions: vec![chat.institution_id],
+                departments: vec![chat.department_id],
                 statuses: vec![ChatStatus::Waiting],
                 limit: 1000,
+                ..ChatFilter::default()
             })
             .await?;
         Ok(waiting
             .iter()
-            .filter(|c| c.department_id == chat.department_id)
             .position(|c| c.id == chat.id)
             .map(|p| p as u32 + 1))
     }
@@ -70,9 +71,34 @@ impl AppState {
         }
         let name = match m.sender {
             Sender::Patron(_) => chat.patron_name.as_ref().map(ToString::to_string),
-            Sender::Staff(id) => Some(self.names().user(self.store(), id).await?),
+            Sender::Staff(id) => Some(self.staff_name(id, audience).await?),
             Sender::System => None,
         };
-        Ok(MessageView::project(m, audience, name, m.sender == reader))
+        let Some(view) = MessageView::project(m, audience, name, m.sender == reader) else {
+            return Ok(None);
+        };
+        if m.kind != MessageKind::System {
+            return Ok(Some(view));
+        }
+        // A system message stores its event; the words are this reader's. Messages stored
+        // before events existed hold their text, and are shown as they are.
+        let Ok(event) = serde_json::from_str::<ChatEvent>(m.body.as_str()) else {
+            return Ok(Some(view));
+        };
+        let name = match event.operator() {
+            Some(op) => self.staff_name(op, audience).await?,
+            None => String::new(),
+        };
+        Ok(Some(view.with_body(event.describe(&name))))
+    }
+
+    /// A staff member's name as `audience` may see it: the full name among staff, the public
+    /// name (first name) for patrons.
+    pub async fn staff_name(&self, id: UserId, audience: Audience) -> ApiResult<String> {
+        let full = self.names().user(self.store(), id).await?;
+        Ok(match audience {
+            Audience::Staff => full,
+            Audience::Patron => refdesk_core::directory::public_name(&full),
+        })
     }
 }

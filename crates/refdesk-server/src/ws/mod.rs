@@ -3,10 +3,11 @@
 //! socket's outgoing side and the per-chat delivery cursor, so every followed chat is delivered
 //! in order, exactly once, with gaps filled from the store.
 
+mod access;
 mod reader;
 mod writer;
 
-use crate::auth::{origin_allowed, session_token, staff_of_session};
+use crate::auth::{hash_token, origin_allowed, session_token, staff_of_session};
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::State;
@@ -26,7 +27,10 @@ pub async fn upgrade(
         return ApiError::bad_origin().into_response();
     }
     let staff = match session_token(&headers) {
-        Some(token) => staff_of_session(&state, &token).await.ok(),
+        Some(token) => staff_of_session(&state, &token)
+            .await
+            .ok()
+            .map(|s| (s, hash_token(&token).key())),
         None => None,
     };
     ws.read_buffer_size(4 * 1024)

@@ -2,14 +2,15 @@
 //! `send` frames that have already arrived are appended as one batch (in order), so a busy
 //! client is not limited to one commit per message; acks go out only after the commit.
 
+use super::access::SocketAccess;
 use super::writer::{Control, Writer};
 use crate::events::{Event, Topic};
-use crate::hub::{ConnId, Lag, Subscriber};
+use crate::hub::{Lag, Subscriber};
 use crate::service::Outgoing;
 use crate::state::AppState;
-use axum::extract::ws::{Message as WsMessage, WebSocket};
+use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, close_code};
 use futures::stream::SplitStream;
-use futures::{FutureExt, StreamExt};
+use futures::{FutureExt, SinkExt, StreamExt};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use refdesk_core::{ChatId, Principal, Seq, StaffPrincipal};
 use refdesk_protocol::frames::Identity;
@@ -25,76 +26,84 @@ const MAX_SEND_BATCH: usize = 64;
 
 struct Session {
     state: AppState,
-    principal: Principal,
-    conn: ConnId,
-    sub: Subscriber,
-    topics: Vec<Topic>,
+    access: Arc<SocketAccess>,
     control: mpsc::UnboundedSender<Control>,
     limiter: DefaultDirectRateLimiter,
+    /// The chats a patron socket follows (for the patron-away timers when it closes).
+    patron_chats: Vec<ChatId>,
 }
 
-pub async fn run(state: AppState, socket: WebSocket, staff: Option<StaffPrincipal>) {
-    let (sink, mut stream) = socket.split();
-    let (control, control_rx) = mpsc::unbounded_channel();
-    let (tx, events) = mpsc::channel(EVENT_QUEUE);
-    let lag = Arc::new(Lag::default());
+pub async fn run(state: AppState, socket: WebSocket, staff: Option<(StaffPrincipal, uuid::Uuid)>) {
+    let (mut sink, mut stream) = socket.split();
     let hello = tokio::time::timeout(HELLO_TIMEOUT, next_text(&mut stream)).await;
-    // The writer starts first so that even a refused hello gets its error frame.
-    let (principal, resume) = match authenticate(&state, staff, hello).await {
+    let session = staff.as_ref().map(|(_, key)| *key);
+    let (principal, resume) = match authenticate(&state, staff.map(|(s, _)| s), hello).await {
         Ok(ok) => ok,
         Err(frame) => {
-            let _ = control.send(Control::Frame(Box::new(frame)));
-            let _ = control.send(Control::Close);
-            let writer = Writer {
-                state: state.clone(),
-                principal: Principal::Patron {
-                    guest_id: uuid::Uuid::nil().into(),
-                },
-                sink,
-                events,
-                control: control_rx,
-                lag,
-                cursors: Default::default(),
-                versions: Default::default(),
-            };
-            writer.run().await;
+            // Refused: say why, and close. No writer is started for a socket that has no one.
+            if let Ok(text) = serde_json::to_string(&frame) {
+                let _ = sink.send(WsMessage::Text(text.into())).await;
+            }
+            let _ = sink.send(WsMessage::Close(Some(close_frame(frame)))).await;
             return;
         }
     };
+    let (control, control_rx) = mpsc::unbounded_channel();
+    let (tx, events) = mpsc::channel(EVENT_QUEUE);
+    let lag = Arc::new(Lag::default());
     metrics::gauge!("refdesk_ws_connections").increment(1.0);
+    let access = Arc::new(SocketAccess::new(
+        state.clone(),
+        Subscriber {
+            tx,
+            lag: lag.clone(),
+        },
+        principal.clone(),
+        session,
+    ));
     let writer = Writer {
         state: state.clone(),
         principal: principal.clone(),
+        access: access.clone(),
         sink,
         events,
         control: control_rx,
-        lag: lag.clone(),
+        lag,
         cursors: Default::default(),
         versions: Default::default(),
     };
     let writer = tokio::spawn(writer.run());
     let rate = NonZeroU32::new(state.settings().ws_messages_per_second.max(1)).expect("non-zero");
     let mut session = Session {
-        conn: state.hub().new_conn_id(),
         state,
-        principal,
-        sub: Subscriber { tx, lag },
-        topics: Vec::new(),
+        access,
         control,
         limiter: RateLimiter::direct(
             Quota::per_second(rate)
                 .allow_burst(rate.saturating_mul(NonZeroU32::MIN.saturating_add(1))),
         ),
+        patron_chats: Vec::new(),
     };
     session.welcome(resume).await;
     session.read_loop(&mut stream).await;
-    for t in std::mem::take(&mut session.topics) {
-        session.state.hub().unsubscribe(t, session.conn);
-    }
+    session.access.unsubscribe_all();
+    session.patron_gone().await;
     let _ = session.control.send(Control::Close);
     drop(session);
     let _ = writer.await;
     metrics::gauge!("refdesk_ws_connections").decrement(1.0);
+}
+
+/// The close frame that goes with a refused hello.
+fn close_frame(frame: ServerFrame) -> CloseFrame {
+    let code = match &frame {
+        ServerFrame::Error { code, .. } if code == "frame_too_large" => close_code::SIZE,
+        _ => close_code::POLICY,
+    };
+    CloseFrame {
+        code,
+        reason: "refused".into(),
+    }
 }
 
 /// The next text frame's content; `None` when the socket ended. Binary frames become `Err`.
@@ -180,19 +189,10 @@ impl Session {
         let _ = self.control.send(Control::Frame(Box::new(frame)));
     }
 
-    fn subscribe(&mut self, topic: Topic) {
-        if !self.topics.contains(&topic) {
-            self.state.hub().subscribe(topic, self.conn, &self.sub);
-            self.topics.push(topic);
-        }
-    }
-
     async fn welcome(&mut self, resume: Vec<ResumePoint>) {
-        let (identity, queue) = match self.principal.clone() {
+        let (identity, queue) = match self.access.principal() {
             Principal::Staff(s) => {
-                for i in s.institutions.clone() {
-                    self.subscribe(Topic::Institution(i));
-                }
+                self.access.follow_staff(&s);
                 let open = self
                     .state
                     .staff_chats(
@@ -227,13 +227,30 @@ impl Session {
     }
 
     async fn watch(&mut self, chat: ChatId, after: Seq, in_reply_to: Option<String>) {
-        match self.state.chat_for(&self.principal, chat).await {
-            Ok(_) => {
+        match self.state.chat_for(&self.access.principal(), chat).await {
+            Ok(c) => {
                 // Subscribe before the writer reads the store, so nothing falls between the two.
-                self.subscribe(Topic::Chat(chat));
+                self.access.subscribe(Topic::Chat(chat));
                 let _ = self.control.send(Control::Watch { chat, after });
+                if matches!(self.access.principal(), Principal::Patron { .. })
+                    && !self.patron_chats.contains(&chat)
+                {
+                    self.patron_chats.push(chat);
+                    self.state.hub().patron_arrived(chat);
+                    self.state.patron_present(&c).await;
+                }
             }
             Err(e) => self.reply(ServerFrame::error(e.code, e.message, in_reply_to)),
+        }
+    }
+
+    /// The patron's socket closed: for each chat it followed that no other socket of this node
+    /// follows, the patron-away timer starts.
+    async fn patron_gone(&mut self) {
+        for chat in std::mem::take(&mut self.patron_chats) {
+            if self.state.hub().patron_left(chat) {
+                self.state.patron_absent(chat).await;
+            }
         }
     }
 
@@ -346,16 +363,14 @@ impl Session {
                     .await
             }
             ClientFrame::Unwatch { chat_id } => {
-                self.state
-                    .hub()
-                    .unsubscribe(Topic::Chat(chat_id), self.conn);
-                self.topics.retain(|t| *t != Topic::Chat(chat_id));
+                self.access.unsubscribe(Topic::Chat(chat_id));
                 let _ = self.control.send(Control::Unwatch { chat: chat_id });
             }
             ClientFrame::Typing { chat_id, active } => {
-                match self.state.chat_for(&self.principal, chat_id).await {
+                let principal = self.access.principal();
+                match self.state.chat_for(&principal, chat_id).await {
                     Ok(chat) if chat.state.status().is_open() => {
-                        let (from_staff, name) = match &self.principal {
+                        let (from_staff, name) = match &principal {
                             Principal::Staff(s) => (true, Some(s.user.name.to_string())),
                             Principal::Patron { .. } => (false, None),
                         };
@@ -384,7 +399,7 @@ impl Session {
 
     async fn send(&mut self, batch: Vec<Outgoing>) {
         let ids: Vec<String> = batch.iter().map(|o| o.client_msg_id.clone()).collect();
-        let results = self.state.send_batch(&self.principal, batch).await;
+        let results = self.state.send_batch(&self.access.principal(), batch).await;
         for (client_msg_id, r) in ids.into_iter().zip(results) {
             let frame = match r {
                 Ok(a) => ServerFrame::Ack {

@@ -4,10 +4,11 @@
 //! ahead (or a lag mark from the hub) is filled from the store. That cursor is what makes
 //! delivery gap-free and duplicate-free whatever the hub or the bus did.
 
+use super::access::SocketAccess;
 use crate::events::Event;
 use crate::hub::Lag;
 use crate::state::AppState;
-use axum::extract::ws::{Message as WsMessage, Utf8Bytes, WebSocket};
+use axum::extract::ws::{CloseFrame, Message as WsMessage, Utf8Bytes, WebSocket, close_code};
 use futures::SinkExt;
 use futures::stream::SplitSink;
 use refdesk_core::{Chat, ChatId, ChatStatus, Principal, Sender, Seq};
@@ -36,15 +37,17 @@ pub enum Control {
 
 pub struct Writer {
     pub state: AppState,
+    /// The writer's own copy of whom it writes for (it is the one that re-evaluates grants).
     pub principal: Principal,
+    pub access: Arc<SocketAccess>,
     pub sink: SplitSink<WebSocket, WsMessage>,
     pub events: mpsc::Receiver<Arc<Event>>,
     pub control: mpsc::UnboundedReceiver<Control>,
     pub lag: Arc<Lag>,
     pub cursors: HashMap<ChatId, Seq>,
-    /// The newest version (`last_seq`) of each chat this socket was told about, so a change
-    /// heard late from another node never overwrites a newer one.
-    pub versions: HashMap<ChatId, Seq>,
+    /// The newest version of each chat this socket was told about, so a change heard late
+    /// from another node never overwrites a newer one.
+    pub versions: HashMap<ChatId, u64>,
 }
 
 type Result<T = ()> = std::result::Result<T, WriterError>;
@@ -53,6 +56,8 @@ type Result<T = ()> = std::result::Result<T, WriterError>;
 pub enum WriterError {
     Socket,
     Store(String),
+    /// The socket's session ended, or its account is gone: it closes with this frame.
+    Ended(&'static str),
 }
 
 impl Writer {
@@ -88,8 +93,20 @@ impl Writer {
             Ok(())
         }
         .await;
-        if let Err(WriterError::Store(e)) = &outcome {
-            tracing::warn!(error = %e, "websocket writer stopped: store error");
+        match &outcome {
+            Err(WriterError::Store(e)) => {
+                tracing::warn!(error = %e, "websocket writer stopped: store error");
+            }
+            Err(WriterError::Ended(why)) => {
+                let frame = ServerFrame::error("session_ended", *why, None);
+                let _ = self.feed(&frame).await;
+                let close = CloseFrame {
+                    code: close_code::POLICY,
+                    reason: "session ended".into(),
+                };
+                let _ = self.sink.send(WsMessage::Close(Some(close))).await;
+            }
+            _ => {}
         }
         let _ = self.sink.close().await;
     }
@@ -135,15 +152,25 @@ impl Writer {
                 self.cursors.insert(message.chat_id, message.seq);
                 self.send_message(&chat, message).await
             }
+            Event::SessionEnded { session } => {
+                if self.access.session == Some(*session) {
+                    return Err(WriterError::Ended("your session has ended; sign in again"));
+                }
+                Ok(())
+            }
+            Event::AccessChanged { user } => match &self.principal {
+                Principal::Staff(s) if s.id() == *user => self.regrant().await,
+                _ => Ok(()),
+            },
             Event::ChatChanged {
                 chat,
                 queue_position,
             } => {
-                let newest = self.versions.entry(chat.id).or_insert(Seq::ZERO);
-                if chat.last_seq < *newest {
+                let newest = self.versions.entry(chat.id).or_insert(0);
+                if chat.version < *newest {
                     return Ok(());
                 }
-                *newest = chat.last_seq;
+                *newest = chat.version;
                 if self.principal.may_view(chat) {
                     self.send_chat(chat, *queue_position).await?;
                 }
@@ -170,6 +197,44 @@ impl Writer {
                 .await
             }
         }
+    }
+
+    /// The staff member's grants changed: adopt the new ones, stop following what they may no
+    /// longer see (telling the dashboard), and send what they now may.
+    async fn regrant(&mut self) -> Result {
+        let Some(fresh) = self.access.reevaluate().await else {
+            return Err(WriterError::Ended("your account is no longer active"));
+        };
+        self.principal = Principal::Staff(fresh.clone());
+        let mut known: Vec<ChatId> = self
+            .cursors
+            .keys()
+            .chain(self.versions.keys())
+            .copied()
+            .collect();
+        known.sort();
+        known.dedup();
+        for id in known {
+            let chat = self.chat(id).await?;
+            if self.principal.may_view(&chat) {
+                continue;
+            }
+            self.versions.remove(&id);
+            if self.cursors.remove(&id).is_some() {
+                self.access.unsubscribe(crate::events::Topic::Chat(id));
+            }
+            self.feed(&ServerFrame::ChatHidden { chat_id: id }).await?;
+        }
+        let open = self
+            .state
+            .staff_chats(&fresh, vec![ChatStatus::Waiting, ChatStatus::Active])
+            .await
+            .map_err(|e| WriterError::Store(e.message))?;
+        for c in &open {
+            self.versions.insert(c.id, c.version);
+            self.send_chat(c, None).await?;
+        }
+        Ok(())
     }
 
     async fn chat(&self, id: ChatId) -> Result<Chat> {

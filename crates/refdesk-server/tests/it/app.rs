@@ -1,11 +1,17 @@
 //! `TestApp`: one server with the demo world, and clients for it.
 
 use crate::ws::Ws;
+use refdesk_server::clock::ManualClock;
 use refdesk_server::{AppState, Server, Settings, demo, router};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 pub struct TestApp {
+    /// The node's state, to drive what has no endpoint yet (grants) and its timers.
+    pub state: AppState,
+    /// The node's clock: it stands still until a test moves it on.
+    pub clock: Arc<ManualClock>,
     pub url: String,
     pub addr: SocketAddr,
     pub http: reqwest::Client,
@@ -66,8 +72,11 @@ impl TestApp {
             }
         };
         let widget_id = widget("riverside").await;
-        let state = AppState::new(settings.clone(), store.clone());
-        let server = Server::bind(settings.listen, router::demo_router(state))
+        let clock = Arc::new(ManualClock::default());
+        let hub = Arc::new(refdesk_server::hub::Hub::default());
+        let bus = Arc::new(refdesk_server::bus::InProcessBus::new(hub.clone()));
+        let state = AppState::with_clock(settings.clone(), store.clone(), hub, bus, clock.clone());
+        let server = Server::bind(settings.listen, router::demo_router(state.clone()))
             .await
             .unwrap();
         let addr = server.addr;
@@ -76,6 +85,8 @@ impl TestApp {
             let _ = rx.await;
         }));
         TestApp {
+            state,
+            clock,
             url: format!("http://{addr}"),
             addr,
             http: reqwest::Client::new(),

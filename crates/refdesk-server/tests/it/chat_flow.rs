@@ -54,7 +54,8 @@ async fn patron_and_operator_complete_a_chat() {
     assert_eq!(claimed["operator"]["name"], "Alice Archer");
     let joined = patron.next_message().await;
     assert_eq!(joined["kind"], "system");
-    assert_eq!(joined["body"], "Alice Archer joined the chat.");
+    // Patrons see a librarian by their public (first) name; staff see the full name.
+    assert_eq!(joined["body"], "Alice joined the chat.");
 
     staff_ws
         .send(json!({"type": "watch", "chat_id": chat, "after_seq": 0}))
@@ -74,7 +75,7 @@ async fn patron_and_operator_complete_a_chat() {
     assert_eq!(ack["duplicate"], false);
     let got = patron.next_message().await;
     assert_eq!(got["body"], "Yes, in the local history room.");
-    assert_eq!(got["sender_name"], "Alice Archer");
+    assert_eq!(got["sender_name"], "Alice");
     assert_eq!(
         got["client_msg_id"],
         serde_json::Value::Null,

@@ -1,6 +1,7 @@
 //! Integration tests: the real server on 127.0.0.1:0 with a real store (a temporary SQLite file,
 //! or PostgreSQL when REFDESK_TEST_DATABASE_URL is set), driven over real HTTP and WebSockets.
 
+mod access;
 mod app;
 mod chat_flow;
 mod claims;
@@ -8,4 +9,5 @@ mod errors;
 mod isolation;
 mod openapi;
 mod resume;
+mod timers;
 mod ws;

@@ -97,6 +97,24 @@ impl Ws {
         }
     }
 
+    /// Reads until the server closes the socket: the frames before, and the close code.
+    pub async fn closed(&mut self) -> (Vec<Value>, Option<u16>) {
+        let mut before = vec![];
+        loop {
+            let msg = tokio::time::timeout(BOUND, self.stream.next())
+                .await
+                .expect("the socket closes within the bound");
+            match msg {
+                Some(Ok(Message::Text(t))) => before.push(serde_json::from_str(&t).unwrap()),
+                Some(Ok(Message::Close(frame))) => {
+                    return (before, frame.map(|f| u16::from(f.code)));
+                }
+                Some(Ok(_)) => continue,
+                None | Some(Err(_)) => return (before, None),
+            }
+        }
+    }
+
     pub async fn close(mut self) {
         let _ = self.stream.close(None).await;
     }

@@ -7,5 +7,6 @@ mod support;
 
 refdesk_store::conformance_suite!(
     support::fresh_store,
+    support::fresh_opener,
     #[ignore = "needs REFDESK_TEST_DATABASE_URL"]
 );

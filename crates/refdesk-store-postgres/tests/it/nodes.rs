@@ -72,12 +72,10 @@ async fn two_nodes_racing_claims_have_one_winner() {
         for i in 0..8 {
             let node = nodes[i % 2].clone();
             let operator = if i % 4 < 2 { f.alice.id } else { f.bob.id };
-            let claim = ChatState::Waiting
-                .decide(ChatCommand::Claim { operator })
-                .unwrap();
+            let claim = chat.decide(now(), ChatCommand::Claim { operator }).unwrap();
             let note = f.system_note(&chat.id, "claimed");
             tasks.push(tokio::spawn(async move {
-                node.transition_chat(chat.id, &claim, now(), note).await
+                node.apply_decision(&claim, Some(note)).await
             }));
             // Patron messages race with the claims; they must interleave without gaps.
             let node = nodes[(i + 1) % 2].clone();
@@ -99,6 +97,10 @@ async fn two_nodes_racing_claims_have_one_winner() {
         for node in &nodes {
             let stored = node.chat(chat.id).await.unwrap();
             assert_eq!(stored.state, winners[0]);
+            assert_eq!(stored.version, 2);
+            let history = node.chat_history(chat.id).await.unwrap();
+            let versions: Vec<u64> = history.iter().map(|e| e.version).collect();
+            assert_eq!(versions, vec![1, 2]);
         }
         let msgs = nodes[1]
             .messages_after(chat.id, Seq::ZERO, 100)
@@ -132,4 +134,64 @@ async fn two_nodes_starting_chats_for_one_guest_make_one() {
         }
     }
     assert_eq!(started, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs REFDESK_TEST_DATABASE_URL"]
+async fn two_nodes_claiming_due_timers_take_each_once() {
+    let (_f, nodes) = two_nodes().await;
+    let due = now() - time::Duration::seconds(1);
+    let subjects: Vec<uuid::Uuid> = (1..=200).map(uuid::Uuid::from_u128).collect();
+    let ops: Vec<TimerOp> = subjects
+        .iter()
+        .map(|&subject| {
+            TimerOp::Set(Timer {
+                key: TimerKey {
+                    kind: TimerKind::SessionExpiry,
+                    subject,
+                },
+                due_at: due,
+                version: 0,
+            })
+        })
+        .collect();
+    nodes[0].set_timers(&ops).await.unwrap();
+    let lease = now() + time::Duration::minutes(5);
+    // Claimers on both nodes at once, each until it finds nothing left to claim: a timer is
+    // either claimed and committed, or held by a claimer that will come back for more.
+    let tasks: Vec<_> = (0..8)
+        .map(|i| {
+            let node = nodes[i % 2].clone();
+            tokio::spawn(async move {
+                let mut mine = vec![];
+                loop {
+                    let got = node.claim_due_timers(now(), lease, 10).await.unwrap();
+                    if got.is_empty() {
+                        return mine;
+                    }
+                    mine.extend(got);
+                }
+            })
+        })
+        .collect();
+    let mut claimed = vec![];
+    for t in tasks {
+        claimed.extend(t.await.unwrap());
+    }
+    let mut seen: Vec<uuid::Uuid> = claimed.iter().map(|c| c.timer.key.subject).collect();
+    seen.sort();
+    assert_eq!(seen, subjects, "every due timer claimed exactly once");
+    // Held by their leases: nothing is due again before they run out.
+    assert!(
+        nodes[1]
+            .claim_due_timers(now(), lease, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(nodes[1].next_timer_due().await.unwrap(), Some(lease));
+    for (i, c) in claimed.iter().enumerate() {
+        nodes[i % 2].finish_timer(c).await.unwrap();
+    }
+    assert_eq!(nodes[0].next_timer_due().await.unwrap(), None);
 }

@@ -1,7 +1,9 @@
 //! Fresh databases for tests: every test gets its own, created on the server named by
 //! `REFDESK_TEST_DATABASE_URL`, so tests run in parallel without seeing each other's rows.
 
+use futures::future::LocalBoxFuture;
 use refdesk_store::DynStore;
+use refdesk_store::conformance::Opener;
 use refdesk_store_postgres::{PgOptions, PgStore};
 use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};
 use std::sync::Arc;
@@ -59,6 +61,16 @@ pub async fn fresh_database() -> String {
 pub async fn fresh_store() -> DynStore {
     let url = fresh_database().await;
     Arc::new(open(&url).await)
+}
+
+/// Opens stores on one fresh database as often as a case asks, as other nodes or a restarted
+/// process would.
+pub async fn fresh_opener() -> Opener {
+    let url = fresh_database().await;
+    Arc::new(move || -> LocalBoxFuture<'static, DynStore> {
+        let url = url.clone();
+        Box::pin(async move { Arc::new(open(&url).await) as DynStore })
+    })
 }
 
 pub async fn open(url: &str) -> PgStore {

@@ -24,4 +24,18 @@ async fn fresh_store() -> DynStore {
     Arc::new(store)
 }
 
-refdesk_store::conformance_suite!(fresh_store);
+/// Opens stores on one fresh database file, as often as a case asks.
+async fn fresh_database() -> refdesk_store::conformance::Opener {
+    let url = url_in(&tempfile::tempdir().unwrap().keep());
+    Arc::new(move || {
+        let url = url.clone();
+        Box::pin(async move {
+            let store = SqliteStore::open(&url, SqliteOptions::default())
+                .await
+                .unwrap();
+            Arc::new(store) as DynStore
+        })
+    })
+}
+
+refdesk_store::conformance_suite!(fresh_store, fresh_database);

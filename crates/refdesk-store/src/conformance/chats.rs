@@ -1,6 +1,6 @@
 //! Chats: starting, listing, and state changes decided by compare-and-set.
 
-use super::fixture::{Fixture, now};
+use super::fixture::{Fixture, decision};
 use crate::{ChatFilter, Conflict, DynStore, StoreError};
 use refdesk_core::*;
 use std::sync::Arc;
@@ -45,7 +45,7 @@ pub async fn one_open_chat_per_guest(store: DynStore) {
         })
         .unwrap();
     f.store
-        .transition_chat(chat.id, &t, now(), f.system_note(&chat.id, "left"))
+        .apply_decision(&decision(&chat, &t), Some(f.system_note(&chat.id, "left")))
         .await
         .unwrap();
     let second = f.store.start_chat(&f.new_chat(&guest), None).await.unwrap();
@@ -84,13 +84,17 @@ pub async fn chats_are_listed_by_institution_and_status(store: DynStore) {
         })
         .unwrap();
     f.store
-        .transition_chat(active.id, &t, now(), f.system_note(&active.id, "claimed"))
+        .apply_decision(
+            &decision(&active, &t),
+            Some(f.system_note(&active.id, "claimed")),
+        )
         .await
         .unwrap();
     let list = |statuses: Vec<ChatStatus>| ChatFilter {
         institutions: vec![f.institution.id],
         statuses,
         limit: 100,
+        ..Default::default()
     };
     let ids = |v: Vec<Chat>| v.into_iter().map(|c| c.id).collect::<Vec<_>>();
     assert_eq!(
@@ -121,6 +125,7 @@ pub async fn chats_are_listed_by_institution_and_status(store: DynStore) {
         institutions: vec![],
         statuses: vec![ChatStatus::Waiting],
         limit: 100,
+        ..Default::default()
     };
     assert!(f.store.chats(&none).await.unwrap().is_empty());
 }
@@ -138,7 +143,10 @@ pub async fn claim_is_compare_and_set(store: DynStore) {
         .unwrap();
     let (after, _) = f
         .store
-        .transition_chat(chat.id, &by_alice, now(), f.system_note(&chat.id, "a"))
+        .apply_decision(
+            &decision(&chat, &by_alice),
+            Some(f.system_note(&chat.id, "a")),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -150,7 +158,10 @@ pub async fn claim_is_compare_and_set(store: DynStore) {
     assert!(after.claimed_at.is_some());
     let lost = f
         .store
-        .transition_chat(chat.id, &by_bob, now(), f.system_note(&chat.id, "b"))
+        .apply_decision(
+            &decision(&chat, &by_bob),
+            Some(f.system_note(&chat.id, "b")),
+        )
         .await;
     assert!(
         matches!(lost, Err(StoreError::Conflict(Conflict::StateChanged))),
@@ -173,14 +184,17 @@ pub async fn concurrent_claims_have_one_winner(store: DynStore) {
         let (chat, _) = f.chat().await;
         let tasks: Vec<_> = (0..8)
             .map(|i| {
-                let f = f.clone();
+                let (f, chat) = (f.clone(), chat.clone());
                 tokio::spawn(async move {
                     let op = if i % 2 == 0 { f.alice.id } else { f.bob.id };
                     let t = ChatState::Waiting
                         .decide(ChatCommand::Claim { operator: op })
                         .unwrap();
                     f.store
-                        .transition_chat(chat.id, &t, now(), f.system_note(&chat.id, "claimed"))
+                        .apply_decision(
+                            &decision(&chat, &t),
+                            Some(f.system_note(&chat.id, "claimed")),
+                        )
                         .await
                 })
             })
@@ -218,15 +232,13 @@ pub async fn transitions_record_a_system_message(store: DynStore) {
         .unwrap();
     let (c, note) = f
         .store
-        .transition_chat(
-            chat.id,
-            &claim,
-            now(),
-            f.system_note(&chat.id, "alice joined the chat."),
+        .apply_decision(
+            &decision(&chat, &claim),
+            Some(f.system_note(&chat.id, "alice joined the chat.")),
         )
         .await
         .unwrap();
-    assert_eq!(note.seq, Seq(2));
+    assert_eq!(note.unwrap().seq, Seq(2));
     assert_eq!(c.last_seq, Seq(2));
     let close = c
         .state
@@ -236,11 +248,50 @@ pub async fn transitions_record_a_system_message(store: DynStore) {
         .unwrap();
     let (c, note) = f
         .store
-        .transition_chat(chat.id, &close, now(), f.system_note(&chat.id, "ended"))
+        .apply_decision(
+            &decision(&c, &close),
+            Some(f.system_note(&chat.id, "ended")),
+        )
         .await
         .unwrap();
     assert_eq!(c.state, ChatState::Closed);
     assert!(c.ended_at.is_some());
-    assert_eq!(note.seq, Seq(3));
+    assert_eq!(note.unwrap().seq, Seq(3));
     assert_eq!(f.store.open_chat_of_guest(guest.id).await.unwrap(), None);
+}
+
+pub async fn chat_lists_page_and_cover_departments(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let mut started = Vec::new();
+    for _ in 0..5 {
+        started.push(f.chat().await.0.id);
+    }
+    let mut seen = Vec::new();
+    let mut filter = ChatFilter {
+        departments: vec![f.department.id],
+        statuses: vec![ChatStatus::Waiting],
+        limit: 2,
+        ..Default::default()
+    };
+    loop {
+        let page = f.store.chats(&filter).await.unwrap();
+        assert!(page.len() <= 2);
+        let Some(last) = page.last() else { break };
+        filter.after = Some(crate::ChatCursor {
+            created_at: last.created_at,
+            id: last.id,
+        });
+        seen.extend(page.iter().map(|c| c.id));
+    }
+    assert_eq!(
+        seen, started,
+        "every chat once, oldest first, by department"
+    );
+    let other = ChatFilter {
+        departments: vec![uuid::Uuid::now_v7().into()],
+        statuses: vec![ChatStatus::Waiting],
+        limit: 10,
+        ..Default::default()
+    };
+    assert!(f.store.chats(&other).await.unwrap().is_empty());
 }

@@ -22,6 +22,17 @@ pub fn now() -> OffsetDateTime {
     t.replace_nanosecond(t.nanosecond() / 1000 * 1000).unwrap()
 }
 
+/// The decision of `transition` for `chat` as it is now, with no timers.
+pub fn decision(chat: &Chat, transition: &Transition) -> Decision {
+    Decision {
+        chat_id: chat.id,
+        from_version: chat.version,
+        transition: *transition,
+        at: now(),
+        timers: vec![],
+    }
+}
+
 pub fn name(s: &str) -> DisplayName {
     DisplayName::parse(s).unwrap()
 }

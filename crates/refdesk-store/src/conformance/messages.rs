@@ -1,6 +1,6 @@
 //! Appending messages: sequence numbers, retries, and the chat's state.
 
-use super::fixture::{Fixture, now};
+use super::fixture::{Fixture, decision, now};
 use crate::{Conflict, DynStore, StoreError};
 use refdesk_core::*;
 use std::sync::Arc;
@@ -119,7 +119,10 @@ pub async fn client_ids_are_per_sender(store: DynStore) {
         })
         .unwrap();
     f.store
-        .transition_chat(chat.id, &t, now(), f.system_note(&chat.id, "claimed"))
+        .apply_decision(
+            &decision(&chat, &t),
+            Some(f.system_note(&chat.id, "claimed")),
+        )
         .await
         .unwrap();
     let p = f
@@ -151,7 +154,7 @@ pub async fn ended_chats_refuse_conversation_but_take_notes(store: DynStore) {
         })
         .unwrap();
     f.store
-        .transition_chat(chat.id, &t, now(), f.system_note(&chat.id, "left"))
+        .apply_decision(&decision(&chat, &t), Some(f.system_note(&chat.id, "left")))
         .await
         .unwrap();
     let late = f

@@ -4,7 +4,7 @@
 //! it was given moves its data to any other.
 
 use super::fixture::{Fixture, name, now, token};
-use crate::{Directory, DynStore, TokenHash};
+use crate::{Directory, DynStore, Rows, Table, TokenHash};
 use refdesk_core::*;
 use uuid::Uuid;
 
@@ -27,13 +27,29 @@ async fn chat_of_new_guest(f: &Fixture, tokens: &mut Vec<(Guest, TokenHash)>) ->
 }
 
 async fn apply(f: &Fixture, chat: &Chat, command: ChatCommand, note: &str) -> Chat {
-    let t = f.store.chat(chat.id).await.unwrap().state.decide(command);
+    let current = f.store.chat(chat.id).await.unwrap();
+    let d = current.decide(now(), command).unwrap();
     let note = f.system_note(&chat.id, note);
-    f.store
-        .transition_chat(chat.id, &t.unwrap(), now(), note)
-        .await
-        .unwrap()
-        .0
+    f.store.apply_decision(&d, Some(note)).await.unwrap().0
+}
+
+/// Every row of `table` in `store`, page by page.
+async fn all_rows(store: &DynStore, table: Table) -> Rows {
+    let mut out = store.rows_page(table, 0, PAGE).await.unwrap();
+    loop {
+        let page = store
+            .rows_page(table, out.len() as u64, PAGE)
+            .await
+            .unwrap();
+        if page.is_empty() {
+            return out;
+        }
+        match (&mut out, page) {
+            (Rows::ChatHistory(a), Rows::ChatHistory(b)) => a.extend(b),
+            (Rows::Timers(a), Rows::Timers(b)) => a.extend(b),
+            _ => panic!("a page of another table"),
+        }
+    }
 }
 
 /// Every guest of `store`, page by page.
@@ -120,6 +136,12 @@ pub async fn a_dump_restores_exactly_into_an_empty_store(source: DynStore, targe
     let lone_token = token("lone");
     f.store.create_guest(&lone, &lone_token).await.unwrap();
     tokens.push((lone, lone_token));
+    // A timer due later, and a grant.
+    let waiting = f.store.chat(_waiting.id).await.unwrap();
+    let away = waiting.patron_left(now(), &Timing::default()).unwrap();
+    f.store.set_timers(&[away]).await.unwrap();
+    let monitor = Grant::MonitorDepartment(f.department.id);
+    f.store.add_grant(f.bob.id, monitor).await.unwrap();
 
     // The dump, as `refdesk migrate-data` does it. Nothing can make a co-op yet, so one is added
     // to the dumped directory to see that co-ops travel too.
@@ -139,6 +161,7 @@ pub async fn a_dump_restores_exactly_into_an_empty_store(source: DynStore, targe
                 password_hash: "$argon2id$fake".into(),
             })
             .collect(),
+        grants: vec![(f.bob.id, monitor)],
     };
     assert_eq!(directory, expected);
     let coop = Coop {
@@ -168,6 +191,13 @@ pub async fn a_dump_restores_exactly_into_an_empty_store(source: DynStore, targe
         }
     }
 
+    for table in Table::ALL {
+        target
+            .restore_rows(&all_rows(&source, table).await)
+            .await
+            .unwrap();
+    }
+
     // Everything reads back the same from the target.
     assert_eq!(target.directory_snapshot().await.unwrap(), directory);
     assert_eq!(all_guests(&target).await, guests);
@@ -180,6 +210,11 @@ pub async fn a_dump_restores_exactly_into_an_empty_store(source: DynStore, targe
         let messages = all_messages(&target, chat.id).await;
         assert_eq!(messages, all_messages(&source, chat.id).await);
         assert_eq!(messages.last().map(|m| m.seq), Some(chat.last_seq));
+    }
+    for table in Table::ALL {
+        let rows = all_rows(&target, table).await;
+        assert_eq!(rows, all_rows(&source, table).await);
+        assert!(!rows.is_empty(), "{table:?} travels");
     }
     let kinds: Vec<_> = all_messages(&target, active.id)
         .await

@@ -1,26 +1,38 @@
 //! The conformance suite: behaviour every `Store` backend must show, written against the trait
 //! alone. A backend runs it with [`conformance_suite!`](crate::conformance_suite), passing an
-//! async function that makes a fresh, empty, migrated store. Most cases take one store; the
-//! migration cases take two, both made by that function.
+//! async function that makes a fresh, empty, migrated store, and one that makes an [`Opener`] of
+//! a fresh database. Most cases take one store; the migration cases take two, both made by the
+//! first function; the cases about several nodes or restarts take an opener, and open the same
+//! database as often as they need.
 
 mod chats;
 mod directory;
 mod fixture;
+mod history;
 mod messages;
 mod migration;
+mod timers;
 
 pub use chats::*;
 pub use directory::*;
 pub use fixture::Fixture;
+pub use history::*;
 pub use messages::*;
 pub use migration::*;
+pub use timers::*;
+
+/// Opens another store instance on one and the same (fresh) database each time it is called, as
+/// another node or a restarted process would.
+pub type Opener =
+    std::sync::Arc<dyn Fn() -> futures::future::LocalBoxFuture<'static, crate::DynStore>>;
 
 /// Generates one `#[tokio::test]` per conformance case. `$make` is an async fn returning a fresh
-/// store (`DynStore`); a case of the second list gets two such stores. Extra attributes (e.g.
+/// store (`DynStore`); a case of the second list gets two such stores; `$open` is an async fn
+/// returning an [`Opener`] of a fresh database, for the third list. Extra attributes (e.g.
 /// `#[ignore = "…"]`) are put on every test.
 #[macro_export]
 macro_rules! conformance_suite {
-    ($make:path $(, #[$attr:meta])*) => {
+    ($make:path, $open:path $(, #[$attr:meta])*) => {
         $crate::conformance_suite!(@cases $make, [$(#[$attr])*]
             directory_round_trips
             duplicate_directory_entries_conflict
@@ -41,9 +53,21 @@ macro_rules! conformance_suite {
             claim_is_compare_and_set
             concurrent_claims_have_one_winner
             transitions_record_a_system_message
+            chat_lists_page_and_cover_departments
+            every_transition_writes_its_history_row
+            a_stale_version_is_refused_even_in_the_same_state
+            a_rolled_back_transition_leaves_nothing
+            grants_and_coops_round_trip
+            cancelled_and_superseded_timers_do_not_fire
+            a_lapsed_claim_is_taken_again
+            decisions_set_and_cancel_their_timers
         );
         $crate::conformance_suite!(@pairs $make, [$(#[$attr])*]
             a_dump_restores_exactly_into_an_empty_store
+        );
+        $crate::conformance_suite!(@shared $open, [$(#[$attr])*]
+            due_timers_are_claimed_exactly_once_by_racing_stores
+            a_timer_survives_reopening_the_store
         );
     };
     // The attributes travel as one token tree, so that they can be repeated for every case.
@@ -66,6 +90,17 @@ macro_rules! conformance_suite {
         $(#[$attr])*
         async fn $case() {
             $crate::conformance::$case($make().await, $make().await).await;
+        }
+    };
+    // Cases that open one database several times.
+    (@shared $open:path, $attrs:tt $($case:ident)*) => {
+        $( $crate::conformance_suite!(@one_db $open, $attrs $case); )*
+    };
+    (@one_db $open:path, [$(#[$attr:meta])*] $case:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        $(#[$attr])*
+        async fn $case() {
+            $crate::conformance::$case($open().await).await;
         }
     };
 }

@@ -1,0 +1,129 @@
+//! Co-ops and their members, and the grants stored for staff accounts. These decide what a staff
+//! member may see, so they are kept apart from the plain directory rows: adding what is already
+//! there changes nothing (`ON CONFLICT DO NOTHING`), and a reference to an unknown user,
+//! co-op or institution is `NotFound` (the schema's foreign keys, see [`crate::error`]).
+
+use crate::error::store_error;
+use crate::rows::{grant, scope_param};
+use refdesk_core::{Coop, CoopId, Grant, InstitutionId, UserId};
+use refdesk_store::Result;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+pub(crate) async fn create_coop(pool: &PgPool, c: &Coop) -> Result<()> {
+    insert_coop(&mut *pool.acquire().await.map_err(store_error)?, c).await
+}
+
+pub(crate) async fn insert_coop(conn: &mut PgConnection, c: &Coop) -> Result<()> {
+    sqlx::query("INSERT INTO coops (id, name) VALUES ($1, $2)")
+        .bind(c.id.as_uuid())
+        .bind(c.name.as_str())
+        .execute(conn)
+        .await
+        .map_err(store_error)?;
+    Ok(())
+}
+
+pub(crate) async fn add_coop_member(
+    pool: &PgPool,
+    coop: CoopId,
+    institution: InstitutionId,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO coop_members (coop_id, institution_id) VALUES ($1, $2) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(coop.as_uuid())
+    .bind(institution.as_uuid())
+    .execute(pool)
+    .await
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// The members of the given co-ops, ordered by co-op, then institution.
+pub(crate) async fn coop_members(
+    pool: &PgPool,
+    coops: &[CoopId],
+) -> Result<Vec<(CoopId, InstitutionId)>> {
+    if coops.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Uuid> = coops.iter().map(|c| *c.as_uuid()).collect();
+    let rows: Vec<(Uuid, Uuid)> = sqlx::query_as(
+        "SELECT coop_id, institution_id FROM coop_members WHERE coop_id = ANY($1) \
+         ORDER BY coop_id, institution_id",
+    )
+    .bind(&ids)
+    .fetch_all(pool)
+    .await
+    .map_err(store_error)?;
+    Ok(rows
+        .into_iter()
+        .map(|(c, i)| (c.into(), i.into()))
+        .collect())
+}
+
+/// Gives `user` a grant; nothing when they have it already.
+pub(crate) async fn add_grant(pool: &PgPool, user: UserId, g: Grant) -> Result<()> {
+    insert_grant(&mut *pool.acquire().await.map_err(store_error)?, user, g).await
+}
+
+pub(crate) async fn insert_grant(conn: &mut PgConnection, user: UserId, g: Grant) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO grants (user_id, kind, scope) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+    )
+    .bind(user.as_uuid())
+    .bind(g.kind())
+    .bind(scope_param(&g))
+    .execute(conn)
+    .await
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// Takes a grant away; false when `user` did not have it.
+pub(crate) async fn remove_grant(pool: &PgPool, user: UserId, g: Grant) -> Result<bool> {
+    let done = sqlx::query("DELETE FROM grants WHERE user_id = $1 AND kind = $2 AND scope = $3")
+        .bind(user.as_uuid())
+        .bind(g.kind())
+        .bind(scope_param(&g))
+        .execute(pool)
+        .await
+        .map_err(store_error)?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// The grants stored for `user`, in order.
+pub(crate) async fn grants_of(pool: &PgPool, user: UserId) -> Result<Vec<Grant>> {
+    let rows: Vec<(String, Uuid)> =
+        sqlx::query_as("SELECT kind, scope FROM grants WHERE user_id = $1")
+            .bind(user.as_uuid())
+            .fetch_all(pool)
+            .await
+            .map_err(store_error)?;
+    let mut grants = rows
+        .iter()
+        .map(|(kind, scope)| grant(kind, *scope).map_err(store_error))
+        .collect::<Result<Vec<_>>>()?;
+    grants.sort();
+    Ok(grants)
+}
+
+/// Every stored grant, ordered by user, then grant (for the directory snapshot, inside its
+/// transaction).
+pub(crate) async fn all_grants(conn: &mut PgConnection) -> Result<Vec<(UserId, Grant)>> {
+    let rows: Vec<(Uuid, String, Uuid)> = sqlx::query_as("SELECT user_id, kind, scope FROM grants")
+        .fetch_all(conn)
+        .await
+        .map_err(store_error)?;
+    let mut grants = rows
+        .iter()
+        .map(|(user, kind, scope)| {
+            let g = grant(kind, *scope).map_err(store_error)?;
+            Ok((UserId::from(*user), g))
+        })
+        .collect::<Result<Vec<(UserId, Grant)>>>()?;
+    grants.sort();
+    Ok(grants)
+}
