@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole refdesk test suite, in three parts:
+# The whole refdesk test suite: formatting and lints first (cargo fmt --check, clippy with
+# warnings as errors), then three parts:
 #   1. every Rust test on the embedded default (SQLite); PostgreSQL-only tests show as ignored;
 #   2. when REFDESK_TEST_DATABASE_URL is set (and REFDESK_TEST_NATS_URL for the multi-node
 #      tests), the store conformance suite, the server integration suite and the multi-node
@@ -8,6 +9,10 @@
 # Each part fails loudly; nothing is skipped silently.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+echo "== Formatting and lints"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== Rust tests on SQLite"
 env -u REFDESK_TEST_DATABASE_URL -u REFDESK_TEST_NATS_URL cargo test --workspace --locked

@@ -450,10 +450,33 @@ impl Chat {
     }
 }
 
-/// Strips the query string and fragment of a referring URL (they may carry patron identifiers).
-pub fn strip_referrer(url: &str) -> String {
+/// The longest referring URL a chat accepts, in characters (before its query is stripped).
+pub const MAX_REFERRER_CHARS: usize = 2000;
+
+/// Why a referring URL was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ReferrerError {
+    #[error("referrer must be an http or https URL")]
+    NotHttp,
+    #[error("referrer is longer than 2000 characters")]
+    TooLong,
+}
+
+/// Checks a referring URL (an `http(s)://` URL of at most [`MAX_REFERRER_CHARS`], no control
+/// characters) and strips its query string and fragment (they may carry patron identifiers).
+pub fn strip_referrer(url: &str) -> Result<String, ReferrerError> {
+    if url.chars().count() > MAX_REFERRER_CHARS {
+        return Err(ReferrerError::TooLong);
+    }
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or(ReferrerError::NotHttp)?;
+    if rest.is_empty() || url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(ReferrerError::NotHttp);
+    }
     let end = url.find(['?', '#']).unwrap_or(url.len());
-    url[..end].chars().take(500).collect()
+    Ok(url[..end].to_owned())
 }
 
 #[cfg(test)]

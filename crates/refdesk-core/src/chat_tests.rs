@@ -150,13 +150,28 @@ fn parts_round_trip_and_contradictions_are_refused() {
 #[test]
 fn referrer_loses_query_and_fragment() {
     assert_eq!(
-        strip_referrer("https://lib.org/a/b?card=123#x"),
+        strip_referrer("https://lib.org/a/b?card=123#x").unwrap(),
         "https://lib.org/a/b"
     );
     assert_eq!(
-        strip_referrer("https://lib.org/a#frag"),
+        strip_referrer("https://lib.org/a#frag").unwrap(),
         "https://lib.org/a"
     );
+}
+
+#[test]
+fn referrer_must_be_a_web_url_within_the_limit() {
+    for bad in [
+        "javascript:alert(1)",
+        "lib.org/a",
+        "https://",
+        "https://a b",
+        "ftp://x",
+    ] {
+        assert_eq!(strip_referrer(bad), Err(ReferrerError::NotHttp), "{bad}");
+    }
+    let long = format!("https://lib.org/{}", "a".repeat(MAX_REFERRER_CHARS));
+    assert_eq!(strip_referrer(&long), Err(ReferrerError::TooLong));
 }
 
 #[derive(Debug, Clone)]

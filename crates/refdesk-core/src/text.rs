@@ -86,7 +86,12 @@ impl DisplayName {
     pub const MAX_CHARS: usize = 120;
     pub fn parse(raw: &str) -> Result<Self, TextError> {
         let s = trimmed("name", raw, Self::MAX_CHARS)?;
-        if s.contains(['\n', '\t']) {
+        // Line breaks, tabs and the bidirectional overrides and isolates, which can make a name
+        // display as something else (U+202A..U+202E, U+2066..U+2069).
+        if s.contains(['\n', '\t'])
+            || s.chars()
+                .any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+        {
             return Err(TextError::BadCharacters { field: "name" });
         }
         Ok(Self(s))

@@ -12,6 +12,7 @@ pub mod error;
 pub mod events;
 pub mod http;
 pub mod hub;
+pub mod limits;
 pub mod metrics;
 pub mod router;
 pub mod service;

@@ -50,12 +50,53 @@ pub fn router(state: AppState) -> Router {
             async move { axum::Json((*d).clone()) }
         }),
     )
+    .route(
+        "/",
+        get(|| async { axum::response::Redirect::temporary("/dashboard/") }),
+    )
     .route("/metrics", get(health::metrics))
     .route("/ws", get(ws::upgrade))
     .route("/chat/{widget_id}", get(pages::chat_page))
     .merge(assets::router())
+    .fallback(not_found)
+    .method_not_allowed_fallback(method_not_allowed)
+    .layer(axum::middleware::from_fn(security_headers))
     .layer(DefaultBodyLimit::max(64 * 1024))
     .with_state(state)
+}
+
+async fn not_found() -> crate::error::ApiError {
+    crate::error::ApiError::not_found()
+}
+
+async fn method_not_allowed() -> crate::error::ApiError {
+    crate::error::ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this path does not take this method",
+    )
+}
+
+/// Headers every response carries: no content sniffing, no referrer beyond the origin, and no
+/// caching of API answers (they are personal).
+async fn security_headers(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let api = req.uri().path().starts_with("/api/");
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.entry(header::REFERRER_POLICY)
+        .or_insert(HeaderValue::from_static("strict-origin-when-cross-origin"));
+    if api {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp
 }
 
 /// The application plus the demo library website of `refdesk demo`.

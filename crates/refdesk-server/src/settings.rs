@@ -37,6 +37,16 @@ pub struct Settings {
     /// Seconds an active chat stays with an operator who has no dashboard connected; then it
     /// goes back to the queue.
     pub operator_grace_seconds: u32,
+    /// Sign-in attempts one account may have per minute (a burst of that many).
+    pub login_attempts_per_account_per_minute: u32,
+    /// Sign-in attempts one client address may make per minute.
+    pub login_attempts_per_address_per_minute: u32,
+    /// Password checks (Argon2id, ~19 MiB each) running at once; further sign-ins wait.
+    pub max_concurrent_password_checks: u32,
+    /// Chats one client address may start per minute.
+    pub chat_starts_per_address_per_minute: u32,
+    /// Chats one chat box (widget) may start per minute, from all addresses together.
+    pub chat_starts_per_widget_per_minute: u32,
 }
 
 impl Default for Settings {
@@ -54,6 +64,11 @@ impl Default for Settings {
             log_format: "text".into(),
             patron_grace_seconds: 120,
             operator_grace_seconds: 60,
+            login_attempts_per_account_per_minute: 10,
+            login_attempts_per_address_per_minute: 30,
+            max_concurrent_password_checks: 2,
+            chat_starts_per_address_per_minute: 10,
+            chat_starts_per_widget_per_minute: 300,
         }
     }
 }
@@ -106,6 +121,26 @@ impl std::fmt::Debug for Settings {
             .field("log_format", &self.log_format)
             .field("patron_grace_seconds", &self.patron_grace_seconds)
             .field("operator_grace_seconds", &self.operator_grace_seconds)
+            .field(
+                "login_attempts_per_account_per_minute",
+                &self.login_attempts_per_account_per_minute,
+            )
+            .field(
+                "login_attempts_per_address_per_minute",
+                &self.login_attempts_per_address_per_minute,
+            )
+            .field(
+                "max_concurrent_password_checks",
+                &self.max_concurrent_password_checks,
+            )
+            .field(
+                "chat_starts_per_address_per_minute",
+                &self.chat_starts_per_address_per_minute,
+            )
+            .field(
+                "chat_starts_per_widget_per_minute",
+                &self.chat_starts_per_widget_per_minute,
+            )
             .finish()
     }
 }

@@ -28,6 +28,7 @@ struct Inner {
     timing: Timing,
     /// Woken when this node sets a timer, so the timer task looks at the store again.
     timers_changed: Notify,
+    limits: crate::limits::Limits,
 }
 
 impl AppState {
@@ -58,7 +59,9 @@ impl AppState {
         clock: Arc<dyn Clock>,
     ) -> Self {
         let timing = settings.timing();
+        let limits = crate::limits::Limits::new(&settings);
         AppState(Arc::new(Inner {
+            limits,
             settings,
             store,
             hub,
@@ -73,6 +76,9 @@ impl AppState {
     /// Now, by this node's clock.
     pub fn now(&self) -> OffsetDateTime {
         self.0.clock.now()
+    }
+    pub fn limits(&self) -> &crate::limits::Limits {
+        &self.0.limits
     }
     pub fn timing(&self) -> &Timing {
         &self.0.timing

@@ -29,7 +29,7 @@ pub async fn open(settings: &Settings) -> Result<DynStore, OpenError> {
         return Err(OpenError::Scheme(crate::settings::redact_url(&url)));
     }
     if settings.database_url.is_empty() {
-        std::fs::create_dir_all(&settings.data_dir)
+        create_private_dir(&settings.data_dir)
             .map_err(|e| OpenError::DataDir(settings.data_dir.display().to_string(), e))?;
     }
     let synchronous = match settings.sqlite_synchronous.as_str() {
@@ -41,5 +41,37 @@ pub async fn open(settings: &Settings) -> Result<DynStore, OpenError> {
         synchronous,
         ..SqliteOptions::default()
     };
-    Ok(Arc::new(SqliteStore::open(&url, options).await?))
+    let store = SqliteStore::open(&url, options).await?;
+    if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    {
+        let path = path.split('?').next().unwrap_or(path);
+        for suffix in ["", "-wal", "-shm"] {
+            let file = format!("{path}{suffix}");
+            if let Err(e) = owner_only(std::path::Path::new(&file), 0o600)
+                && e.kind() != std::io::ErrorKind::NotFound
+            {
+                tracing::warn!(file, error = %e, "cannot make the database file private");
+            }
+        }
+    }
+    Ok(Arc::new(store))
+}
+
+/// Creates the data folder (and its parents) readable by the owner only.
+fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    owner_only(dir, 0o700)
+}
+
+#[cfg(unix)]
+fn owner_only(path: &std::path::Path, mode: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+}
+
+#[cfg(not(unix))]
+fn owner_only(_path: &std::path::Path, _mode: u32) -> std::io::Result<()> {
+    Ok(())
 }

@@ -74,9 +74,15 @@ impl PgStore {
     /// migrations run under PostgreSQL's advisory lock.
     pub async fn open(url: &str, options: PgOptions) -> Result<PgStore, StoreError> {
         let writers = WRITERS.min(options.max_connections.saturating_sub(1).max(1) as usize);
+        // An ack means the commit is durable: say so on every connection rather than trust
+        // the server's default.
+        let connect = url
+            .parse::<sqlx::postgres::PgConnectOptions>()
+            .map_err(StoreError::other)?
+            .options([("synchronous_commit", "on")]);
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections.max(2))
-            .connect(url)
+            .connect_with(connect)
             .await
             .map_err(StoreError::other)?;
         sqlx::migrate!("./migrations")

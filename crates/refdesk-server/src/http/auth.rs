@@ -5,13 +5,14 @@ use crate::auth::{SESSION_COOKIE, Staff, hash_token, new_token, session_token, v
 use crate::error::{ApiError, ApiResult};
 use crate::events::Event;
 use crate::state::AppState;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{AppendHeaders, IntoResponse};
+use axum::response::{AppendHeaders, IntoResponse, Response};
 use refdesk_core::{Email, Timer, TimerKey, TimerKind, TimerOp};
 use refdesk_protocol::{ErrorBody, LoginRequest, LoginResponse, UserView};
 use refdesk_store::{SessionRecord, StoreError};
+use std::net::SocketAddr;
 use time::Duration;
 
 /// A real hash of a random password, verified when the email is unknown so that both failures
@@ -25,15 +26,35 @@ fn dummy_hash() -> String {
 }
 
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody), (status = 400, body = ErrorBody)))]
+    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody), (status = 400, body = ErrorBody),
+              (status = 429, body = ErrorBody, description = "too many attempts; see Retry-After")))]
 pub async fn login(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Json(req): Json<LoginRequest>,
-) -> ApiResult<impl IntoResponse> {
+) -> Result<Response, Response> {
     if !crate::auth::origin_allowed(&state, &headers) {
-        return Err(ApiError::bad_origin());
+        return Err(ApiError::bad_origin().into_response());
     }
+    state
+        .limits()
+        .login(&req.email, peer.ip())
+        .map_err(|limited| {
+            tracing::warn!(client.ip = %peer.ip(), "sign-in refused: too many attempts");
+            limited.into_response()
+        })?;
+    match check_and_open_session(&state, req, peer).await {
+        Ok(r) => Ok(r.into_response()),
+        Err(e) => Err(e.into_response()),
+    }
+}
+
+async fn check_and_open_session(
+    state: &AppState,
+    req: LoginRequest,
+    peer: SocketAddr,
+) -> ApiResult<impl IntoResponse + use<>> {
     let invalid = || {
         ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -51,12 +72,24 @@ pub async fn login(
     };
     let hash = record.as_ref().map(|r| r.password_hash.clone());
     let password = req.password;
+    // Each check holds Argon2id's memory while it runs: only so many at once.
+    let permit = state
+        .limits()
+        .password_checks
+        .acquire()
+        .await
+        .map_err(ApiError::internal)?;
     let ok = tokio::task::spawn_blocking(move || {
         verify_password(&password, &hash.unwrap_or_else(dummy_hash))
     })
     .await
     .map_err(ApiError::internal)?;
+    drop(permit);
+    let known = record.as_ref().map(|r| r.user.id.to_string());
     let Some(record) = record.filter(|_| ok) else {
+        // Logged without the password, and without the address typed (it may be a password
+        // typed into the wrong box): the account if there is one, and where from.
+        tracing::warn!(user.id = known, client.ip = %peer.ip(), "sign-in failed");
         return Err(invalid());
     };
     let (token, hash) = new_token();

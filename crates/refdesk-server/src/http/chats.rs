@@ -6,7 +6,7 @@ use super::{Path, Query};
 use crate::auth::{Caller, Patron, Staff, bearer_token, guest_of_token};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::header::USER_AGENT;
 use axum::http::{HeaderMap, StatusCode};
 use refdesk_core::{ChatId, ChatStatus, Principal, Seq};
@@ -15,14 +15,32 @@ use refdesk_protocol::{
     StartChatRequest, StartChatResponse,
 };
 use serde::Deserialize;
+use std::net::SocketAddr;
 
 #[utoipa::path(post, path = "/api/chats", tag = "patron", request_body = StartChatRequest,
     responses((status = 201, body = StartChatResponse), (status = 400, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 429, body = ErrorBody, description = "too many chats started; see Retry-After")))]
 pub async fn start(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Json(form): Json<StartChatRequest>,
+) -> Result<(StatusCode, Json<StartChatResponse>), axum::response::Response> {
+    use axum::response::IntoResponse;
+    state
+        .limits()
+        .chat_start(form.widget_id.into(), peer.ip())
+        .map_err(IntoResponse::into_response)?;
+    start_chat(state, headers, form)
+        .await
+        .map_err(IntoResponse::into_response)
+}
+
+async fn start_chat(
+    state: AppState,
+    headers: HeaderMap,
+    form: StartChatRequest,
 ) -> ApiResult<(StatusCode, Json<StartChatResponse>)> {
     let guest = match bearer_token(&headers) {
         Some(token) => Some(guest_of_token(&state, &token).await?),
@@ -184,6 +202,13 @@ pub async fn history(
     let chat = state.chat_for(&caller, id).await?;
     let limit = q.limit.unwrap_or(500).clamp(1, 500);
     let after = Seq(q.after_seq.unwrap_or(0));
+    if i64::try_from(after.0).is_err() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            "after_seq must be below 2^63",
+        ));
+    }
     let fresh = state.store().chat(chat.id).await?;
     let stored = state.store().messages_after(chat.id, after, limit).await?;
     let reader = reader_of(&caller);

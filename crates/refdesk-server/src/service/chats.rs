@@ -99,11 +99,12 @@ impl AppState {
             patron_name: form.name,
             patron_email: form.email,
             question: Some(form.question.clone()),
-            referrer: form
-                .referrer
-                .as_deref()
-                .map(strip_referrer)
-                .filter(|r| !r.is_empty()),
+            referrer: match form.referrer.as_deref() {
+                None | Some("") => None,
+                Some(r) => {
+                    Some(strip_referrer(r).map_err(|e| ApiError::invalid_body(e.to_string()))?)
+                }
+            },
             user_agent: user_agent.map(|ua| ua.chars().take(300).collect()),
             created_at: self.now(),
         };

@@ -1,12 +1,14 @@
 //! Sending messages: validation, access, core's send rule, then the store's durable append, then
 //! the broadcast. A batch of sends from one socket is appended together and keeps its order.
 
-use super::{new_id, now};
+use super::new_id;
 use crate::error::{ApiError, ApiResult};
 use crate::events::Event;
 use crate::state::AppState;
 use axum::http::StatusCode;
-use refdesk_core::{ChatId, ClientMsgId, MessageBody, MessageKind, NewMessage, Principal, Sender};
+use refdesk_core::{
+    ChatId, ClientMsgId, MessageBody, MessageKind, NewMessage, Principal, Rejection, Sender,
+};
 use refdesk_protocol::SendKind;
 use refdesk_store::Appended;
 
@@ -20,8 +22,22 @@ pub struct Outgoing {
 }
 
 impl AppState {
-    /// Appends every send of the batch (in order) and returns each result; only committed
-    /// messages are published, and only first-time ones (a retry was broadcast the first time).
+    /// Publishes the first-time messages of a batch's results (a retry was broadcast the first
+    /// time). Callers answer the sender first, so that its ack goes out before the message
+    /// comes back to it.
+    pub async fn publish_appended(&self, results: &[ApiResult<Appended>]) {
+        for a in results.iter().flatten().filter(|a| !a.duplicate) {
+            metrics::counter!("refdesk_messages_total", "kind" => a.message.kind.as_str())
+                .increment(1);
+            self.publish(Event::Message {
+                message: a.message.clone(),
+            })
+            .await;
+        }
+    }
+
+    /// Appends every send of the batch (in order) and returns each result, once committed.
+    /// Nothing is published: see [`AppState::publish_appended`].
     pub async fn send_batch(
         &self,
         principal: &Principal,
@@ -43,16 +59,6 @@ impl AppState {
             .map(|(_, m)| self.store().append_message(m.clone()));
         let outcomes = futures::future::join_all(appends).await;
         for ((i, _), outcome) in pending.into_iter().zip(outcomes) {
-            if let Ok(a) = &outcome
-                && !a.duplicate
-            {
-                metrics::counter!("refdesk_messages_total", "kind" => a.message.kind.as_str())
-                    .increment(1);
-                self.publish(Event::Message {
-                    message: a.message.clone(),
-                })
-                .await;
-            }
             results[i] = Some(outcome.map_err(ApiError::from));
         }
         results
@@ -89,7 +95,12 @@ impl AppState {
             // The cached state may be behind another node's change: decide on the stored one.
             let fresh = self.store().chat(chat.id).await?;
             self.hub().chats.put(&fresh);
-            fresh.state.may_send(sender, kind)?;
+            match fresh.state.may_send(sender, kind) {
+                // The store decides these: a retry of a message stored before the chat ended
+                // gets its ack again; anything new is `chat_ended`.
+                Err(Rejection::ChatEnded) => {}
+                other => other?,
+            }
         }
         Ok(NewMessage {
             id: new_id(),
@@ -98,7 +109,7 @@ impl AppState {
             sender,
             body,
             client_msg_id: Some(client_msg_id),
-            created_at: now(),
+            created_at: self.now(),
         })
     }
 }

@@ -118,6 +118,16 @@ async fn next_text(stream: &mut SplitStream<WebSocket>) -> Option<Result<String,
     }
 }
 
+/// What an error about this frame answers: the `client_msg_id` of a send (so the client's
+/// retry logic finds its message), otherwise the frame's `type`.
+fn answered(text: &str) -> Option<String> {
+    let v = serde_json::from_str::<serde_json::Value>(text).ok()?;
+    v.get("client_msg_id")
+        .or(v.get("type"))
+        .and_then(|t| t.as_str())
+        .map(str::to_owned)
+}
+
 fn invalid(message: impl Into<String>, in_reply_to: Option<String>) -> ServerFrame {
     ServerFrame::error("invalid_frame", message, in_reply_to)
 }
@@ -227,6 +237,10 @@ impl Session {
     }
 
     async fn watch(&mut self, chat: ChatId, after: Seq, in_reply_to: Option<String>) {
+        if i64::try_from(after.0).is_err() {
+            self.reply(invalid("after_seq must be below 2^63", in_reply_to));
+            return;
+        }
         match self.state.chat_for(&self.access.principal(), chat).await {
             Ok(c) => {
                 // Subscribe before the writer reads the store, so nothing falls between the two.
@@ -324,7 +338,7 @@ impl Session {
             self.reply(ServerFrame::error(
                 "rate_limited",
                 "too many frames; slow down",
-                None,
+                answered(&text),
             ));
             return None;
         }
@@ -332,22 +346,14 @@ impl Session {
             self.reply(ServerFrame::error(
                 "frame_too_large",
                 format!("frames are limited to {MAX_FRAME_BYTES} bytes"),
-                None,
+                answered(&text),
             ));
             return None;
         }
         match serde_json::from_str::<ClientFrame>(&text) {
             Ok(f) => Some(f),
             Err(e) => {
-                let kind = serde_json::from_str::<serde_json::Value>(&text)
-                    .ok()
-                    .and_then(|v| {
-                        v.get("client_msg_id")
-                            .or(v.get("type"))
-                            .and_then(|t| t.as_str())
-                            .map(str::to_owned)
-                    });
-                self.reply(invalid(e.to_string(), kind));
+                self.reply(invalid(e.to_string(), answered(&text)));
                 None
             }
         }
@@ -400,7 +406,7 @@ impl Session {
     async fn send(&mut self, batch: Vec<Outgoing>) {
         let ids: Vec<String> = batch.iter().map(|o| o.client_msg_id.clone()).collect();
         let results = self.state.send_batch(&self.access.principal(), batch).await;
-        for (client_msg_id, r) in ids.into_iter().zip(results) {
+        for (client_msg_id, r) in ids.into_iter().zip(&results) {
             let frame = match r {
                 Ok(a) => ServerFrame::Ack {
                     chat_id: a.message.chat_id,
@@ -409,9 +415,11 @@ impl Session {
                     message_id: a.message.id,
                     duplicate: a.duplicate,
                 },
-                Err(e) => ServerFrame::error(e.code, e.message, Some(client_msg_id)),
+                Err(e) => ServerFrame::error(e.code, e.message.clone(), Some(client_msg_id)),
             };
             self.reply(frame);
         }
+        // Acks are queued first: the sender hears "stored" before its message comes back.
+        self.state.publish_appended(&results).await;
     }
 }

@@ -123,8 +123,10 @@ impl Writer {
         match c {
             Control::Frame(f) => self.feed(&f).await,
             Control::Watch { chat, after } => {
-                self.cursors.insert(chat, after);
                 let current = self.state.store().chat(chat).await.map_err(store_err)?;
+                // A resume point beyond the chat's last message (a client that kept a number
+                // from elsewhere) starts at the head: later messages must not fall below it.
+                self.cursors.insert(chat, after.min(current.last_seq));
                 self.send_chat(&current, None).await?;
                 self.catch_up(chat).await
             }

@@ -59,6 +59,11 @@ impl TestApp {
             data_dir: dir.path().to_owned(),
             database_url: database_url(dir.path()).await,
             ws_messages_per_second: 10_000,
+            // Every test client is 127.0.0.1; the limits have their own tests.
+            chat_starts_per_address_per_minute: 1_000_000,
+            chat_starts_per_widget_per_minute: 1_000_000,
+            login_attempts_per_address_per_minute: 1_000_000,
+            login_attempts_per_account_per_minute: 1_000_000,
             ..Settings::default()
         };
         tune(&mut settings);

@@ -6,6 +6,7 @@ mod app;
 mod chat_flow;
 mod claims;
 mod errors;
+mod hardening;
 mod isolation;
 mod openapi;
 mod resume;

@@ -3,7 +3,8 @@
 //! and not while the chat box is there.
 
 use crate::app::TestApp;
-use refdesk_core::ChatEvent;
+use refdesk_core::{ChatEvent, TimerKind};
+use refdesk_store::{Rows, Table};
 use time::Duration;
 
 fn grace() -> Duration {
@@ -18,7 +19,7 @@ async fn a_chat_whose_patron_left_is_abandoned_after_the_grace_period() {
     let (chat, token) = app.start_chat("Anyone?").await;
     let patron = app.patron_ws(&token, &[(&chat, 0)]).await;
     staff.until("chat").await;
-    let id = chat.parse().unwrap();
+    let id: refdesk_core::ChatId = chat.parse().unwrap();
     // The server follows the chat box and notices it close on its own tasks: wait for each
     // (not for time), bounded.
     let bound = std::time::Duration::from_secs(20);
@@ -30,9 +31,21 @@ async fn a_chat_whose_patron_left_is_abandoned_after_the_grace_period() {
     .await
     .expect("the server saw the chat box");
     patron.close().await;
+    let patron_timer = |rows: Rows| match rows {
+        Rows::Timers(t) => t
+            .iter()
+            .any(|t| t.key.kind == TimerKind::PatronAway && t.key.subject == *id.as_uuid()),
+        _ => false,
+    };
     tokio::time::timeout(bound, async {
         while app.state.hub().has_patron(id)
-            || app.state.store().next_timer_due().await.unwrap().is_none()
+            || !patron_timer(
+                app.state
+                    .store()
+                    .rows_page(Table::Timers, 0, 100)
+                    .await
+                    .unwrap(),
+            )
         {
             tokio::task::yield_now().await;
         }

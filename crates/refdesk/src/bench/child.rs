@@ -52,6 +52,10 @@ impl Child {
             .env_remove("REFDESK_DATABASE_URL")
             .env_remove("REFDESK_BUS")
             .env("REFDESK_WS_MESSAGES_PER_SECOND", "1000000")
+            // The generator starts every chat from 127.0.0.1.
+            .env("REFDESK_CHAT_STARTS_PER_ADDRESS_PER_MINUTE", "100000000")
+            .env("REFDESK_CHAT_STARTS_PER_WIDGET_PER_MINUTE", "100000000")
+            .env("REFDESK_LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE", "1000000")
             .env("REFDESK_SQLITE_SYNCHRONOUS", synchronous)
             .env("RUST_LOG", "warn,refdesk=info")
             .stdin(Stdio::null())

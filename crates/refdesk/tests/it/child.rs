@@ -20,7 +20,12 @@ impl Node {
             .arg(data_dir)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
-            .env("RUST_LOG", "warn");
+            .env("RUST_LOG", "warn")
+            // Every test client is 127.0.0.1; the limits have their own tests.
+            .env("REFDESK_CHAT_STARTS_PER_ADDRESS_PER_MINUTE", "1000000")
+            .env("REFDESK_CHAT_STARTS_PER_WIDGET_PER_MINUTE", "1000000")
+            .env("REFDESK_LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE", "1000000")
+            .env("REFDESK_LOGIN_ATTEMPTS_PER_ACCOUNT_PER_MINUTE", "1000000");
         for (k, v) in env {
             cmd.env(k, v);
         }

@@ -1,0 +1,87 @@
+//! Rate limits of the anonymous and unauthenticated doors: sign-in (per account and per client
+//! address, with a bound on concurrent password checks, since each Argon2id check holds ~19 MiB
+//! for its duration) and starting chats (per client address and per chat box). A refused
+//! request is a `429 rate_limited` with `Retry-After`.
+
+use crate::error::ApiError;
+use crate::settings::Settings;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use tokio::sync::Semaphore;
+
+#[derive(Debug)]
+pub struct Limits {
+    login_account: DefaultKeyedRateLimiter<String>,
+    login_address: DefaultKeyedRateLimiter<IpAddr>,
+    chat_address: DefaultKeyedRateLimiter<IpAddr>,
+    chat_widget: DefaultKeyedRateLimiter<uuid::Uuid>,
+    /// Password checks running at once; the others wait their turn.
+    pub password_checks: Semaphore,
+}
+
+fn per_minute(n: u32) -> Quota {
+    Quota::per_minute(NonZeroU32::new(n.max(1)).expect("non-zero"))
+}
+
+impl Limits {
+    pub fn new(s: &Settings) -> Self {
+        Limits {
+            login_account: RateLimiter::keyed(per_minute(s.login_attempts_per_account_per_minute)),
+            login_address: RateLimiter::keyed(per_minute(s.login_attempts_per_address_per_minute)),
+            chat_address: RateLimiter::keyed(per_minute(s.chat_starts_per_address_per_minute)),
+            chat_widget: RateLimiter::keyed(per_minute(s.chat_starts_per_widget_per_minute)),
+            password_checks: Semaphore::new(s.max_concurrent_password_checks.max(1) as usize),
+        }
+    }
+
+    /// A sign-in attempt for `email` from `address`.
+    pub fn login(&self, email: &str, address: IpAddr) -> Result<(), Limited> {
+        check(&self.login_address, &address)?;
+        check(&self.login_account, &email.trim().to_lowercase())
+    }
+
+    /// A chat start on `widget` from `address`.
+    pub fn chat_start(&self, widget: uuid::Uuid, address: IpAddr) -> Result<(), Limited> {
+        check(&self.chat_address, &address)?;
+        check(&self.chat_widget, &widget)
+    }
+}
+
+fn check<K: std::hash::Hash + Eq + Clone>(
+    limiter: &DefaultKeyedRateLimiter<K>,
+    key: &K,
+) -> Result<(), Limited> {
+    limiter.check_key(key).map_err(|not_until| {
+        let wait = not_until.wait_time_from(DefaultClock::default().now());
+        metrics::counter!("refdesk_rate_limited_total").increment(1);
+        Limited {
+            retry_after: wait.as_secs().max(1),
+        }
+    })
+}
+
+/// A refused request: answered `429` with `Retry-After` (seconds).
+#[derive(Debug, Clone, Copy)]
+pub struct Limited {
+    pub retry_after: u64,
+}
+
+impl IntoResponse for Limited {
+    fn into_response(self) -> Response {
+        let mut resp = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            format!("too many attempts; try again in {} s", self.retry_after),
+        )
+        .into_response();
+        resp.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            HeaderValue::from(self.retry_after),
+        );
+        resp
+    }
+}
