@@ -377,7 +377,12 @@ impl Session {
                 match self.state.chat_for(&principal, chat_id).await {
                     Ok(chat) if chat.state.status().is_open() => {
                         let (from_staff, name) = match &principal {
-                            Principal::Staff(s) => (true, Some(s.user.name.to_string())),
+                            // Only the librarian in the chat types to the patron, by the name
+                            // patrons see; a colleague previewing the chat does not.
+                            Principal::Staff(s) if chat.state.operator() == Some(s.id()) => {
+                                (true, Some(s.user.public_name()))
+                            }
+                            Principal::Staff(_) => return,
                             Principal::Patron { .. } => (false, None),
                         };
                         self.state

@@ -288,3 +288,35 @@ async fn finding_10_the_root_sends_newcomers_to_the_dashboard() {
     assert!(resp.status().is_redirection());
     assert_eq!(resp.headers()["location"], "/dashboard/");
 }
+
+#[tokio::test]
+async fn finding_7_only_the_librarian_in_the_chat_types_to_the_patron() {
+    let app = TestApp::spawn().await;
+    let alice = app.login("alice@riverside").await;
+    let bob = app.login("bob@riverside").await;
+    let (chat, token) = app.start_chat("hello").await;
+    assert_eq!(app.claim(&alice, &chat).await.0, 200);
+    let mut patron = app.patron_ws(&token, &[(&chat, 0)]).await;
+    let (mut alice_ws, _) = app.staff_ws(&alice).await;
+    let (mut bob_ws, _) = app.staff_ws(&bob).await;
+    for ws in [&mut alice_ws, &mut bob_ws] {
+        ws.send(json!({"type": "watch", "chat_id": chat, "after_seq": 2}))
+            .await;
+        ws.until("chat").await;
+    }
+    // Bob previews and types; then Alice, who holds the chat, types.
+    bob_ws
+        .send(json!({"type": "typing", "chat_id": chat, "active": true}))
+        .await;
+    alice_ws
+        .send(json!({"type": "typing", "chat_id": chat, "active": true}))
+        .await;
+    let typing = loop {
+        let f = patron.next_any().await;
+        if f["type"] == "typing" {
+            break f;
+        }
+    };
+    assert_eq!(typing["name"], "Alice", "{typing}");
+    assert!(!typing.to_string().contains("Binder") && !typing.to_string().contains("Bob"));
+}
