@@ -396,10 +396,7 @@ impl Chat {
 
     /// The name of this chat's timer of `kind`.
     pub fn timer_key(&self, kind: TimerKind) -> TimerKey {
-        TimerKey {
-            kind,
-            subject: self.id.into(),
-        }
+        TimerKey::of_chat(kind, self.id)
     }
 
     /// The patron's last chat box went away: a waiting chat is abandoned after the grace period

@@ -47,6 +47,16 @@ pub struct TimerKey {
     pub subject: Uuid,
 }
 
+impl TimerKey {
+    /// The timer of `kind` about one chat.
+    pub fn of_chat(kind: TimerKind, chat: crate::ids::ChatId) -> TimerKey {
+        TimerKey {
+            kind,
+            subject: chat.into(),
+        }
+    }
+}
+
 /// A timer that is due at `due_at`. `version` is the version of its subject's state when it was
 /// set; the command it becomes carries it, and a compare-and-set on that version refuses it when
 /// the state has changed since.

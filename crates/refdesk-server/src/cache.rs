@@ -30,13 +30,14 @@ impl ChatCache {
         self.chats.write().expect("cache lock").clear();
     }
 
-    /// Records a version of a chat unless a newer one is known. Every change of state adds a
-    /// system message, so `last_seq` orders versions even when nodes hear of them out of order.
+    /// Records a version of a chat unless a newer one is known: `version` orders state
+    /// changes (and `last_seq` the messages in between) even when nodes hear of them out of
+    /// order.
     pub fn put(&self, chat: &Chat) {
         let mut chats = self.chats.write().expect("cache lock");
         if chats
             .get(&chat.id)
-            .is_some_and(|known| known.last_seq > chat.last_seq)
+            .is_some_and(|known| (known.version, known.last_seq) > (chat.version, chat.last_seq))
         {
             return;
         }

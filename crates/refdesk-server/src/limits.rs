@@ -5,8 +5,6 @@
 
 use crate::error::ApiError;
 use crate::settings::Settings;
-use axum::http::{HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::net::IpAddr;
@@ -64,24 +62,14 @@ fn check<K: std::hash::Hash + Eq + Clone>(
     })
 }
 
-/// A refused request: answered `429` with `Retry-After` (seconds).
+/// A refused request: answered `429 rate_limited` with `Retry-After` (seconds).
 #[derive(Debug, Clone, Copy)]
 pub struct Limited {
     pub retry_after: u64,
 }
 
-impl IntoResponse for Limited {
-    fn into_response(self) -> Response {
-        let mut resp = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            format!("too many attempts; try again in {} s", self.retry_after),
-        )
-        .into_response();
-        resp.headers_mut().insert(
-            axum::http::header::RETRY_AFTER,
-            HeaderValue::from(self.retry_after),
-        );
-        resp
+impl From<Limited> for ApiError {
+    fn from(l: Limited) -> Self {
+        ApiError::rate_limited(l.retry_after)
     }
 }

@@ -232,8 +232,3 @@ pub(crate) async fn apply_decision(
     }
     Ok((chat, note))
 }
-
-/// The chat's history, oldest first.
-pub(crate) async fn chat_history(pool: &PgPool, chat: ChatId) -> Result<Vec<ChatHistoryEntry>> {
-    history::of_chat(pool, chat).await
-}

@@ -201,7 +201,7 @@ impl ChatStore for PgStore {
         chats::apply_decision(&self.pool, decision, note).await
     }
     async fn chat_history(&self, chat: ChatId) -> Result<Vec<ChatHistoryEntry>> {
-        chats::chat_history(&self.pool, chat).await
+        history::of_chat(&self.pool, chat).await
     }
 }
 

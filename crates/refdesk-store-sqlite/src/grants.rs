@@ -29,15 +29,7 @@ pub(crate) async fn add_coop_member(
     .bind(Uuid::from(institution))
     .execute(conn)
     .await
-    .map_err(|e| {
-        if e.as_database_error()
-            .is_some_and(|d| d.is_foreign_key_violation())
-        {
-            StoreError::NotFound
-        } else {
-            db(e)
-        }
-    })?;
+    .map_err(unknown_reference)?;
     Ok(())
 }
 
@@ -67,6 +59,17 @@ pub(crate) async fn coop_members(
         .collect())
 }
 
+/// A reference to a user, co-op or institution that does not exist is `NotFound`.
+fn unknown_reference(e: sqlx::Error) -> StoreError {
+    if e.as_database_error()
+        .is_some_and(|d| d.is_foreign_key_violation())
+    {
+        StoreError::NotFound
+    } else {
+        db(e)
+    }
+}
+
 fn scope_column(g: &Grant) -> Uuid {
     g.scope().unwrap_or(Uuid::nil())
 }
@@ -90,15 +93,7 @@ pub(crate) async fn insert_grant(
     .bind(scope_column(&grant))
     .execute(conn)
     .await
-    .map_err(|e| {
-        if e.as_database_error()
-            .is_some_and(|d| d.is_foreign_key_violation())
-        {
-            StoreError::NotFound
-        } else {
-            db(e)
-        }
-    })?;
+    .map_err(unknown_reference)?;
     Ok(())
 }
 

@@ -1,8 +1,9 @@
 //! Plain records that cross the store boundary but are not domain objects.
 
 use refdesk_core::{
-    ChatHistoryEntry, ChatId, ChatStatus, Coop, CoopId, Department, DepartmentId, Grant, GuestId,
-    Institution, InstitutionId, Message, MessageBody, Timer, User, UserId, Widget, WidgetId,
+    Chat, ChatHistoryEntry, ChatId, ChatStatus, Coop, CoopId, Department, DepartmentId, Grant,
+    GuestId, Institution, InstitutionId, Message, MessageBody, Timer, User, UserId, Widget,
+    WidgetId,
 };
 use refdesk_core::{DisplayName, Email};
 use time::OffsetDateTime;
@@ -106,6 +107,16 @@ pub struct ChatFilter {
 pub struct ChatCursor {
     pub created_at: OffsetDateTime,
     pub id: ChatId,
+}
+
+impl ChatCursor {
+    /// The position just after `chat`.
+    pub fn after(chat: &Chat) -> Self {
+        ChatCursor {
+            created_at: chat.created_at,
+            id: chat.id,
+        }
+    }
 }
 
 /// A due timer one node holds, with the proof of its claim.

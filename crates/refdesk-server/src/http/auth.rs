@@ -8,7 +8,7 @@ use crate::state::AppState;
 use axum::extract::{ConnectInfo, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{AppendHeaders, IntoResponse, Response};
+use axum::response::{AppendHeaders, IntoResponse};
 use refdesk_core::{Email, Timer, TimerKey, TimerKind, TimerOp};
 use refdesk_protocol::{ErrorBody, LoginRequest, LoginResponse, UserView};
 use refdesk_store::{SessionRecord, StoreError};
@@ -33,28 +33,16 @@ pub async fn login(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Json(req): Json<LoginRequest>,
-) -> Result<Response, Response> {
+) -> ApiResult<impl IntoResponse> {
     if !crate::auth::origin_allowed(&state, &headers) {
-        return Err(ApiError::bad_origin().into_response());
+        return Err(ApiError::bad_origin());
     }
     state
         .limits()
         .login(&req.email, peer.ip())
-        .map_err(|limited| {
+        .inspect_err(|_| {
             tracing::warn!(client.ip = %peer.ip(), "sign-in refused: too many attempts");
-            limited.into_response()
         })?;
-    match check_and_open_session(&state, req, peer).await {
-        Ok(r) => Ok(r.into_response()),
-        Err(e) => Err(e.into_response()),
-    }
-}
-
-async fn check_and_open_session(
-    state: &AppState,
-    req: LoginRequest,
-    peer: SocketAddr,
-) -> ApiResult<impl IntoResponse + use<>> {
     let invalid = || {
         ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -144,7 +132,7 @@ fn session_timer(hash: &refdesk_store::TokenHash) -> TimerKey {
     responses((status = 204), (status = 401, body = ErrorBody)))]
 pub async fn logout(
     State(state): State<AppState>,
-    _staff: Staff,
+    staff: Staff,
     headers: HeaderMap,
 ) -> ApiResult<impl IntoResponse> {
     if let Some(token) = session_token(&headers) {
@@ -160,7 +148,7 @@ pub async fn logout(
                 session: hash.key(),
             })
             .await;
-        tracing::info!(user.id = %_staff.0.id(), "staff signed out");
+        tracing::info!(user.id = %staff.0.id(), "staff signed out");
     }
     let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");
     Ok((

@@ -26,22 +26,10 @@ pub async fn start(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Json(form): Json<StartChatRequest>,
-) -> Result<(StatusCode, Json<StartChatResponse>), axum::response::Response> {
-    use axum::response::IntoResponse;
+) -> ApiResult<(StatusCode, Json<StartChatResponse>)> {
     state
         .limits()
-        .chat_start(form.widget_id.into(), peer.ip())
-        .map_err(IntoResponse::into_response)?;
-    start_chat(state, headers, form)
-        .await
-        .map_err(IntoResponse::into_response)
-}
-
-async fn start_chat(
-    state: AppState,
-    headers: HeaderMap,
-    form: StartChatRequest,
-) -> ApiResult<(StatusCode, Json<StartChatResponse>)> {
+        .chat_start(form.widget_id.into(), peer.ip())?;
     let guest = match bearer_token(&headers) {
         Some(token) => Some(guest_of_token(&state, &token).await?),
         None => None,
@@ -131,10 +119,7 @@ pub async fn list(
                 .chat_for(&Principal::Staff(staff.clone()), id)
                 .await
                 .map_err(|_| bad_query("after: no such chat".into()))?;
-            Some(refdesk_store::ChatCursor {
-                created_at: chat.created_at,
-                id: chat.id,
-            })
+            Some(refdesk_store::ChatCursor::after(&chat))
         }
     };
     let page = state

@@ -1,7 +1,6 @@
 //! A JSON body extractor whose rejections use the documented error shape.
 
 use crate::error::ApiError;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -39,13 +38,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
         }
         match axum::Json::<T>::from_bytes(&bytes) {
             Ok(axum::Json(v)) => Ok(Json(v)),
-            Err(e) => Err(ApiError::invalid_body(rejection_text(e))),
+            Err(e) => Err(ApiError::invalid_body(e.body_text())),
         }
     }
-}
-
-fn rejection_text(e: JsonRejection) -> String {
-    e.body_text()
 }
 
 impl<T: Serialize> IntoResponse for Json<T> {

@@ -196,16 +196,7 @@ impl AppState {
 
     /// Publishes a changed chat, and the new queue positions of the chats waiting behind it.
     async fn publish_queue(&self, changed: &Chat) -> ApiResult<()> {
-        let waiting = self
-            .store()
-            .chats(&ChatFilter {
-                departments: vec![changed.department_id],
-                statuses: vec![ChatStatus::Waiting],
-                limit: 1000,
-                ..ChatFilter::default()
-            })
-            .await?;
-        let in_line: Vec<&Chat> = waiting.iter().collect();
+        let in_line = self.waiting_in(changed.department_id).await?;
         let position_of = |id: ChatId| {
             in_line
                 .iter()
@@ -221,7 +212,7 @@ impl AppState {
             // Everyone behind the chat that left the line moved up.
             for c in in_line.iter().filter(|c| c.created_at > changed.created_at) {
                 self.publish(Event::ChatChanged {
-                    chat: (*c).clone(),
+                    chat: c.clone(),
                     queue_position: position_of(c.id),
                 })
                 .await;
@@ -259,10 +250,7 @@ impl AppState {
         const PAGE: u32 = 500;
         let mut all: Vec<Chat> = Vec::new();
         loop {
-            let after = all.last().map(|c| ChatCursor {
-                created_at: c.created_at,
-                id: c.id,
-            });
+            let after = all.last().map(ChatCursor::after);
             let page = self
                 .staff_chats_page(staff, statuses.clone(), after, PAGE)
                 .await?;

@@ -3,7 +3,7 @@
 //! patron sockets per chat (in the hub); the durable timer is what all nodes share.
 
 use crate::state::AppState;
-use refdesk_core::{Chat, ChatId, ChatState};
+use refdesk_core::{Chat, ChatId, ChatState, TimerKey, TimerKind, TimerOp};
 
 impl AppState {
     /// A chat box of the patron follows `chat` on this node: the patron-away timer stops.
@@ -50,12 +50,7 @@ impl AppState {
             .hub()
             .chats_with_patrons()
             .into_iter()
-            .map(|id| {
-                refdesk_core::TimerOp::Cancel(refdesk_core::TimerKey {
-                    kind: refdesk_core::TimerKind::PatronAway,
-                    subject: id.into(),
-                })
-            })
+            .map(|id| TimerOp::Cancel(TimerKey::of_chat(TimerKind::PatronAway, id)))
             .collect();
         if ops.is_empty() {
             return;

@@ -3,7 +3,9 @@
 use crate::error::ApiResult;
 use crate::state::AppState;
 use refdesk_core::chat::ChatEvent;
-use refdesk_core::{Audience, Chat, ChatStatus, Message, MessageKind, Sender, UserId};
+use refdesk_core::{
+    Audience, Chat, ChatStatus, DepartmentId, Message, MessageKind, Sender, UserId,
+};
 use refdesk_protocol::{ChatNames, MessageView, PatronChatView, StaffChatView};
 use refdesk_store::ChatFilter;
 
@@ -42,19 +44,25 @@ impl AppState {
     }
 
     async fn queue_position(&self, chat: &Chat) -> ApiResult<Option<u32>> {
-        let waiting = self
+        Ok(self
+            .waiting_in(chat.department_id)
+            .await?
+            .iter()
+            .position(|c| c.id == chat.id)
+            .map(|p| p as u32 + 1))
+    }
+
+    /// The chats waiting in a department's queue, first in line first (the first 1,000).
+    pub(crate) async fn waiting_in(&self, department: DepartmentId) -> ApiResult<Vec<Chat>> {
+        Ok(self
             .store()
             .chats(&ChatFilter {
-                departments: vec![chat.department_id],
+                departments: vec![department],
                 statuses: vec![ChatStatus::Waiting],
                 limit: 1000,
                 ..ChatFilter::default()
             })
-            .await?;
-        Ok(waiting
-            .iter()
-            .position(|c| c.id == chat.id)
-            .map(|p| p as u32 + 1))
+            .await?)
     }
 
     /// A message as `audience` sees it (`None` for what it may not see). `reader` is the

@@ -7,14 +7,15 @@ use crate::events::Topic;
 use crate::hub::{ConnId, Subscriber};
 use crate::state::AppState;
 use refdesk_core::{Principal, StaffPrincipal};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 #[derive(Debug)]
 pub struct SocketAccess {
     state: AppState,
     conn: ConnId,
     sub: Subscriber,
-    principal: RwLock<Principal>,
+    /// Shared, so that reading it for every frame is a reference count, not a copy.
+    principal: RwLock<Arc<Principal>>,
     /// The staff session the socket was opened with (its token's key), if any.
     pub session: Option<uuid::Uuid>,
     topics: Mutex<Vec<Topic>>,
@@ -31,14 +32,14 @@ impl SocketAccess {
             conn: state.hub().new_conn_id(),
             state,
             sub,
-            principal: RwLock::new(principal),
+            principal: RwLock::new(Arc::new(principal)),
             session,
             topics: Mutex::new(Vec::new()),
         }
     }
 
     /// Who the socket acts for, as of now.
-    pub fn principal(&self) -> Principal {
+    pub fn principal(&self) -> Arc<Principal> {
         self.principal.read().expect("access lock").clone()
     }
 
@@ -94,13 +95,13 @@ impl SocketAccess {
     /// Evaluates the staff member's grants again from the store and adopts them. `None` when the
     /// account no longer exists (the socket must close).
     pub async fn reevaluate(&self) -> Option<StaffPrincipal> {
-        let Principal::Staff(old) = self.principal() else {
+        let Principal::Staff(old) = &*self.principal() else {
             return None;
         };
         let user = self.state.store().user(old.id()).await.ok()?;
         let fresh = staff_principal(&self.state, user).await.ok()?;
         self.follow_staff(&fresh);
-        *self.principal.write().expect("access lock") = Principal::Staff(fresh.clone());
+        *self.principal.write().expect("access lock") = Arc::new(Principal::Staff(fresh.clone()));
         Some(fresh)
     }
 }

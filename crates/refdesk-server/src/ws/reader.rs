@@ -200,13 +200,13 @@ impl Session {
     }
 
     async fn welcome(&mut self, resume: Vec<ResumePoint>) {
-        let (identity, queue) = match self.access.principal() {
+        let (identity, queue) = match &*self.access.principal() {
             Principal::Staff(s) => {
-                self.access.follow_staff(&s);
+                self.access.follow_staff(s);
                 let open = self
                     .state
                     .staff_chats(
-                        &s,
+                        s,
                         vec![
                             refdesk_core::ChatStatus::Waiting,
                             refdesk_core::ChatStatus::Active,
@@ -227,7 +227,12 @@ impl Session {
                     queue,
                 )
             }
-            Principal::Patron { guest_id } => (Identity::Patron { guest_id }, vec![]),
+            Principal::Patron { guest_id } => (
+                Identity::Patron {
+                    guest_id: *guest_id,
+                },
+                vec![],
+            ),
         };
         self.reply(ServerFrame::Welcome { identity, queue });
         for r in resume {
@@ -241,12 +246,13 @@ impl Session {
             self.reply(invalid("after_seq must be below 2^63", in_reply_to));
             return;
         }
-        match self.state.chat_for(&self.access.principal(), chat).await {
+        let principal = self.access.principal();
+        match self.state.chat_for(&principal, chat).await {
             Ok(c) => {
                 // Subscribe before the writer reads the store, so nothing falls between the two.
                 self.access.subscribe(Topic::Chat(chat));
                 let _ = self.control.send(Control::Watch { chat, after });
-                if matches!(self.access.principal(), Principal::Patron { .. })
+                if matches!(*principal, Principal::Patron { .. })
                     && !self.patron_chats.contains(&chat)
                 {
                     self.patron_chats.push(chat);
@@ -376,7 +382,7 @@ impl Session {
                 let principal = self.access.principal();
                 match self.state.chat_for(&principal, chat_id).await {
                     Ok(chat) if chat.state.status().is_open() => {
-                        let (from_staff, name) = match &principal {
+                        let (from_staff, name) = match &*principal {
                             // Only the librarian in the chat types to the patron, by the name
                             // patrons see; a colleague previewing the chat does not.
                             Principal::Staff(s) if chat.state.operator() == Some(s.id()) => {

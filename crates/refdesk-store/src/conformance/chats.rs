@@ -277,10 +277,7 @@ pub async fn chat_lists_page_and_cover_departments(store: DynStore) {
         let page = f.store.chats(&filter).await.unwrap();
         assert!(page.len() <= 2);
         let Some(last) = page.last() else { break };
-        filter.after = Some(crate::ChatCursor {
-            created_at: last.created_at,
-            id: last.id,
-        });
+        filter.after = Some(crate::ChatCursor::after(last));
         seen.extend(page.iter().map(|c| c.id));
     }
     assert_eq!(
