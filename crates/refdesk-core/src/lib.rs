@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod chat;
+pub mod decision;
 pub mod directory;
 pub mod ids;
 pub mod message;
@@ -14,10 +15,8 @@ pub mod text;
 pub mod timer;
 
 pub use access::{Grant, Principal, StaffPrincipal};
-pub use chat::{
-    Chat, ChatCommand, ChatEvent, ChatHistoryEntry, ChatState, ChatStatus, Decision, Rejection,
-    Timing, Transition,
-};
+pub use chat::{Chat, ChatCommand, ChatEvent, ChatState, ChatStatus, Rejection, Transition};
+pub use decision::{ChatHistoryEntry, Decision, Timing};
 pub use directory::{Coop, Department, Guest, Institution, Role, User, Widget};
 pub use ids::{ChatId, CoopId, DepartmentId, GuestId, InstitutionId, MessageId, UserId, WidgetId};
 pub use message::{Audience, Message, MessageKind, NewMessage, Sender, Seq};

@@ -4,6 +4,7 @@
 //! in order, exactly once, with gaps filled from the store.
 
 mod access;
+mod handshake;
 mod reader;
 mod writer;
 

@@ -1,26 +1,26 @@
-//! The reader half of a socket: the `hello` handshake, then frames in order. Consecutive
-//! `send` frames that have already arrived are appended as one batch (in order), so a busy
-//! client is not limited to one commit per message; acks go out only after the commit.
+//! The reader half of a socket: after the `hello` handshake (see `handshake`), frames in
+//! order. Consecutive `send` frames that have already arrived are appended as one batch (in
+//! order), so a busy client is not limited to one commit per message; acks go out only after
+//! the commit.
 
 use super::access::SocketAccess;
+use super::handshake::handshake;
 use super::writer::{Control, Writer};
 use crate::events::{Event, Topic};
 use crate::hub::{Lag, Subscriber};
 use crate::service::Outgoing;
 use crate::state::AppState;
-use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, close_code};
+use axum::extract::ws::{Message as WsMessage, WebSocket};
 use futures::stream::SplitStream;
-use futures::{FutureExt, SinkExt, StreamExt};
+use futures::{FutureExt, StreamExt};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use refdesk_core::{ChatId, Principal, Seq, StaffPrincipal};
 use refdesk_protocol::frames::Identity;
 use refdesk_protocol::{ClientFrame, MAX_FRAME_BYTES, ResumePoint, ServerFrame, UserView};
 use std::num::NonZeroU32;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::sync::mpsc;
 
-const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 const EVENT_QUEUE: usize = 256;
 const MAX_SEND_BATCH: usize = 64;
 
@@ -35,18 +35,10 @@ struct Session {
 
 pub async fn run(state: AppState, socket: WebSocket, staff: Option<(StaffPrincipal, uuid::Uuid)>) {
     let (mut sink, mut stream) = socket.split();
-    let hello = tokio::time::timeout(HELLO_TIMEOUT, next_text(&mut stream)).await;
     let session = staff.as_ref().map(|(_, key)| *key);
-    let (principal, resume) = match authenticate(&state, staff.map(|(s, _)| s), hello).await {
-        Ok(ok) => ok,
-        Err(frame) => {
-            // Refused: say why, and close. No writer is started for a socket that has no one.
-            if let Ok(text) = serde_json::to_string(&frame) {
-                let _ = sink.send(WsMessage::Text(text.into())).await;
-            }
-            let _ = sink.send(WsMessage::Close(Some(close_frame(frame)))).await;
-            return;
-        }
+    let staff = staff.map(|(s, _)| s);
+    let Some((principal, resume)) = handshake(&state, &mut sink, &mut stream, staff).await else {
+        return;
     };
     let (control, control_rx) = mpsc::unbounded_channel();
     let (tx, events) = mpsc::channel(EVENT_QUEUE);
@@ -94,20 +86,8 @@ pub async fn run(state: AppState, socket: WebSocket, staff: Option<(StaffPrincip
     metrics::gauge!("refdesk_ws_connections").decrement(1.0);
 }
 
-/// The close frame that goes with a refused hello.
-fn close_frame(frame: ServerFrame) -> CloseFrame {
-    let code = match &frame {
-        ServerFrame::Error { code, .. } if code == "frame_too_large" => close_code::SIZE,
-        _ => close_code::POLICY,
-    };
-    CloseFrame {
-        code,
-        reason: "refused".into(),
-    }
-}
-
 /// The next text frame's content; `None` when the socket ended. Binary frames become `Err`.
-async fn next_text(stream: &mut SplitStream<WebSocket>) -> Option<Result<String, ()>> {
+pub(super) async fn next_text(stream: &mut SplitStream<WebSocket>) -> Option<Result<String, ()>> {
     loop {
         match stream.next().await? {
             Ok(WsMessage::Text(t)) => return Some(Ok(t.to_string())),
@@ -128,70 +108,8 @@ fn answered(text: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn invalid(message: impl Into<String>, in_reply_to: Option<String>) -> ServerFrame {
+pub(super) fn invalid(message: impl Into<String>, in_reply_to: Option<String>) -> ServerFrame {
     ServerFrame::error("invalid_frame", message, in_reply_to)
-}
-
-async fn authenticate(
-    state: &AppState,
-    staff: Option<StaffPrincipal>,
-    hello: Result<Option<Result<String, ()>>, tokio::time::error::Elapsed>,
-) -> Result<(Principal, Vec<ResumePoint>), ServerFrame> {
-    let text = match hello {
-        Err(_) => {
-            return Err(ServerFrame::error(
-                "hello_required",
-                "send hello first",
-                None,
-            ));
-        }
-        Ok(None) => {
-            return Err(ServerFrame::error(
-                "hello_required",
-                "send hello first",
-                None,
-            ));
-        }
-        Ok(Some(Err(()))) => return Err(invalid("frames are JSON text", None)),
-        Ok(Some(Ok(t))) => t,
-    };
-    if text.len() > MAX_FRAME_BYTES {
-        return Err(ServerFrame::error(
-            "frame_too_large",
-            "frame too large",
-            None,
-        ));
-    }
-    let (guest_token, resume) = match serde_json::from_str::<ClientFrame>(&text) {
-        Ok(ClientFrame::Hello {
-            guest_token,
-            resume,
-        }) => (guest_token, resume),
-        Ok(_) => {
-            return Err(ServerFrame::error(
-                "hello_required",
-                "the first frame must be hello",
-                None,
-            ));
-        }
-        Err(e) => return Err(invalid(e.to_string(), Some("hello".into()))),
-    };
-    // A chat box gives its guest token and stays a patron even when the same browser also has a
-    // staff session cookie (the demo: dashboard and library page in two windows of one browser).
-    if let Some(s) = staff.filter(|_| guest_token.is_none()) {
-        return Ok((Principal::Staff(s), resume));
-    }
-    let Some(token) = guest_token else {
-        return Err(ServerFrame::error(
-            "unauthenticated",
-            "sign in or give a guest token",
-            Some("hello".into()),
-        ));
-    };
-    match crate::auth::guest_of_token(state, &token).await {
-        Ok(g) => Ok((Principal::Patron { guest_id: g.id }, resume)),
-        Err(e) => Err(ServerFrame::error(e.code, e.message, Some("hello".into()))),
-    }
 }
 
 impl Session {

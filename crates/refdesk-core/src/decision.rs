@@ -1,0 +1,148 @@
+//! Decisions: what one command does to one chat at one instant. `Chat::decide` answers with
+//! the next state, the history event and the timers to set or cancel; the store applies the
+//! whole decision as one compare-and-set on the chat's version. The grace timers a chat's
+//! participants leaving or returning set and cancel are decided here too.
+
+use crate::chat::{Chat, ChatCommand, ChatEvent, ChatState, Rejection, Transition};
+use crate::ids::{ChatId, DepartmentId, InstitutionId, UserId};
+use crate::timer::{Timer, TimerKey, TimerKind, TimerOp};
+use serde::{Deserialize, Serialize};
+use time::{Duration, OffsetDateTime};
+
+/// How long the lifecycle's grace periods last (settings, passed in with every decision).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing {
+    /// How long a waiting chat stays in the queue with no chat box of its patron connected.
+    pub patron_grace: Duration,
+    /// How long an active chat stays with an operator who has no dashboard connected.
+    pub operator_grace: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            patron_grace: Duration::minutes(2),
+            operator_grace: Duration::seconds(60),
+        }
+    }
+}
+
+/// A decided change of one chat, to be stored as one compare-and-set on `from_version`: the new
+/// state, the history event (stored as version `from_version + 1`), and the timers to set or
+/// cancel, all in one transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub chat_id: ChatId,
+    pub from_version: u64,
+    pub transition: Transition,
+    pub at: OffsetDateTime,
+    pub timers: Vec<TimerOp>,
+}
+
+impl Decision {
+    pub const fn event(&self) -> ChatEvent {
+        self.transition.event
+    }
+    pub const fn to_version(&self) -> u64 {
+        self.from_version + 1
+    }
+}
+
+/// One stored row of a chat's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatHistoryEntry {
+    pub chat_id: ChatId,
+    /// The chat's version this event made (1 for `Started`).
+    pub version: u64,
+    pub at: OffsetDateTime,
+    pub event: ChatEvent,
+    pub institution_id: InstitutionId,
+    pub department_id: DepartmentId,
+}
+
+impl Chat {
+    /// Decides `command` at `now`: the next state, its history event and the timers it sets or
+    /// cancels. The store applies the decision only if the chat is still at `self.version`.
+    pub fn decide(&self, now: OffsetDateTime, command: ChatCommand) -> Result<Decision, Rejection> {
+        if let ChatCommand::Timeout { version, .. } = command
+            && version != self.version
+        {
+            return Err(Rejection::Stale);
+        }
+        let transition = self.state.decide(command)?;
+        let timers = match transition.to {
+            // Claimed: nobody waits for the patron to come back any more.
+            ChatState::Active { .. } => {
+                vec![TimerOp::Cancel(self.timer_key(TimerKind::PatronAway))]
+            }
+            ChatState::Waiting => vec![TimerOp::Cancel(self.timer_key(TimerKind::OperatorAway))],
+            ChatState::Closed | ChatState::Abandoned => vec![
+                TimerOp::Cancel(self.timer_key(TimerKind::PatronAway)),
+                TimerOp::Cancel(self.timer_key(TimerKind::OperatorAway)),
+            ],
+        };
+        Ok(Decision {
+            chat_id: self.id,
+            from_version: self.version,
+            transition,
+            at: now,
+            timers,
+        })
+    }
+
+    /// The name of this chat's timer of `kind`.
+    pub fn timer_key(&self, kind: TimerKind) -> TimerKey {
+        TimerKey::of_chat(kind, self.id)
+    }
+
+    /// The patron's last chat box went away: a waiting chat is abandoned after the grace period
+    /// unless they come back. Nothing for a chat that is not waiting.
+    pub fn patron_left(&self, now: OffsetDateTime, timing: &Timing) -> Option<TimerOp> {
+        (self.state == ChatState::Waiting).then(|| {
+            TimerOp::Set(Timer {
+                key: self.timer_key(TimerKind::PatronAway),
+                due_at: now + timing.patron_grace,
+                version: self.version,
+            })
+        })
+    }
+
+    /// The patron's chat box is connected again.
+    pub fn patron_returned(&self) -> TimerOp {
+        TimerOp::Cancel(self.timer_key(TimerKind::PatronAway))
+    }
+
+    /// `operator`'s last dashboard went away: if they hold this chat, it goes back to the queue
+    /// after the grace period unless they come back.
+    pub fn operator_left(
+        &self,
+        operator: UserId,
+        now: OffsetDateTime,
+        timing: &Timing,
+    ) -> Option<TimerOp> {
+        (self.state.operator() == Some(operator)).then(|| {
+            TimerOp::Set(Timer {
+                key: self.timer_key(TimerKind::OperatorAway),
+                due_at: now + timing.operator_grace,
+                version: self.version,
+            })
+        })
+    }
+
+    /// The operator's dashboard is connected again.
+    pub fn operator_returned(&self) -> TimerOp {
+        TimerOp::Cancel(self.timer_key(TimerKind::OperatorAway))
+    }
+
+    /// The command a due timer of this chat becomes.
+    pub const fn timeout(timer: &Timer) -> ChatCommand {
+        ChatCommand::Timeout {
+            kind: timer.key.kind,
+            version: timer.version,
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "decision_tests.rs"]
+mod tests;
