@@ -3,8 +3,9 @@
 //! them, and a timer whose subject has moved on since it was set does nothing (the chat's
 //! version no longer matches).
 
-use crate::error::ApiError;
+use crate::error::ApiResult;
 use crate::events::Event;
+use crate::service::ChatFailure;
 use crate::state::AppState;
 use refdesk_core::{Chat, Timer, TimerKind};
 use refdesk_store::StoreError;
@@ -32,7 +33,7 @@ pub enum Fired {
 
 impl AppState {
     /// Claims every timer due now and fires it; returns what each did, in due order.
-    pub async fn fire_due_timers(&self) -> Result<Vec<(Timer, Fired)>, StoreError> {
+    pub async fn fire_due_timers(&self) -> ApiResult<Vec<(Timer, Fired)>> {
         let mut out = Vec::new();
         loop {
             let now = self.now();
@@ -53,30 +54,31 @@ impl AppState {
         }
     }
 
-    async fn fire(&self, timer: &Timer) -> Result<Fired, StoreError> {
+    async fn fire(&self, timer: &Timer) -> ApiResult<Fired> {
         match timer.key.kind {
             TimerKind::PatronAway | TimerKind::OperatorAway => {
                 let chat = match self.store().chat(timer.key.subject.into()).await {
                     Ok(c) => c,
                     Err(StoreError::NotFound) => return Ok(Fired::Stale),
-                    Err(e) => return Err(e),
+                    Err(e) => return Err(e.into()),
                 };
                 if timer.key.kind == TimerKind::PatronAway && self.hub().has_patron(chat.id) {
                     // The patron is still here (another tab of theirs closed): start again.
                     self.start_patron_timer(&chat).await;
                     return Ok(Fired::Stale);
                 }
-                match self
-                    .decide_chat(chat, Chat::timeout(timer))
-                    .await
-                    .map_err(ApiError::from)
-                {
+                match self.decide_chat(chat, Chat::timeout(timer)).await {
                     Ok(_) => Ok(Fired::Applied),
-                    Err(e) if e.status.is_client_error() => {
+                    Err(ChatFailure::Rejected(r)) => {
+                        tracing::debug!(timer = ?timer.key, code = r.code(), "stale timer");
+                        Ok(Fired::Stale)
+                    }
+                    // The chat is gone or kept changing: nothing to do for this timer either.
+                    Err(ChatFailure::Failed(e)) if e.status.is_client_error() => {
                         tracing::debug!(timer = ?timer.key, code = e.code, "stale timer");
                         Ok(Fired::Stale)
                     }
-                    Err(e) => Err(StoreError::corrupt(e.message)),
+                    Err(ChatFailure::Failed(e)) => Err(e),
                 }
             }
             TimerKind::SessionExpiry => {
@@ -101,7 +103,7 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
                 presence_refreshed = std::time::Instant::now();
             }
             if let Err(e) = state.fire_due_timers().await {
-                tracing::warn!(error = %e, "firing due timers failed");
+                tracing::warn!(code = e.code, error = %e.message, "firing due timers failed");
             }
             let wait = match state.store().next_timer_due().await {
                 Ok(Some(due)) => {
