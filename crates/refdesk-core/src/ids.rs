@@ -80,6 +80,78 @@ id_type!(
     ChatId
 );
 id_type!(
-    /// One stored message of a chat.
+    /// A conversation among staff (a 1:1 IM today, rooms later), beside patron chats.
+    ConversationId
+);
+id_type!(
+    /// One stored message of a chat or a staff conversation.
     MessageId
 );
+
+/// One sequenced, acknowledged, resumable log: a patron chat or a staff conversation. Messages,
+/// the sequencer's heads, a socket's cursors and the hub's topics are all keyed by it, so both
+/// kinds share one machinery. Its uuid is the chat's or the conversation's (both UUIDv7, so
+/// they never collide); the variant says which table holds its head.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StreamId {
+    Chat(ChatId),
+    Conversation(ConversationId),
+}
+
+impl StreamId {
+    pub const fn as_uuid(&self) -> &Uuid {
+        match self {
+            StreamId::Chat(id) => id.as_uuid(),
+            StreamId::Conversation(id) => id.as_uuid(),
+        }
+    }
+    /// The chat, when this is a patron chat's log.
+    pub const fn chat(self) -> Option<ChatId> {
+        match self {
+            StreamId::Chat(id) => Some(id),
+            StreamId::Conversation(_) => None,
+        }
+    }
+    /// The staff conversation, when this is one's log.
+    pub const fn conversation(self) -> Option<ConversationId> {
+        match self {
+            StreamId::Conversation(id) => Some(id),
+            StreamId::Chat(_) => None,
+        }
+    }
+    /// The same kind of stream, for another uuid (rows read back by key).
+    pub fn with_uuid(self, id: Uuid) -> StreamId {
+        match self {
+            StreamId::Chat(_) => StreamId::Chat(id.into()),
+            StreamId::Conversation(_) => StreamId::Conversation(id.into()),
+        }
+    }
+}
+
+impl From<ChatId> for StreamId {
+    fn from(id: ChatId) -> Self {
+        StreamId::Chat(id)
+    }
+}
+
+impl From<ConversationId> for StreamId {
+    fn from(id: ConversationId) -> Self {
+        StreamId::Conversation(id)
+    }
+}
+
+impl fmt::Debug for StreamId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StreamId::Chat(id) => id.fmt(f),
+            StreamId::Conversation(id) => id.fmt(f),
+        }
+    }
+}
+
+impl fmt::Display for StreamId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.as_uuid().fmt(f)
+    }
+}

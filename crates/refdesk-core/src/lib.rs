@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod chat;
+pub mod conversation;
 pub mod decision;
 pub mod directory;
 pub mod ids;
@@ -16,9 +17,13 @@ pub mod timer;
 
 pub use access::{Grant, Principal, StaffPrincipal};
 pub use chat::{Chat, ChatCommand, ChatEvent, ChatState, ChatStatus, Rejection, Transition};
+pub use conversation::{Conversation, ConversationError};
 pub use decision::{ChatHistoryEntry, Decision, Timing};
 pub use directory::{Coop, Department, Guest, Institution, Role, User, Widget};
-pub use ids::{ChatId, CoopId, DepartmentId, GuestId, InstitutionId, MessageId, UserId, WidgetId};
+pub use ids::{
+    ChatId, ConversationId, CoopId, DepartmentId, GuestId, InstitutionId, MessageId, StreamId,
+    UserId, WidgetId,
+};
 pub use message::{Audience, Message, MessageKind, NewMessage, Sender, Seq};
 pub use text::{ClientMsgId, DisplayName, Email, MessageBody, TextError};
 pub use timer::{Timer, TimerKey, TimerKind, TimerOp};

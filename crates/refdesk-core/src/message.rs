@@ -1,12 +1,13 @@
-//! Messages of a chat. Each has a per-chat sequence number with no gaps, assigned by the store in
-//! the transaction that stores it, and a kind that decides who may ever see it.
+//! Messages of a stream (a patron chat or a staff conversation). Each has a per-stream sequence
+//! number with no gaps, assigned by the store in the transaction that stores it, and a kind that
+//! decides who may ever see it.
 
-use crate::ids::{ChatId, GuestId, MessageId, UserId};
+use crate::ids::{GuestId, MessageId, StreamId, UserId};
 use crate::text::{ClientMsgId, MessageBody};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-/// Position of a message in its chat: 1, 2, 3, … with no gaps. 0 means "nothing yet".
+/// Position of a message in its stream: 1, 2, 3, … with no gaps. 0 means "nothing yet".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Seq(pub u64);
@@ -29,6 +30,8 @@ pub enum MessageKind {
     System,
     /// Staff-only: never shown to a patron, never in a patron's or emailed transcript.
     InternalNote,
+    /// Written by staff to staff, in a staff conversation.
+    Staff,
 }
 
 impl MessageKind {
@@ -38,6 +41,7 @@ impl MessageKind {
             MessageKind::Operator => "operator",
             MessageKind::System => "system",
             MessageKind::InternalNote => "internal_note",
+            MessageKind::Staff => "staff",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -46,6 +50,7 @@ impl MessageKind {
             Self::Operator,
             Self::System,
             Self::InternalNote,
+            Self::Staff,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -53,13 +58,31 @@ impl MessageKind {
     /// Whether a reader of this audience may ever see a message of this kind.
     pub const fn visible_to(self, audience: Audience) -> bool {
         match (self, audience) {
-            (MessageKind::InternalNote, Audience::Patron) => false,
+            (MessageKind::InternalNote | MessageKind::Staff, Audience::Patron) => false,
             (_, _) => true,
         }
     }
-    /// Whether this kind is part of the conversation proper (and so needs an open chat).
+    /// Whether this kind is part of the conversation proper (and so needs an open stream).
     pub const fn is_conversation(self) -> bool {
-        matches!(self, MessageKind::Patron | MessageKind::Operator)
+        matches!(
+            self,
+            MessageKind::Patron | MessageKind::Operator | MessageKind::Staff
+        )
+    }
+    /// Whether a message of this kind may be stored in `stream`: staff messages only in staff
+    /// conversations, everything else only in patron chats.
+    pub const fn belongs_in(self, stream: StreamId) -> bool {
+        matches!(
+            (self, stream),
+            (MessageKind::Staff, StreamId::Conversation(_))
+                | (
+                    MessageKind::Patron
+                        | MessageKind::Operator
+                        | MessageKind::System
+                        | MessageKind::InternalNote,
+                    StreamId::Chat(_)
+                )
+        )
     }
 }
 
@@ -101,7 +124,7 @@ impl Sender {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewMessage {
     pub id: MessageId,
-    pub chat_id: ChatId,
+    pub stream: StreamId,
     pub kind: MessageKind,
     pub sender: Sender,
     pub body: MessageBody,
@@ -121,7 +144,7 @@ impl NewMessage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {
     pub id: MessageId,
-    pub chat_id: ChatId,
+    pub stream: StreamId,
     pub seq: Seq,
     pub kind: MessageKind,
     pub sender: Sender,
@@ -134,7 +157,7 @@ impl Message {
     pub fn stored(new: NewMessage, seq: Seq) -> Message {
         Message {
             id: new.id,
-            chat_id: new.chat_id,
+            stream: new.stream,
             seq,
             kind: new.kind,
             sender: new.sender,
@@ -163,8 +186,27 @@ mod tests {
             assert!(kind.visible_to(Audience::Patron));
             assert!(kind.visible_to(Audience::Staff));
         }
-        assert!(!MessageKind::InternalNote.visible_to(Audience::Patron));
-        assert!(MessageKind::InternalNote.visible_to(Audience::Staff));
+        for kind in [MessageKind::InternalNote, MessageKind::Staff] {
+            assert!(!kind.visible_to(Audience::Patron));
+            assert!(kind.visible_to(Audience::Staff));
+        }
+    }
+
+    #[test]
+    fn staff_messages_live_only_in_staff_conversations() {
+        let chat = StreamId::Chat(Uuid::now_v7().into());
+        let conversation = StreamId::Conversation(Uuid::now_v7().into());
+        assert!(MessageKind::Staff.belongs_in(conversation));
+        assert!(!MessageKind::Staff.belongs_in(chat));
+        for kind in [
+            MessageKind::Patron,
+            MessageKind::Operator,
+            MessageKind::System,
+            MessageKind::InternalNote,
+        ] {
+            assert!(kind.belongs_in(chat));
+            assert!(!kind.belongs_in(conversation));
+        }
     }
 
     #[test]
@@ -187,6 +229,7 @@ mod tests {
             MessageKind::Operator,
             MessageKind::System,
             MessageKind::InternalNote,
+            MessageKind::Staff,
         ] {
             assert_eq!(MessageKind::parse(k.as_str()), Some(k));
         }

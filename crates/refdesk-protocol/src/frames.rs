@@ -1,16 +1,40 @@
 //! WebSocket frames: JSON text frames with a `type` field. See docs/API.md for the exchange.
 
-use crate::views::{MessageView, PatronChatView, StaffChatView, UserView};
-use refdesk_core::{ChatId, GuestId};
+use crate::views::{
+    ConversationMessageView, ConversationView, MessageView, PatronChatView, StaffChatView, UserView,
+};
+use refdesk_core::{ChatId, ConversationId, GuestId, StreamId};
 use serde::{Deserialize, Serialize};
 
-/// Where a client left off in one chat.
+/// The stream a frame names: exactly one of its `chat_id` (a patron chat) and
+/// `conversation_id` (a staff conversation).
+pub fn stream_of(
+    chat_id: Option<ChatId>,
+    conversation_id: Option<ConversationId>,
+) -> Result<StreamId, &'static str> {
+    match (chat_id, conversation_id) {
+        (Some(c), None) => Ok(StreamId::Chat(c)),
+        (None, Some(c)) => Ok(StreamId::Conversation(c)),
+        _ => Err("name exactly one of chat_id and conversation_id"),
+    }
+}
+
+/// Where a client left off in one chat or staff conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResumePoint {
-    pub chat_id: ChatId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chat_id: Option<ChatId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<ConversationId>,
     /// The last sequence number the client has; it receives everything after it.
     pub after_seq: u64,
+}
+
+impl ResumePoint {
+    pub fn stream(&self) -> Result<StreamId, &'static str> {
+        stream_of(self.chat_id, self.conversation_id)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,17 +58,28 @@ pub enum ClientFrame {
         #[serde(default)]
         resume: Vec<ResumePoint>,
     },
-    /// Follow one more chat (staff: any chat they may view; patrons: their own).
+    /// Follow one more chat (staff: any chat they may view; patrons: their own) or staff
+    /// conversation (its members).
     Watch {
-        chat_id: ChatId,
+        #[serde(default)]
+        chat_id: Option<ChatId>,
+        #[serde(default)]
+        conversation_id: Option<ConversationId>,
         #[serde(default)]
         after_seq: u64,
     },
     Unwatch {
-        chat_id: ChatId,
+        #[serde(default)]
+        chat_id: Option<ChatId>,
+        #[serde(default)]
+        conversation_id: Option<ConversationId>,
     },
+    /// A message to a chat or a staff conversation.
     Send {
-        chat_id: ChatId,
+        #[serde(default)]
+        chat_id: Option<ChatId>,
+        #[serde(default)]
+        conversation_id: Option<ConversationId>,
         client_msg_id: String,
         body: String,
         #[serde(default = "default_kind")]
@@ -79,9 +114,13 @@ pub enum ServerFrame {
         #[serde(default)]
         queue: Vec<StaffChatView>,
     },
-    /// The message is durably stored: this is sent only after the commit.
+    /// The message is durably stored: this is sent only after the commit. It names the chat or
+    /// the staff conversation the message went to.
     Ack {
-        chat_id: ChatId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        chat_id: Option<ChatId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        conversation_id: Option<ConversationId>,
         client_msg_id: String,
         seq: u64,
         message_id: refdesk_core::MessageId,
@@ -90,6 +129,14 @@ pub enum ServerFrame {
     },
     Message {
         message: MessageView,
+    },
+    /// A staff conversation being followed: sent on `watch`, before its messages.
+    Conversation {
+        conversation: ConversationView,
+    },
+    /// A message of a staff conversation.
+    ConversationMessage {
+        message: ConversationMessageView,
     },
     /// A chat changed (staff view): arrived, claimed, closed, …
     Chat {
@@ -149,9 +196,35 @@ mod tests {
             r#"{"type":"nope"}"#,
             r#"{"type":"send","chat_id":"not-a-uuid","client_msg_id":"c","body":"x"}"#,
             r#"{"type":"hello","extra":1}"#,
+            r#"{"type":"send","chat_id":"0190f0a0-0000-7000-8000-000000000001","conversation":"x","client_msg_id":"c","body":"x"}"#,
             r#"[1,2]"#,
         ] {
             assert!(serde_json::from_str::<ClientFrame>(junk).is_err(), "{junk}");
         }
+    }
+
+    #[test]
+    fn a_frame_names_exactly_one_stream() {
+        let chat: ChatId = "0190f0a0-0000-7000-8000-000000000001".parse().unwrap();
+        let conv: ConversationId = "0190f0a0-0000-7000-8000-000000000002".parse().unwrap();
+        assert_eq!(stream_of(Some(chat), None), Ok(StreamId::Chat(chat)));
+        assert_eq!(
+            stream_of(None, Some(conv)),
+            Ok(StreamId::Conversation(conv))
+        );
+        assert!(stream_of(None, None).is_err());
+        assert!(stream_of(Some(chat), Some(conv)).is_err());
+        let f: ClientFrame = serde_json::from_str(
+            r#"{"type":"watch","conversation_id":"0190f0a0-0000-7000-8000-000000000002"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            f,
+            ClientFrame::Watch {
+                chat_id: None,
+                conversation_id: Some(conv),
+                after_seq: 0
+            }
+        );
     }
 }

@@ -1,7 +1,9 @@
 //! Request and response bodies of the REST API.
 
-use crate::views::{MessageView, PatronChatView, StaffChatView, UserView};
-use refdesk_core::{ChatId, DisplayName, Email, MessageBody, WidgetId};
+use crate::views::{
+    ConversationMessageView, ConversationView, MessageView, PatronChatView, StaffChatView, UserView,
+};
+use refdesk_core::{ChatId, ConversationId, DisplayName, Email, MessageBody, UserId, WidgetId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -81,4 +83,28 @@ pub struct WidgetConfig {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Health {
     pub status: String,
+}
+
+/// Opens the direct conversation with a colleague (the same one every time).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpenConversationRequest {
+    /// The colleague: a staff member of an institution whose chats you may see.
+    #[schema(value_type = String, format = Uuid)]
+    pub with: UserId,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ConversationList {
+    /// Newest first.
+    pub conversations: Vec<ConversationView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ConversationHistory {
+    #[schema(value_type = String, format = Uuid)]
+    pub conversation_id: ConversationId,
+    pub messages: Vec<ConversationMessageView>,
+    /// The conversation's last sequence number at the time of reading.
+    pub last_seq: u64,
 }

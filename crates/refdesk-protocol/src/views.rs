@@ -3,8 +3,8 @@
 //! goes to a patron passes through [`MessageView::project`], which drops internal notes.
 
 use refdesk_core::{
-    Audience, Chat, ChatId, ChatStatus, InstitutionId, Message, MessageId, MessageKind, Role,
-    Sender, User, UserId,
+    Audience, Chat, ChatId, ChatStatus, Conversation, ConversationId, InstitutionId, Message,
+    MessageId, MessageKind, Role, Sender, User, UserId,
 };
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -174,20 +174,22 @@ impl MessageView {
         self
     }
 
-    /// The one gate between stored messages and readers: `None` when `audience` may not see
-    /// the message (internal notes for patrons). `own` says whether the reader sent it.
+    /// The one gate between stored messages and readers of chats: `None` when `audience` may
+    /// not see the message (internal notes for patrons), and for messages of staff
+    /// conversations. `own` says whether the reader sent it.
     pub fn project(
         m: &Message,
         audience: Audience,
         sender_name: Option<String>,
         own: bool,
     ) -> Option<MessageView> {
+        let chat_id = m.stream.chat()?;
         if !m.visible_to(audience) {
             return None;
         }
         Some(MessageView {
             id: m.id,
-            chat_id: m.chat_id,
+            chat_id,
             seq: m.seq.0,
             kind: m.kind,
             sender: match m.sender {
@@ -196,6 +198,85 @@ impl MessageView {
                 Sender::System => SenderRole::System,
             },
             sender_name,
+            body: m.body.to_string(),
+            client_msg_id: if own {
+                m.client_msg_id.as_ref().map(ToString::to_string)
+            } else {
+                None
+            },
+            created_at: m.created_at,
+        })
+    }
+}
+
+/// A staff conversation as its members see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ConversationView {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: ConversationId,
+    /// Who takes part (a direct conversation: the two of them), with their names.
+    pub members: Vec<NamedRef>,
+    /// The last sequence number at the time of reading.
+    pub last_seq: u64,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: OffsetDateTime,
+}
+
+impl ConversationView {
+    /// `names` are the members' names, in the order of `c.members`.
+    pub fn new(c: &Conversation, names: Vec<String>) -> ConversationView {
+        ConversationView {
+            id: c.id,
+            members: c
+                .members
+                .iter()
+                .zip(names)
+                .map(|(id, name)| NamedRef {
+                    id: (*id).into(),
+                    name,
+                })
+                .collect(),
+            last_seq: c.last_seq.0,
+            created_at: c.created_at,
+        }
+    }
+}
+
+/// A message of a staff conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ConversationMessageView {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: MessageId,
+    #[schema(value_type = String, format = Uuid)]
+    pub conversation_id: ConversationId,
+    pub seq: u64,
+    /// The staff member who wrote it.
+    pub sender: NamedRef,
+    pub body: String,
+    /// Present only on the sender's own messages, so a client can match its outbox.
+    pub client_msg_id: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: OffsetDateTime,
+}
+
+impl ConversationMessageView {
+    /// The view of a staff conversation's message; `None` for anything else. `own` says
+    /// whether the reader sent it.
+    pub fn project(m: &Message, sender_name: String, own: bool) -> Option<Self> {
+        let (Some(conversation_id), Sender::Staff(user)) = (m.stream.conversation(), m.sender)
+        else {
+            return None;
+        };
+        Some(ConversationMessageView {
+            id: m.id,
+            conversation_id,
+            seq: m.seq.0,
+            sender: NamedRef {
+                id: user.into(),
+                name: sender_name,
+            },
             body: m.body.to_string(),
             client_msg_id: if own {
                 m.client_msg_id.as_ref().map(ToString::to_string)

@@ -89,12 +89,17 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => ApiError::not_found(),
+            // The server checks kinds before it appends; the store refusing one is a bad frame.
+            StoreError::Conflict(c @ Conflict::WrongStream) => {
+                ApiError::new(StatusCode::BAD_REQUEST, "invalid_frame", c.to_string())
+            }
             StoreError::Conflict(c) => {
                 let code = match c {
                     Conflict::AlreadyExists | Conflict::StateChanged => "conflict",
                     Conflict::ClientIdReused => "client_id_reused",
                     Conflict::ChatEnded => "chat_ended",
                     Conflict::OpenChatExists => "open_chat_exists",
+                    Conflict::WrongStream => "invalid_frame",
                 };
                 ApiError::new(StatusCode::CONFLICT, code, c.to_string())
             }

@@ -2,7 +2,7 @@
 //! nodes by the bus. An event only wakes subscribers; the store stays the source of truth, and a
 //! subscriber that missed events catches up from it by sequence number.
 
-use refdesk_core::{Chat, ChatId, DepartmentId, InstitutionId, Message, UserId};
+use refdesk_core::{Chat, ChatId, DepartmentId, InstitutionId, Message, StreamId, UserId};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,8 +31,9 @@ pub enum Event {
 /// What a socket subscribes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Topic {
-    /// Messages, typing and state of one chat.
-    Chat(ChatId),
+    /// Messages of one stream (a patron chat or a staff conversation), and for a chat its
+    /// typing and state.
+    Stream(StreamId),
     /// Chats of one institution arriving and changing (the staff queue).
     Institution(InstitutionId),
     /// Chats of one department arriving and changing (a monitored queue).
@@ -48,13 +49,13 @@ impl Event {
     /// runs for every message).
     pub fn topics(&self) -> impl Iterator<Item = Topic> {
         let topics = match self {
-            Event::Message { message } => [Some(Topic::Chat(message.chat_id)), None, None],
+            Event::Message { message } => [Some(Topic::Stream(message.stream)), None, None],
             Event::ChatChanged { chat, .. } => [
-                Some(Topic::Chat(chat.id)),
+                Some(Topic::Stream(chat.id.into())),
                 Some(Topic::Institution(chat.institution_id)),
                 Some(Topic::Department(chat.department_id)),
             ],
-            Event::Typing { chat_id, .. } => [Some(Topic::Chat(*chat_id)), None, None],
+            Event::Typing { chat_id, .. } => [Some(Topic::Stream((*chat_id).into())), None, None],
             Event::SessionEnded { session } => [Some(Topic::Session(*session)), None, None],
             Event::AccessChanged { user } => [Some(Topic::User(*user)), None, None],
         };

@@ -168,7 +168,7 @@ mod tests {
             tx,
             lag: Arc::default(),
         };
-        hub.subscribe(Topic::Chat(chat), 1, &sub);
+        hub.subscribe(Topic::Stream(chat.into()), 1, &sub);
         hub.dispatch(typing(chat));
         assert!(!sub.lag.take());
         hub.dispatch(typing(chat));
@@ -177,7 +177,7 @@ mod tests {
             "second event did not fit and must mark the lag"
         );
         assert!(rx.try_recv().is_ok());
-        hub.unsubscribe(Topic::Chat(chat), 1);
+        hub.unsubscribe(Topic::Stream(chat.into()), 1);
         hub.dispatch(typing(chat));
         assert!(rx.try_recv().is_err());
         assert_eq!(hub.topic_count(), 0);

@@ -1,6 +1,6 @@
 //! Every route of refdesk, in one place.
 
-use crate::http::{auth, chats, health, pages, widgets};
+use crate::http::{auth, chats, conversations, health, pages, widgets};
 use crate::state::AppState;
 use crate::{assets, ws};
 use axum::Router;
@@ -31,6 +31,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(chats::claim))
         .routes(routes!(chats::close))
         .routes(routes!(chats::history))
+        .routes(routes!(conversations::open, conversations::list))
+        .routes(routes!(conversations::history))
         .routes(routes!(health::healthz))
 }
 

@@ -66,7 +66,9 @@ async fn main() {
     for (chat, _) in chats.iter() {
         let last = store.chat(chat.id).await.expect("chat").last_seq;
         stored += last.0 - 1;
-        let tail = store.messages_after(chat.id, Seq(last.0 - 1), 10).await;
+        let tail = store
+            .messages_after(chat.id.into(), Seq(last.0 - 1), 10)
+            .await;
         assert_eq!(tail.expect("tail").len(), 1);
     }
     assert_eq!(stored as usize, total, "every message stored once");

@@ -23,11 +23,11 @@ pub(crate) async fn start_chat(
     question: Option<NewMessage>,
 ) -> Result<Chat> {
     if let Some(q) = &question
-        && q.chat_id != new.id
+        && q.stream != new.id.into()
     {
         return Err(StoreError::corrupt(format!(
             "the question of chat {} names chat {}",
-            new.id, q.chat_id
+            new.id, q.stream
         )));
     }
     let last_seq = if question.is_some() {
@@ -159,11 +159,11 @@ pub(crate) async fn apply_decision(
     note: Option<NewMessage>,
 ) -> Result<(Chat, Option<Message>)> {
     if let Some(n) = &note
-        && n.chat_id != d.chat_id
+        && n.stream != d.chat_id.into()
     {
         return Err(StoreError::corrupt(format!(
             "the note of a decision on chat {} names chat {}",
-            d.chat_id, n.chat_id
+            d.chat_id, n.stream
         )));
     }
     let t = &d.transition;

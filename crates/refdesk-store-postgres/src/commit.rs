@@ -1,14 +1,15 @@
 //! The batch transaction of group commit. In one transaction on one connection: lock the heads
-//! of the batch's chats (in id order, so two writers never deadlock), read the already-stored
-//! messages the batch's client ids point at, let [`refdesk_store::sequencer::plan`] decide every
-//! message, insert all planned rows and move every touched chat's `last_seq` with one statement,
-//! and COMMIT. Nothing is answered before the commit has succeeded.
+//! of the batch's streams (chats, then staff conversations, each in id order, so two writers
+//! never deadlock), read the already-stored messages the batch's client ids point at, let
+//! [`refdesk_store::sequencer::plan`] decide every message, insert all planned rows and move
+//! every touched stream's `last_seq` with one statement, and COMMIT. Nothing is answered before
+//! the commit has succeeded.
 
 use crate::error::{BatchFailed, is_from_database, is_retryable, store_error};
 use crate::messages::bind_message_rows;
 use crate::rows::{HeadRow, MessageRow, seq_param};
-use refdesk_core::{ChatId, Message, NewMessage};
-use refdesk_store::sequencer::{ChatHead, ClientKey, Plan, Planned, plan};
+use refdesk_core::{Message, NewMessage, StreamId};
+use refdesk_store::sequencer::{ClientKey, Plan, Planned, StreamHead, plan};
 use refdesk_store::{Appended, Result, StoreError};
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::Postgres;
@@ -141,89 +142,136 @@ async fn try_commit(
     Ok((answers, inserted))
 }
 
-/// Locks the batch's chats in id order and reads their status and last sequence number.
+/// Locks the batch's chats, then its conversations, each in id order, and reads whether each
+/// is open and its last sequence number.
 async fn lock_heads(
     conn: &mut PgConnection,
     batch: &[NewMessage],
-) -> Result<HashMap<ChatId, ChatHead>, sqlx::Error> {
-    let mut ids: Vec<Uuid> = batch.iter().map(|m| *m.chat_id.as_uuid()).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    // NO KEY UPDATE is the lock an UPDATE of `last_seq` takes anyway: it orders this batch with
-    // every other append and state change of these chats, without blocking foreign-key checks.
-    let rows: Vec<HeadRow> = sqlx::query_as(
-        "SELECT id, status, last_seq FROM chats WHERE id = ANY($1) \
-         ORDER BY id FOR NO KEY UPDATE",
-    )
-    .bind(&ids)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| Ok((ChatId::from(r.id), r.decode()?)))
-        .collect()
+) -> Result<HashMap<StreamId, StreamHead>, sqlx::Error> {
+    let (mut chats, mut conversations): (Vec<Uuid>, Vec<Uuid>) = (Vec::new(), Vec::new());
+    for m in batch {
+        match m.stream {
+            StreamId::Chat(id) => chats.push(id.into()),
+            StreamId::Conversation(id) => conversations.push(id.into()),
+        }
+    }
+    let mut heads = HashMap::new();
+    let tables: [(Vec<Uuid>, &str, StreamOf); 2] = [
+        (chats, LOCK_CHAT_HEADS, |id| StreamId::Chat(id.into())),
+        (conversations, LOCK_CONVERSATION_HEADS, |id| {
+            StreamId::Conversation(id.into())
+        }),
+    ];
+    for (mut ids, lock, stream) in tables {
+        if ids.is_empty() {
+            continue;
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        let rows: Vec<HeadRow> = sqlx::query_as(lock)
+            .bind(&ids)
+            .fetch_all(&mut *conn)
+            .await?;
+        for r in rows {
+            heads.insert(stream(r.id), r.decode()?);
+        }
+    }
+    Ok(heads)
 }
+
+/// Names a locked head's stream by the table it was read from.
+type StreamOf = fn(Uuid) -> StreamId;
+
+// NO KEY UPDATE is the lock an UPDATE of `last_seq` takes anyway: it orders this batch with
+// every other append and state change of these streams, without blocking foreign-key checks.
+const LOCK_CHAT_HEADS: &str = "SELECT id, status, last_seq FROM chats WHERE id = ANY($1) \
+     ORDER BY id FOR NO KEY UPDATE";
+const LOCK_CONVERSATION_HEADS: &str = "SELECT id, NULL::text AS status, last_seq \
+     FROM conversations WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE";
 
 /// The stored messages whose (chat, sender, client id) the batch uses again.
 async fn read_stored(
     conn: &mut PgConnection,
     batch: &[NewMessage],
 ) -> Result<HashMap<ClientKey, Message>, sqlx::Error> {
-    let mut chats = Vec::new();
+    let mut streams = Vec::new();
     let mut senders = Vec::new();
     let mut clients = Vec::new();
+    // A stored row names its stream by uuid only; the batch says which stream that is.
+    let mut kinds: HashMap<Uuid, StreamId> = HashMap::new();
     for m in batch {
         if let Some(c) = &m.client_msg_id {
-            chats.push(*m.chat_id.as_uuid());
+            streams.push(*m.stream.as_uuid());
+            kinds.insert(*m.stream.as_uuid(), m.stream);
             senders.push(m.sender.key());
             clients.push(c.as_str());
         }
     }
-    if chats.is_empty() {
+    if streams.is_empty() {
         return Ok(HashMap::new());
     }
     let rows: Vec<MessageRow> = sqlx::query_as(concat!(
         "SELECT ",
         message_columns!(),
-        " FROM messages WHERE (chat_id, sender, client_msg_id) IN \
+        " FROM messages WHERE (stream_id, sender, client_msg_id) IN \
          (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]))"
     ))
-    .bind(&chats)
+    .bind(&streams)
     .bind(&senders)
     .bind(&clients)
     .fetch_all(&mut *conn)
     .await?;
     let mut stored = HashMap::with_capacity(rows.len());
     for row in rows {
-        let m = row.decode()?;
+        let Some(&stream) = kinds.get(&row.stream_uuid()) else {
+            return Err(crate::error::corrupt(
+                "a stored retry of no stream asked for",
+            ));
+        };
+        let m = row.decode(stream)?;
         if let Some(client) = &m.client_msg_id {
-            let key = (m.chat_id, m.sender.key(), client.as_str().to_owned());
+            let key = (m.stream, m.sender.key(), client.as_str().to_owned());
             stored.insert(key, m);
         }
     }
     Ok(stored)
 }
 
-/// Inserts every planned message and moves each touched chat's `last_seq` to its new head, in
+/// Inserts every planned message and moves each touched stream's `last_seq` to its new head, in
 /// one statement (one round trip). Returns how many messages were inserted.
 async fn store_planned(conn: &mut PgConnection, plan: &Plan) -> Result<u64, sqlx::Error> {
     if plan.inserts().next().is_none() {
         return Ok(0);
     }
-    let (head_ids, head_seqs): (Vec<Uuid>, Vec<i64>) = plan
-        .new_heads
-        .iter()
-        .map(|(id, seq)| (*id.as_uuid(), seq_param(*seq)))
-        .unzip();
+    let (mut chats, mut chat_seqs) = (Vec::<Uuid>::new(), Vec::<i64>::new());
+    let (mut conversations, mut conversation_seqs) = (Vec::<Uuid>::new(), Vec::<i64>::new());
+    for (stream, seq) in &plan.new_heads {
+        match stream {
+            StreamId::Chat(id) => {
+                chats.push(*id.as_uuid());
+                chat_seqs.push(seq_param(*seq));
+            }
+            StreamId::Conversation(id) => {
+                conversations.push(*id.as_uuid());
+                conversation_seqs.push(seq_param(*seq));
+            }
+        }
+    }
     let query = sqlx::query(concat!(
         "WITH inserted AS (",
         insert_message_rows!(),
-        ") UPDATE chats SET last_seq = h.last_seq \
+        "), conversation_heads AS (UPDATE conversations SET last_seq = h.last_seq \
+         FROM unnest($11::uuid[], $12::int8[]) AS h(id, last_seq) \
+         WHERE conversations.id = h.id) \
+         UPDATE chats SET last_seq = h.last_seq \
          FROM unnest($9::uuid[], $10::int8[]) AS h(id, last_seq) WHERE chats.id = h.id"
     ));
     let (query, inserted) = bind_message_rows(query, plan.inserts());
     query
-        .bind(head_ids)
-        .bind(head_seqs)
+        .bind(chats)
+        .bind(chat_seqs)
+        .bind(conversations)
+        .bind(conversation_seqs)
         .execute(&mut *conn)
         .await?;
     Ok(inserted as u64)

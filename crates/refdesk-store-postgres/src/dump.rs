@@ -250,6 +250,9 @@ pub(crate) async fn rows_page(
     Ok(match table {
         Table::ChatHistory => Rows::ChatHistory(history::page(pool, offset, limit).await?),
         Table::Timers => Rows::Timers(timers::page(pool, offset, limit).await?),
+        Table::Conversations => {
+            Rows::Conversations(crate::conversations::page(pool, offset, limit).await?)
+        }
     })
 }
 
@@ -269,6 +272,11 @@ pub(crate) async fn restore_rows(pool: &PgPool, rows: &Rows) -> Result<()> {
         Rows::Timers(list) => {
             for t in list {
                 timers::insert(&mut tx, t).await?;
+            }
+        }
+        Rows::Conversations(list) => {
+            for c in list {
+                crate::conversations::restore(&mut tx, c).await?;
             }
         }
     }

@@ -13,6 +13,7 @@
 mod rows;
 mod chats;
 mod commit;
+mod conversations;
 mod directory;
 mod dump;
 mod error;
@@ -24,14 +25,14 @@ mod writer;
 
 use async_trait::async_trait;
 use refdesk_core::{
-    Chat, ChatHistoryEntry, ChatId, Coop, CoopId, Decision, Department, DepartmentId, Email, Grant,
-    Guest, GuestId, Institution, InstitutionId, Message, NewMessage, Seq, TimerOp, User, UserId,
-    Widget, WidgetId,
+    Chat, ChatHistoryEntry, ChatId, Conversation, ConversationId, Coop, CoopId, Decision,
+    Department, DepartmentId, Email, Grant, Guest, GuestId, Institution, InstitutionId, Message,
+    NewMessage, Seq, StreamId, TimerOp, User, UserId, Widget, WidgetId,
 };
 use refdesk_store::{
-    Appended, ChatFilter, ChatStore, ClaimedTimer, Directory, DirectoryStore, MessageLog,
-    MigrationStore, NewChat, Result, Rows, SessionRecord, SessionStore, StoreError, Table,
-    TimerStore, TokenHash, UserRecord,
+    Appended, ChatFilter, ChatStore, ClaimedTimer, ConversationStore, Directory, DirectoryStore,
+    MessageLog, MigrationStore, NewChat, Result, Rows, SessionRecord, SessionStore, StoreError,
+    Table, TimerStore, TokenHash, UserRecord,
 };
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
@@ -210,8 +211,26 @@ impl MessageLog for PgStore {
     async fn append_message(&self, message: NewMessage) -> Result<Appended> {
         self.writer.append(message).await
     }
-    async fn messages_after(&self, chat: ChatId, after: Seq, limit: u32) -> Result<Vec<Message>> {
-        messages::messages_after(&self.pool, chat, after, limit).await
+    async fn messages_after(
+        &self,
+        stream: StreamId,
+        after: Seq,
+        limit: u32,
+    ) -> Result<Vec<Message>> {
+        messages::messages_after(&self.pool, stream, after, limit).await
+    }
+}
+
+#[async_trait]
+impl ConversationStore for PgStore {
+    async fn open_direct_conversation(&self, conversation: &Conversation) -> Result<Conversation> {
+        conversations::open_direct(&self.pool, conversation).await
+    }
+    async fn conversation(&self, id: ConversationId) -> Result<Conversation> {
+        conversations::conversation(&self.pool, id).await
+    }
+    async fn conversations_of(&self, user: UserId) -> Result<Vec<Conversation>> {
+        conversations::of_user(&self.pool, user).await
     }
 }
 

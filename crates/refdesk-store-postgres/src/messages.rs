@@ -1,10 +1,10 @@
-//! Reading a chat's messages, and storing the single messages that ride along with a chat
+//! Reading a stream's messages, and storing the single messages that ride along with a chat
 //! change (the opening question, a transition's note). Ordinary sends go through the batching
 //! writer in [`crate::writer`] instead.
 
 use crate::error::store_error;
 use crate::rows::{MessageRow, seq_param};
-use refdesk_core::{ChatId, Message, Seq};
+use refdesk_core::{Message, Seq, StreamId};
 use refdesk_store::Result;
 use sqlx::postgres::{PgArguments, Postgres};
 use sqlx::query::Query;
@@ -14,23 +14,34 @@ use uuid::Uuid;
 
 pub(crate) async fn messages_after(
     pool: &PgPool,
-    chat: ChatId,
+    stream: StreamId,
     after: Seq,
     limit: u32,
 ) -> Result<Vec<Message>> {
-    let rows: Vec<MessageRow> = sqlx::query_as(concat!(
-        "SELECT ",
-        message_columns!(),
-        " FROM messages WHERE chat_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"
-    ))
-    .bind(chat.as_uuid())
-    .bind(seq_param(after))
-    .bind(i64::from(limit))
-    .fetch_all(pool)
-    .await
-    .map_err(store_error)?;
+    // A chat's id asked for as a conversation (or the reverse) names nothing.
+    let query = match stream {
+        StreamId::Chat(_) => concat!(
+            "SELECT ",
+            message_columns!(),
+            " FROM messages WHERE stream_id = $1 AND seq > $2 \
+              AND EXISTS (SELECT 1 FROM chats WHERE id = $1) ORDER BY seq LIMIT $3"
+        ),
+        StreamId::Conversation(_) => concat!(
+            "SELECT ",
+            message_columns!(),
+            " FROM messages WHERE stream_id = $1 AND seq > $2 \
+              AND EXISTS (SELECT 1 FROM conversations WHERE id = $1) ORDER BY seq LIMIT $3"
+        ),
+    };
+    let rows: Vec<MessageRow> = sqlx::query_as(query)
+        .bind(stream.as_uuid())
+        .bind(seq_param(after))
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await
+        .map_err(store_error)?;
     rows.into_iter()
-        .map(|r| r.decode().map_err(store_error))
+        .map(|r| r.decode(stream).map_err(store_error))
         .collect()
 }
 
@@ -42,7 +53,7 @@ pub(crate) async fn insert_message(conn: &mut PgConnection, m: &Message) -> Resu
         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
     ))
     .bind(m.id.as_uuid())
-    .bind(m.chat_id.as_uuid())
+    .bind(m.stream.as_uuid())
     .bind(seq_param(m.seq))
     .bind(m.kind.as_str())
     .bind(m.sender.key())
@@ -62,7 +73,7 @@ pub(crate) fn bind_message_rows<'q, 'm>(
     messages: impl IntoIterator<Item = &'m Message>,
 ) -> (Query<'q, Postgres, PgArguments>, usize) {
     let mut ids: Vec<Uuid> = Vec::new();
-    let mut chats: Vec<Uuid> = Vec::new();
+    let mut streams: Vec<Uuid> = Vec::new();
     let mut seqs: Vec<i64> = Vec::new();
     let mut kinds: Vec<&str> = Vec::new();
     let mut senders: Vec<String> = Vec::new();
@@ -71,7 +82,7 @@ pub(crate) fn bind_message_rows<'q, 'm>(
     let mut times: Vec<OffsetDateTime> = Vec::new();
     for m in messages {
         ids.push(*m.id.as_uuid());
-        chats.push(*m.chat_id.as_uuid());
+        streams.push(*m.stream.as_uuid());
         seqs.push(seq_param(m.seq));
         kinds.push(m.kind.as_str());
         senders.push(m.sender.key());
@@ -82,7 +93,7 @@ pub(crate) fn bind_message_rows<'q, 'm>(
     let n = ids.len();
     let query = query
         .bind(ids)
-        .bind(chats)
+        .bind(streams)
         .bind(seqs)
         .bind(kinds)
         .bind(senders)

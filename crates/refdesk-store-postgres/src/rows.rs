@@ -5,10 +5,10 @@
 use crate::error::corrupt;
 use refdesk_core::{
     Chat, ChatEvent, ChatHistoryEntry, ChatState, ChatStatus, ClientMsgId, Department, DisplayName,
-    Email, Grant, Guest, Institution, Message, MessageBody, MessageKind, Role, Sender, Seq, Timer,
-    TimerKey, TimerKind, User, Widget,
+    Email, Grant, Guest, Institution, Message, MessageBody, MessageKind, Role, Sender, Seq,
+    StreamId, Timer, TimerKey, TimerKind, User, Widget,
 };
-use refdesk_store::sequencer::ChatHead;
+use refdesk_store::sequencer::StreamHead;
 use sqlx::types::Json;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -25,7 +25,7 @@ macro_rules! chat_columns {
 /// The columns of `messages` that make a [`MessageRow`].
 macro_rules! message_columns {
     () => {
-        "id, chat_id, seq, kind, sender, body, client_msg_id, created_at"
+        "id, stream_id, seq, kind, sender, body, client_msg_id, created_at"
     };
 }
 
@@ -69,7 +69,7 @@ fn name(s: String) -> Decoded<DisplayName> {
     DisplayName::parse(&s).map_err(corrupt)
 }
 
-fn seq(n: i64) -> Decoded<Seq> {
+pub(crate) fn seq(n: i64) -> Decoded<Seq> {
     u64::try_from(n)
         .map(Seq)
         .map_err(|_| corrupt(format_args!("negative sequence number {n}")))
@@ -252,19 +252,21 @@ impl ChatRow {
     }
 }
 
-/// What the append path reads of a chat, under its row lock.
+/// What the append path reads of a chat or (with no status) a conversation, under its row
+/// lock.
 #[derive(sqlx::FromRow)]
 pub(crate) struct HeadRow {
     pub(crate) id: Uuid,
-    status: String,
+    status: Option<String>,
     last_seq: i64,
 }
 
 impl HeadRow {
-    pub(crate) fn decode(&self) -> Decoded<ChatHead> {
-        Ok(ChatHead {
-            status: status(&self.status)?,
-            last_seq: seq(self.last_seq)?,
+    pub(crate) fn decode(&self) -> Decoded<StreamHead> {
+        let last_seq = seq(self.last_seq)?;
+        Ok(match &self.status {
+            Some(s) => StreamHead::of_chat(status(s)?, last_seq),
+            None => StreamHead::of_conversation(last_seq),
         })
     }
 }
@@ -272,7 +274,7 @@ impl HeadRow {
 #[derive(sqlx::FromRow)]
 pub(crate) struct MessageRow {
     id: Uuid,
-    chat_id: Uuid,
+    stream_id: Uuid,
     seq: i64,
     kind: String,
     sender: String,
@@ -282,10 +284,19 @@ pub(crate) struct MessageRow {
 }
 
 impl MessageRow {
-    pub(crate) fn decode(self) -> Decoded<Message> {
+    /// The uuid of the row's stream (the row alone does not say whether it is a chat's).
+    pub(crate) fn stream_uuid(&self) -> Uuid {
+        self.stream_id
+    }
+
+    /// The message, as one of `stream`, which the caller read it for.
+    pub(crate) fn decode(self, stream: StreamId) -> Decoded<Message> {
+        if self.stream_id != *stream.as_uuid() {
+            return Err(corrupt("a message read for another stream"));
+        }
         Ok(Message {
             id: self.id.into(),
-            chat_id: self.chat_id.into(),
+            stream,
             seq: seq(self.seq)?,
             kind: MessageKind::parse(&self.kind)
                 .ok_or_else(|| corrupt(format_args!("unknown message kind {:?}", self.kind)))?,

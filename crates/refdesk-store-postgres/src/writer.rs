@@ -32,7 +32,7 @@ pub(crate) struct Writer {
 impl std::fmt::Debug for Request {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Request")
-            .field("chat.id", &self.message.chat_id)
+            .field("stream", &self.message.stream)
             .finish_non_exhaustive()
     }
 }
@@ -53,7 +53,7 @@ impl Writer {
 
     /// Queues a message and waits until its batch has committed (or failed).
     pub(crate) async fn append(&self, message: NewMessage) -> Result<Appended> {
-        let shard = (message.chat_id.as_uuid().as_u128() % self.shards.len() as u128) as usize;
+        let shard = (message.stream.as_uuid().as_u128() % self.shards.len() as u128) as usize;
         let (reply, answer) = oneshot::channel();
         self.shards[shard]
             .send(Request { message, reply })

@@ -1,17 +1,17 @@
 //! Sequencing in SQL: appends a group of messages with a fixed handful of statements, however
-//! many messages and chats the group holds.
+//! many messages and streams (patron chats, staff conversations) the group holds.
 //!
 //! Statements, not rows, are what cost: every statement is a round trip to the connection's
-//! worker thread. So the group's chat heads and its already-stored client ids are each read with
+//! worker thread. So the group's stream heads and its already-stored client ids are each read with
 //! one statement (the keys go in as one JSON parameter, unpacked by `jsonb_each`), the pure
 //! [`sequencer::plan`] decides every message, and the inserts and the new heads are written with
 //! one statement each. This runs on the writer's connection, inside its transaction, so nothing
 //! else moves the heads in between.
 
 use crate::rows::{self, MessageRow, Result, db, seq_column};
-use refdesk_core::{ChatId, ChatStatus, Message, NewMessage, Seq};
+use refdesk_core::{ChatStatus, Message, NewMessage, Seq, StreamId};
 use refdesk_store::StoreError;
-use refdesk_store::sequencer::{self, ChatHead, ClientKey, Plan, Planned};
+use refdesk_store::sequencer::{self, ClientKey, Plan, Planned, StreamHead};
 use sqlx::SqliteConnection;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -43,34 +43,44 @@ pub(crate) async fn one(conn: &mut SqliteConnection, message: NewMessage) -> Res
     }
 }
 
-/// The heads of the chats whose hex ids are in the JSON array `$1`.
+/// The heads of the chats whose hex ids are in the JSON array `$1` and of the conversations
+/// whose hex ids are in `$2`, each tagged with its table: an id names a stream only in its own.
 pub(crate) const READ_HEADS: &str = "\
-    SELECT id, status, last_seq FROM chats \
-         WHERE id IN (SELECT unhex(value) FROM jsonb_each($1))";
+    SELECT 0, id, status, last_seq FROM chats \
+         WHERE id IN (SELECT unhex(value) FROM jsonb_each($1)) \
+    UNION ALL \
+    SELECT 1, id, 'active', last_seq FROM conversations \
+         WHERE id IN (SELECT unhex(value) FROM jsonb_each($2))";
 
-/// Stored messages whose `[chat hex, sender key, client id]` is in the JSON array `$1`; the
+/// Stored messages whose `[stream hex, sender key, client id]` is in the JSON array `$1`; the
 /// keys drive the loop, each probing the unique index on the client id.
 pub(crate) const READ_STORED: &str = "\
-    SELECT m.chat_id, m.seq, m.id, m.kind, m.sender, m.body, m.client_msg_id, m.created_at \
+    SELECT m.stream_id, m.seq, m.id, m.kind, m.sender, m.body, m.client_msg_id, m.created_at \
          FROM jsonb_each($1) AS k CROSS JOIN messages AS m \
-         WHERE m.chat_id = unhex(k.value ->> 0) \
+         WHERE m.stream_id = unhex(k.value ->> 0) \
            AND m.sender = k.value ->> 1 \
            AND m.client_msg_id = k.value ->> 2";
 
 /// Inserts the messages of the JSON array `$1`, each an [`InsertRow`].
 pub(crate) const INSERT: &str = "\
-    INSERT INTO messages (chat_id, seq, id, kind, sender, body, client_msg_id, created_at) \
+    INSERT INTO messages (stream_id, seq, id, kind, sender, body, client_msg_id, created_at) \
          SELECT unhex(value ->> 0), value ->> 1, unhex(value ->> 2), value ->> 3, value ->> 4, \
                 value ->> 5, value ->> 6, value ->> 7 \
          FROM jsonb_each($1)";
 
 /// Sets `last_seq` of each `[chat hex, seq]` of the JSON array `$1`.
-pub(crate) const MOVE_HEADS: &str = "\
+pub(crate) const MOVE_CHAT_HEADS: &str = "\
     UPDATE chats SET last_seq = h.value ->> 1 \
          FROM jsonb_each($1) AS h \
          WHERE chats.id = unhex(h.value ->> 0)";
 
-fn hex(id: impl Into<Uuid>) -> String {
+/// Sets `last_seq` of each `[conversation hex, seq]` of the JSON array `$1`.
+pub(crate) const MOVE_CONVERSATION_HEADS: &str = "\
+    UPDATE conversations SET last_seq = h.value ->> 1 \
+         FROM jsonb_each($1) AS h \
+         WHERE conversations.id = unhex(h.value ->> 0)";
+
+pub(crate) fn hex(id: impl Into<Uuid>) -> String {
     id.into().simple().to_string()
 }
 
@@ -81,26 +91,37 @@ fn json(value: &impl serde::Serialize) -> Result<String> {
 async fn read_heads(
     conn: &mut SqliteConnection,
     batch: &[NewMessage],
-) -> Result<HashMap<ChatId, ChatHead>> {
-    let chats: HashSet<ChatId> = batch.iter().map(|m| m.chat_id).collect();
-    let ids: Vec<String> = chats.into_iter().map(hex).collect();
-    let rows: Vec<(Uuid, String, i64)> = sqlx::query_as(READ_HEADS)
-        .bind(json(&ids)?)
+) -> Result<HashMap<StreamId, StreamHead>> {
+    let streams: HashSet<StreamId> = batch.iter().map(|m| m.stream).collect();
+    let (mut chats, mut conversations) = (Vec::new(), Vec::new());
+    for s in streams {
+        match s {
+            StreamId::Chat(id) => chats.push(hex(id)),
+            StreamId::Conversation(id) => conversations.push(hex(id)),
+        }
+    }
+    let rows: Vec<(i64, Uuid, String, i64)> = sqlx::query_as(READ_HEADS)
+        .bind(json(&chats)?)
+        .bind(json(&conversations)?)
         .fetch_all(&mut *conn)
         .await
         .map_err(db)?;
     rows.into_iter()
-        .map(|(id, status, last_seq)| {
+        .map(|(table, id, status, last_seq)| {
+            let last_seq =
+                Seq(u64::try_from(last_seq)
+                    .map_err(|_| StoreError::corrupt("last_seq: negative"))?);
+            if table == 1 {
+                return Ok((
+                    StreamId::Conversation(id.into()),
+                    StreamHead::of_conversation(last_seq),
+                ));
+            }
             let status = ChatStatus::parse(&status)
                 .ok_or_else(|| StoreError::corrupt(format!("chats.status: {status:?}")))?;
-            let last_seq = u64::try_from(last_seq)
-                .map_err(|_| StoreError::corrupt("chats.last_seq: negative"))?;
             Ok((
-                id.into(),
-                ChatHead {
-                    status,
-                    last_seq: Seq(last_seq),
-                },
+                StreamId::Chat(id.into()),
+                StreamHead::of_chat(status, last_seq),
             ))
         })
         .collect()
@@ -114,9 +135,11 @@ async fn read_stored(
     if keys.is_empty() {
         return Ok(HashMap::new());
     }
+    // A stored row names its stream by uuid only; the batch says which stream that is.
+    let streams: HashMap<Uuid, StreamId> = keys.iter().map(|k| (*k.0.as_uuid(), k.0)).collect();
     let keys: Vec<(String, &str, &str)> = keys
         .iter()
-        .map(|(chat, sender, client)| (hex(*chat), sender.as_str(), client.as_str()))
+        .map(|(stream, sender, client)| (hex(*stream.as_uuid()), sender.as_str(), client.as_str()))
         .collect();
     let rows: Vec<MessageRow> = sqlx::query_as(READ_STORED)
         .bind(json(&keys)?)
@@ -125,12 +148,15 @@ async fn read_stored(
         .map_err(db)?;
     rows.into_iter()
         .map(|row| {
-            let m = Message::try_from(row)?;
+            let stream = *streams
+                .get(&row.stream_uuid())
+                .ok_or_else(|| StoreError::corrupt("a stored retry of no stream asked for"))?;
+            let m = row.into_message(stream)?;
             let client = m
                 .client_msg_id
                 .as_ref()
                 .ok_or_else(|| StoreError::corrupt("a stored retry without its client id"))?;
-            Ok(((m.chat_id, m.sender.key(), client.as_str().to_owned()), m))
+            Ok(((m.stream, m.sender.key(), client.as_str().to_owned()), m))
         })
         .collect()
 }
@@ -152,7 +178,7 @@ async fn insert(conn: &mut SqliteConnection, plan: &Plan) -> Result<()> {
         .inserts()
         .map(|m| {
             Ok((
-                hex(m.chat_id),
+                hex(*m.stream.as_uuid()),
                 seq_column(m.seq)?,
                 hex(m.id),
                 m.kind.as_str(),
@@ -174,19 +200,29 @@ async fn insert(conn: &mut SqliteConnection, plan: &Plan) -> Result<()> {
     Ok(())
 }
 
+/// Moves the heads of the chats and of the conversations the plan touched: one statement for
+/// each kind present.
 async fn move_heads(conn: &mut SqliteConnection, plan: &Plan) -> Result<()> {
-    if plan.new_heads.is_empty() {
-        return Ok(());
+    let (mut chats, mut conversations) = (Vec::new(), Vec::new());
+    for (stream, seq) in &plan.new_heads {
+        let head = (hex(*stream.as_uuid()), seq_column(*seq)?);
+        match stream {
+            StreamId::Chat(_) => chats.push(head),
+            StreamId::Conversation(_) => conversations.push(head),
+        }
     }
-    let heads = plan
-        .new_heads
-        .iter()
-        .map(|(chat, seq)| Ok((hex(*chat), seq_column(*seq)?)))
-        .collect::<Result<Vec<_>>>()?;
-    sqlx::query(MOVE_HEADS)
-        .bind(json(&heads)?)
-        .execute(&mut *conn)
-        .await
-        .map_err(db)?;
+    for (heads, statement) in [
+        (chats, MOVE_CHAT_HEADS),
+        (conversations, MOVE_CONVERSATION_HEADS),
+    ] {
+        if heads.is_empty() {
+            continue;
+        }
+        sqlx::query(statement)
+            .bind(json(&heads)?)
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+    }
     Ok(())
 }

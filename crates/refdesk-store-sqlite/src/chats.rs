@@ -11,7 +11,7 @@ use crate::rows::{
 };
 use refdesk_core::{
     Chat, ChatEvent, ChatHistoryEntry, ChatId, ChatStatus, Decision, GuestId, Message, NewMessage,
-    Seq,
+    Seq, StreamId,
 };
 use refdesk_store::{ChatFilter, Conflict, NewChat, StoreError};
 use sqlx::{SqliteConnection, SqlitePool};
@@ -69,7 +69,7 @@ pub(crate) async fn start(
     )
     .await?;
     if let Some(q) = question {
-        if q.chat_id != chat.id {
+        if q.stream != chat.id.into() {
             return Err(StoreError::corrupt("a chat's question must belong to it"));
         }
         chat.last_seq = append::one(conn, q).await?.seq;
@@ -84,7 +84,7 @@ pub(crate) async fn apply_decision(
     d: &Decision,
     note: Option<NewMessage>,
 ) -> Result<(Chat, Option<Message>)> {
-    if note.as_ref().is_some_and(|n| n.chat_id != d.chat_id) {
+    if note.as_ref().is_some_and(|n| n.stream != d.chat_id.into()) {
         return Err(StoreError::corrupt(
             "a decision's note must belong to its chat",
         ));
@@ -228,20 +228,31 @@ pub(crate) async fn chats(pool: &SqlitePool, filter: &ChatFilter) -> Result<Vec<
 
 pub(crate) async fn messages_after(
     pool: &SqlitePool,
-    chat: ChatId,
+    stream: StreamId,
     after: Seq,
     limit: u32,
 ) -> Result<Vec<Message>> {
-    let rows: Vec<MessageRow> = sqlx::query_as(concat!(
-        "SELECT ",
-        message_columns!(),
-        " FROM messages WHERE chat_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"
-    ))
-    .bind(Uuid::from(chat))
-    .bind(seq_column(after)?)
-    .bind(i64::from(limit))
-    .fetch_all(pool)
-    .await
-    .map_err(db)?;
-    all(rows)
+    // A chat's id asked for as a conversation (or the reverse) names nothing.
+    let query = match stream {
+        StreamId::Chat(_) => concat!(
+            "SELECT ",
+            message_columns!(),
+            " FROM messages WHERE stream_id = $1 AND seq > $2 \
+              AND EXISTS (SELECT 1 FROM chats WHERE id = $1) ORDER BY seq LIMIT $3"
+        ),
+        StreamId::Conversation(_) => concat!(
+            "SELECT ",
+            message_columns!(),
+            " FROM messages WHERE stream_id = $1 AND seq > $2 \
+              AND EXISTS (SELECT 1 FROM conversations WHERE id = $1) ORDER BY seq LIMIT $3"
+        ),
+    };
+    let rows: Vec<MessageRow> = sqlx::query_as(query)
+        .bind(*stream.as_uuid())
+        .bind(seq_column(after)?)
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await
+        .map_err(db)?;
+    rows.into_iter().map(|r| r.into_message(stream)).collect()
 }

@@ -240,7 +240,7 @@ pub(crate) async fn restore_messages(
             message_columns!(),
             ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
         ))
-        .bind(Uuid::from(m.chat_id))
+        .bind(*m.stream.as_uuid())
         .bind(seq_column(m.seq)?)
         .bind(Uuid::from(m.id))
         .bind(m.kind.as_str())

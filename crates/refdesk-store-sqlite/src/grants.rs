@@ -60,7 +60,7 @@ pub(crate) async fn coop_members(
 }
 
 /// A reference to a user, co-op or institution that does not exist is `NotFound`.
-fn unknown_reference(e: sqlx::Error) -> StoreError {
+pub(crate) fn unknown_reference(e: sqlx::Error) -> StoreError {
     if e.as_database_error()
         .is_some_and(|d| d.is_foreign_key_violation())
     {

@@ -8,6 +8,7 @@
 
 mod append;
 mod chats;
+mod conversations;
 mod directory;
 mod dump;
 mod grants;
@@ -20,14 +21,14 @@ mod writer;
 
 use async_trait::async_trait;
 use refdesk_core::{
-    Chat, ChatHistoryEntry, ChatId, Coop, CoopId, Decision, Department, DepartmentId, Email, Grant,
-    Guest, GuestId, Institution, InstitutionId, Message, NewMessage, Seq, TimerOp, User, UserId,
-    Widget, WidgetId,
+    Chat, ChatHistoryEntry, ChatId, Conversation, ConversationId, Coop, CoopId, Decision,
+    Department, DepartmentId, Email, Grant, Guest, GuestId, Institution, InstitutionId, Message,
+    NewMessage, Seq, StreamId, TimerOp, User, UserId, Widget, WidgetId,
 };
 use refdesk_store::{
-    Appended, ChatFilter, ChatStore, ClaimedTimer, Directory, DirectoryStore, MessageLog,
-    MigrationStore, NewChat, Result, Rows, SessionRecord, SessionStore, StoreError, Table,
-    TimerStore, TokenHash, UserRecord,
+    Appended, ChatFilter, ChatStore, ClaimedTimer, ConversationStore, Directory, DirectoryStore,
+    MessageLog, MigrationStore, NewChat, Result, Rows, SessionRecord, SessionStore, StoreError,
+    Table, TimerStore, TokenHash, UserRecord,
 };
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{
@@ -294,8 +295,29 @@ impl MessageLog for SqliteStore {
     async fn append_message(&self, message: NewMessage) -> Result<Appended> {
         self.writer.append(message).await
     }
-    async fn messages_after(&self, chat: ChatId, after: Seq, limit: u32) -> Result<Vec<Message>> {
-        chats::messages_after(&self.read, chat, after, limit).await
+    async fn messages_after(
+        &self,
+        stream: StreamId,
+        after: Seq,
+        limit: u32,
+    ) -> Result<Vec<Message>> {
+        chats::messages_after(&self.read, stream, after, limit).await
+    }
+}
+
+#[async_trait]
+impl ConversationStore for SqliteStore {
+    async fn open_direct_conversation(&self, conversation: &Conversation) -> Result<Conversation> {
+        let c = conversation.clone();
+        self.writer
+            .exec(move |conn| Box::pin(async move { conversations::open_direct(conn, &c).await }))
+            .await
+    }
+    async fn conversation(&self, id: ConversationId) -> Result<Conversation> {
+        conversations::conversation(&self.read, id).await
+    }
+    async fn conversations_of(&self, user: UserId) -> Result<Vec<Conversation>> {
+        conversations::of_user(&self.read, user).await
     }
 }
 
@@ -375,6 +397,9 @@ impl MigrationStore for SqliteStore {
                 Rows::ChatHistory(history::page(&self.read, offset, limit).await?)
             }
             Table::Timers => Rows::Timers(timers::page(&self.read, offset, limit).await?),
+            Table::Conversations => {
+                Rows::Conversations(conversations::page(&self.read, offset, limit).await?)
+            }
         })
     }
     async fn restore_rows(&self, rows: &Rows) -> Result<()> {
@@ -391,6 +416,11 @@ impl MigrationStore for SqliteStore {
                         Rows::Timers(r) => {
                             for t in r {
                                 timers::insert(c, t).await?;
+                            }
+                        }
+                        Rows::Conversations(r) => {
+                            for conversation in r {
+                                conversations::restore(c, conversation).await?;
                             }
                         }
                     }

@@ -6,7 +6,7 @@
 
 use refdesk_core::{
     Chat, ChatState, ChatStatus, ClientMsgId, Department, DisplayName, Email, Guest, Institution,
-    Message, MessageBody, MessageKind, Role, Sender, Seq, TextError, User, Widget,
+    Message, MessageBody, MessageKind, Role, Sender, Seq, StreamId, TextError, User, Widget,
 };
 use refdesk_store::{Conflict, NewChat, StoreError};
 use time::OffsetDateTime;
@@ -28,7 +28,7 @@ pub(crate) use chat_columns;
 /// The columns of `messages`, in the order of [`MessageRow`]'s fields.
 macro_rules! message_columns {
     () => {
-        "chat_id, seq, id, kind, sender, body, client_msg_id, created_at"
+        "stream_id, seq, id, kind, sender, body, client_msg_id, created_at"
     };
 }
 pub(crate) use message_columns;
@@ -96,7 +96,7 @@ fn opt_text<T>(
     value.map(|v| text(column, &v, parse)).transpose()
 }
 
-fn seq(column: &str, value: i64) -> Result<Seq> {
+pub(crate) fn seq(column: &str, value: i64) -> Result<Seq> {
     u64::try_from(value)
         .map(Seq)
         .map_err(|_| StoreError::corrupt(format!("{column}: negative sequence number")))
@@ -285,7 +285,7 @@ pub(crate) fn waiting_chat(new: &NewChat) -> Chat {
 /// A row of `messages`; see [`message_columns!`].
 #[derive(sqlx::FromRow)]
 pub(crate) struct MessageRow {
-    chat_id: Uuid,
+    stream_id: Uuid,
     seq: i64,
     id: Uuid,
     kind: String,
@@ -295,12 +295,21 @@ pub(crate) struct MessageRow {
     created_at: i64,
 }
 
-impl TryFrom<MessageRow> for Message {
-    type Error = StoreError;
-    fn try_from(r: MessageRow) -> Result<Self> {
+impl MessageRow {
+    /// The uuid of the row's stream (the row alone does not say whether it is a chat's).
+    pub(crate) fn stream_uuid(&self) -> Uuid {
+        self.stream_id
+    }
+
+    /// The message, as one of `stream`, which the caller read it for.
+    pub(crate) fn into_message(self, stream: StreamId) -> Result<Message> {
+        let r = self;
+        if r.stream_id != *stream.as_uuid() {
+            return Err(StoreError::corrupt("a message read for another stream"));
+        }
         Ok(Message {
             id: r.id.into(),
-            chat_id: r.chat_id.into(),
+            stream,
             seq: seq("messages.seq", r.seq)?,
             kind: MessageKind::parse(&r.kind)
                 .ok_or_else(|| StoreError::corrupt(format!("messages.kind: {:?}", r.kind)))?,

@@ -111,7 +111,8 @@ async fn the_append_statements_use_indexes() {
         append::READ_HEADS,
         append::READ_STORED,
         append::INSERT,
-        append::MOVE_HEADS,
+        append::MOVE_CHAT_HEADS,
+        append::MOVE_CONVERSATION_HEADS,
     ] {
         let plan = plan_of(&store, sql).await;
         println!("{sql}\n  {plan:?}");

@@ -13,6 +13,8 @@ pub enum Conflict {
     ChatEnded,
     #[error("the patron already has an open chat")]
     OpenChatExists,
+    #[error("this kind of message does not belong in this kind of conversation")]
+    WrongStream,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -1,7 +1,8 @@
 //! The storage boundary of refdesk: the store traits, in domain verbs, and `StoreError`.
 //!
 //! The store is several traits, one per area ([`DirectoryStore`], [`SessionStore`],
-//! [`ChatStore`], [`MessageLog`], [`TimerStore`], [`MigrationStore`]), so that no one trait
+//! [`ChatStore`], [`ConversationStore`], [`MessageLog`], [`TimerStore`], [`MigrationStore`]),
+//! so that no one trait
 //! grows past what a reader can hold; [`Store`] is all of them, and every backend implements
 //! each. A backend (SQLite, PostgreSQL) lives in its own crate with its own migrations, and
 //! proves itself by running the conformance suite in [`conformance`] (feature `conformance`).
@@ -25,9 +26,9 @@ pub use records::{
 
 use async_trait::async_trait;
 use refdesk_core::{
-    Chat, ChatHistoryEntry, ChatId, Coop, CoopId, Decision, Department, DepartmentId, Email, Grant,
-    Guest, GuestId, Institution, InstitutionId, Message, NewMessage, Seq, TimerOp, User, UserId,
-    Widget, WidgetId,
+    Chat, ChatHistoryEntry, ChatId, Conversation, ConversationId, Coop, CoopId, Decision,
+    Department, DepartmentId, Email, Grant, Guest, GuestId, Institution, InstitutionId, Message,
+    NewMessage, Seq, StreamId, TimerOp, User, UserId, Widget, WidgetId,
 };
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -40,12 +41,24 @@ pub type DynStore = Arc<dyn Store>;
 /// Everything refdesk keeps: every area's trait. Implemented for any type that implements them
 /// all.
 pub trait Store:
-    DirectoryStore + SessionStore + ChatStore + MessageLog + TimerStore + MigrationStore
+    DirectoryStore
+    + SessionStore
+    + ChatStore
+    + ConversationStore
+    + MessageLog
+    + TimerStore
+    + MigrationStore
 {
 }
 
 impl<T> Store for T where
-    T: DirectoryStore + SessionStore + ChatStore + MessageLog + TimerStore + MigrationStore
+    T: DirectoryStore
+        + SessionStore
+        + ChatStore
+        + ConversationStore
+        + MessageLog
+        + TimerStore
+        + MigrationStore
 {
 }
 
@@ -119,17 +132,35 @@ pub trait ChatStore: Send + Sync + std::fmt::Debug + 'static {
     async fn chat_history(&self, chat: ChatId) -> Result<Vec<ChatHistoryEntry>>;
 }
 
-/// The sequenced, acknowledged log of every conversation.
+/// Staff conversations: their membership and heads. Their messages go through the
+/// [`MessageLog`] like a chat's.
+#[async_trait]
+pub trait ConversationStore: Send + Sync + std::fmt::Debug + 'static {
+    /// The direct conversation of the two members of `conversation`, stored now if they have
+    /// none (then it is `conversation` itself); of two racing opens of one pair, both get the
+    /// same conversation. `NotFound` when a member is not a user.
+    async fn open_direct_conversation(&self, conversation: &Conversation) -> Result<Conversation>;
+    async fn conversation(&self, id: ConversationId) -> Result<Conversation>;
+    /// The conversations `user` takes part in, newest first.
+    async fn conversations_of(&self, user: UserId) -> Result<Vec<Conversation>>;
+}
+
+/// The sequenced, acknowledged log of every stream: patron chats and staff conversations.
 #[async_trait]
 pub trait MessageLog: Send + Sync + std::fmt::Debug + 'static {
-    /// Durably stores a message with the conversation's next sequence number, and only then
-    /// returns. A retry (same sender and client message id, same content) returns the original
-    /// message with `duplicate: true`; the same id with other content is
-    /// `Conflict::ClientIdReused`. Patron and operator messages need an open chat
-    /// (`Conflict::ChatEnded`).
+    /// Durably stores a message with its stream's next sequence number, and only then returns.
+    /// A retry (same sender and client message id, same content) returns the original message
+    /// with `duplicate: true`; the same id with other content is `Conflict::ClientIdReused`.
+    /// Patron and operator messages need an open chat (`Conflict::ChatEnded`); a kind that does
+    /// not belong in the stream is `Conflict::WrongStream`; an unknown stream is `NotFound`.
     async fn append_message(&self, message: NewMessage) -> Result<Appended>;
-    /// Messages with `seq > after`, in order, at most `limit`.
-    async fn messages_after(&self, chat: ChatId, after: Seq, limit: u32) -> Result<Vec<Message>>;
+    /// Messages of the stream with `seq > after`, in order, at most `limit`.
+    async fn messages_after(
+        &self,
+        stream: StreamId,
+        after: Seq,
+        limit: u32,
+    ) -> Result<Vec<Message>>;
 }
 
 /// Durable timers: set and cancelled with the decisions that want them, claimed by one node when
@@ -174,8 +205,9 @@ pub trait MigrationStore: Send + Sync + std::fmt::Debug + 'static {
     /// Chats in every state whose id comes after `after` (all, for `None`), in id order, at
     /// most `limit`. Their messages are read with [`MessageLog::messages_after`].
     async fn chats_page(&self, after: Option<ChatId>, limit: u32) -> Result<Vec<Chat>>;
-    /// Rows of one of the tables without a verb of their own (history, timers), in key order,
-    /// skipping the first `offset`, at most `limit`.
+    /// Rows of one of the tables without a verb of their own (history, timers, staff
+    /// conversations), in key order, skipping the first `offset`, at most `limit`. The
+    /// messages of conversations are read with [`MessageLog::messages_after`].
     async fn rows_page(&self, table: Table, offset: u64, limit: u32) -> Result<Rows>;
     /// Writes a directory read by [`MigrationStore::directory_snapshot`], in one transaction.
     ///

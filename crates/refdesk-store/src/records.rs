@@ -1,9 +1,9 @@
 //! Plain records that cross the store boundary but are not domain objects.
 
 use refdesk_core::{
-    Chat, ChatHistoryEntry, ChatId, ChatStatus, Coop, CoopId, Department, DepartmentId, Grant,
-    GuestId, Institution, InstitutionId, Message, MessageBody, Timer, User, UserId, Widget,
-    WidgetId,
+    Chat, ChatHistoryEntry, ChatId, ChatStatus, Conversation, Coop, CoopId, Department,
+    DepartmentId, Grant, GuestId, Institution, InstitutionId, Message, MessageBody, Timer, User,
+    UserId, Widget, WidgetId,
 };
 use refdesk_core::{DisplayName, Email};
 use time::OffsetDateTime;
@@ -137,10 +137,12 @@ pub struct ClaimedTimer {
 pub enum Table {
     ChatHistory,
     Timers,
+    /// Staff conversations with their members and heads (`last_seq`).
+    Conversations,
 }
 
 impl Table {
-    pub const ALL: [Table; 2] = [Table::ChatHistory, Table::Timers];
+    pub const ALL: [Table; 3] = [Table::ChatHistory, Table::Timers, Table::Conversations];
 }
 
 /// A page of rows of one [`Table`].
@@ -148,6 +150,7 @@ impl Table {
 pub enum Rows {
     ChatHistory(Vec<ChatHistoryEntry>),
     Timers(Vec<Timer>),
+    Conversations(Vec<Conversation>),
 }
 
 impl Rows {
@@ -155,6 +158,7 @@ impl Rows {
         match self {
             Rows::ChatHistory(r) => r.len(),
             Rows::Timers(r) => r.len(),
+            Rows::Conversations(r) => r.len(),
         }
     }
     pub fn is_empty(&self) -> bool {

@@ -1,27 +1,46 @@
 //! Group commit, the pure part: given a batch of messages to append and what the database holds
-//! for their chats (last sequence number, status, already-stored client ids), decide for each
-//! message whether it is inserted (and with which sequence number), answered as a retry, or
-//! refused. Backends run this inside one write transaction per batch, so sequence numbers stay
-//! gap-free and a retry is never stored twice, however many senders share the batch.
+//! for their streams (last sequence number, whether it is open, already-stored client ids),
+//! decide for each message whether it is inserted (and with which sequence number), answered as
+//! a retry, or refused. Backends run this inside one write transaction per batch, so sequence
+//! numbers stay gap-free and a retry is never stored twice, however many senders share the
+//! batch. Patron chats and staff conversations go through it alike: a batch may mix both.
 
 use crate::error::{Conflict, StoreError};
-use refdesk_core::{ChatId, ChatStatus, Message, NewMessage, Seq};
+use refdesk_core::{ChatStatus, Message, NewMessage, Seq, StreamId};
 use std::collections::HashMap;
 
-/// What the database says about one chat, read under the write lock.
+/// What the database says about one stream, read under the write lock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ChatHead {
-    pub status: ChatStatus,
+pub struct StreamHead {
+    /// Whether conversation messages are still taken (a chat that has not ended).
+    pub open: bool,
     pub last_seq: Seq,
 }
 
-/// The uniqueness key of a client message id: chat, sender key, client id.
-pub type ClientKey = (ChatId, String, String);
+impl StreamHead {
+    /// The head of a patron chat in `status`.
+    pub fn of_chat(status: ChatStatus, last_seq: Seq) -> StreamHead {
+        StreamHead {
+            open: status.is_open(),
+            last_seq,
+        }
+    }
+    /// The head of a staff conversation (always open).
+    pub fn of_conversation(last_seq: Seq) -> StreamHead {
+        StreamHead {
+            open: true,
+            last_seq,
+        }
+    }
+}
+
+/// The uniqueness key of a client message id: stream, sender key, client id.
+pub type ClientKey = (StreamId, String, String);
 
 pub fn client_key(m: &NewMessage) -> Option<ClientKey> {
     m.client_msg_id
         .as_ref()
-        .map(|c| (m.chat_id, m.sender.key(), c.as_str().to_owned()))
+        .map(|c| (m.stream, m.sender.key(), c.as_str().to_owned()))
 }
 
 /// The decision for one message of the batch, in the order they were given.
@@ -32,11 +51,11 @@ pub enum Planned {
     Refused(StoreError),
 }
 
-/// The whole plan: decisions, plus each touched chat's new last sequence number.
+/// The whole plan: decisions, plus each touched stream's new last sequence number.
 #[derive(Debug, Default)]
 pub struct Plan {
     pub decisions: Vec<Planned>,
-    pub new_heads: HashMap<ChatId, Seq>,
+    pub new_heads: HashMap<StreamId, Seq>,
 }
 
 impl Plan {
@@ -48,17 +67,19 @@ impl Plan {
     }
 }
 
-/// Plans a batch. `heads` must hold every chat the database knows among the batch's chats;
-/// `stored` every already-stored message whose client key appears in the batch.
+/// Plans a batch. `heads` must hold every stream the database knows among the batch's streams
+/// (a chat under `StreamId::Chat`, a conversation under `StreamId::Conversation`: an id of the
+/// wrong kind is not found); `stored` every already-stored message whose client key appears in
+/// the batch.
 pub fn plan(
     batch: Vec<NewMessage>,
-    heads: &HashMap<ChatId, ChatHead>,
+    heads: &HashMap<StreamId, StreamHead>,
     stored: &HashMap<ClientKey, Message>,
 ) -> Plan {
     let mut plan = Plan::default();
     let mut in_batch: HashMap<ClientKey, usize> = HashMap::new();
     for m in batch {
-        let Some(head) = heads.get(&m.chat_id) else {
+        let Some(head) = heads.get(&m.stream) else {
             plan.decisions.push(Planned::Refused(StoreError::NotFound));
             continue;
         };
@@ -79,12 +100,17 @@ pub fn plan(
             });
             continue;
         }
-        if m.kind.is_conversation() && !head.status.is_open() {
+        if !m.kind.belongs_in(m.stream) {
+            plan.decisions
+                .push(Planned::Refused(Conflict::WrongStream.into()));
+            continue;
+        }
+        if m.kind.is_conversation() && !head.open {
             plan.decisions
                 .push(Planned::Refused(Conflict::ChatEnded.into()));
             continue;
         }
-        let last = plan.new_heads.entry(m.chat_id).or_insert(head.last_seq);
+        let last = plan.new_heads.entry(m.stream).or_insert(head.last_seq);
         *last = last.next();
         let seq = *last;
         if let Some(k) = key {
@@ -99,14 +125,14 @@ pub fn plan(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use refdesk_core::{ClientMsgId, MessageBody, MessageKind, Sender};
+    use refdesk_core::{ChatId, ClientMsgId, ConversationId, MessageBody, MessageKind, Sender};
     use time::OffsetDateTime;
     use uuid::Uuid;
 
-    fn msg(chat: ChatId, client: &str, body: &str) -> NewMessage {
+    fn msg(chat: impl Into<StreamId>, client: &str, body: &str) -> NewMessage {
         NewMessage {
             id: Uuid::now_v7().into(),
-            chat_id: chat,
+            stream: chat.into(),
             kind: MessageKind::Patron,
             sender: Sender::Patron(Uuid::from_u128(7).into()),
             body: MessageBody::parse(body).unwrap(),
@@ -115,23 +141,21 @@ mod tests {
         }
     }
 
-    fn open(last: u64) -> ChatHead {
-        ChatHead {
-            status: ChatStatus::Active,
-            last_seq: Seq(last),
-        }
+    fn open(last: u64) -> StreamHead {
+        StreamHead::of_chat(ChatStatus::Active, Seq(last))
+    }
+
+    fn chat(n: u128) -> StreamId {
+        StreamId::Chat(ChatId::from(Uuid::from_u128(n)))
     }
 
     #[test]
     fn numbers_each_chat_on_from_its_head() {
-        let (a, b) = (
-            ChatId::from(Uuid::from_u128(1)),
-            ChatId::from(Uuid::from_u128(2)),
-        );
+        let (a, b) = (chat(1), chat(2));
         let heads = HashMap::from([(a, open(4)), (b, open(0))]);
         let batch = vec![msg(a, "1", "x"), msg(b, "1", "y"), msg(a, "2", "z")];
         let p = plan(batch, &heads, &HashMap::new());
-        let seqs: Vec<_> = p.inserts().map(|m| (m.chat_id, m.seq.0)).collect();
+        let seqs: Vec<_> = p.inserts().map(|m| (m.stream, m.seq.0)).collect();
         assert_eq!(seqs, vec![(a, 5), (b, 1), (a, 6)]);
         assert_eq!(p.new_heads[&a], Seq(6));
         assert_eq!(p.new_heads[&b], Seq(1));
@@ -139,7 +163,7 @@ mod tests {
 
     #[test]
     fn retries_inside_one_batch_are_answered_with_the_first() {
-        let a = ChatId::from(Uuid::from_u128(1));
+        let a = chat(1);
         let heads = HashMap::from([(a, open(0))]);
         let p = plan(
             vec![msg(a, "1", "x"), msg(a, "1", "x"), msg(a, "1", "other")],
@@ -157,7 +181,7 @@ mod tests {
 
     #[test]
     fn retries_of_stored_messages_do_not_take_a_number() {
-        let a = ChatId::from(Uuid::from_u128(1));
+        let a = chat(1);
         let heads = HashMap::from([(a, open(3))]);
         let first = msg(a, "1", "x");
         let stored = HashMap::from([(
@@ -171,17 +195,8 @@ mod tests {
 
     #[test]
     fn ended_and_unknown_chats_are_refused() {
-        let (a, b) = (
-            ChatId::from(Uuid::from_u128(1)),
-            ChatId::from(Uuid::from_u128(2)),
-        );
-        let heads = HashMap::from([(
-            a,
-            ChatHead {
-                status: ChatStatus::Closed,
-                last_seq: Seq(9),
-            },
-        )]);
+        let (a, b) = (chat(1), chat(2));
+        let heads = HashMap::from([(a, StreamHead::of_chat(ChatStatus::Closed, Seq(9)))]);
         let p = plan(
             vec![msg(a, "1", "x"), msg(b, "1", "x")],
             &heads,
@@ -196,5 +211,43 @@ mod tests {
             Planned::Refused(StoreError::NotFound)
         ));
         assert!(p.new_heads.is_empty());
+    }
+
+    #[test]
+    fn chats_and_conversations_share_a_batch_and_keep_their_kinds() {
+        let c = chat(1);
+        let conv = StreamId::Conversation(ConversationId::from(Uuid::from_u128(2)));
+        // The conversation's uuid, named as if it were a chat: not found.
+        let posing = chat(2);
+        let heads = HashMap::from([(c, open(2)), (conv, StreamHead::of_conversation(Seq(0)))]);
+        let staff = |stream: StreamId, client: &str| NewMessage {
+            kind: MessageKind::Staff,
+            sender: Sender::Staff(Uuid::from_u128(5).into()),
+            ..msg(stream, client, "hi")
+        };
+        let p = plan(
+            vec![
+                msg(c, "1", "x"),
+                staff(conv, "1"),
+                staff(c, "2"),
+                msg(conv, "3", "patron text in a staff conversation"),
+                staff(posing, "4"),
+                staff(conv, "5"),
+            ],
+            &heads,
+            &HashMap::new(),
+        );
+        let seqs: Vec<_> = p.inserts().map(|m| (m.stream, m.seq.0)).collect();
+        assert_eq!(seqs, vec![(c, 3), (conv, 1), (conv, 2)]);
+        for i in [2, 3] {
+            assert!(matches!(
+                &p.decisions[i],
+                Planned::Refused(StoreError::Conflict(Conflict::WrongStream))
+            ));
+        }
+        assert!(matches!(
+            &p.decisions[4],
+            Planned::Refused(StoreError::NotFound)
+        ));
     }
 }

@@ -2,20 +2,22 @@
 //! another, empty one, typically when moving from SQLite to PostgreSQL to run several nodes.
 //!
 //! It goes through the `Store` trait only (directory, then guests, then each chat with its
-//! messages, page by page), so it works between any two backends. Staff sessions are not copied.
-//! At the end it checks every chat's message count and `last_seq` in the target against what it
-//! read from the source, and fails when one differs.
+//! messages, then the tables without verbs of their own: chat history, timers, and staff
+//! conversations with their messages, page by page), so it works between any two backends.
+//! Staff sessions are not copied. At the end it checks every stream's message count and
+//! `last_seq` in the target against what it read from the source, and fails when one differs.
 
 use anyhow::{Context, bail, ensure};
-use refdesk_core::{ChatId, Seq};
+use refdesk_core::{Seq, StreamId};
 use refdesk_server::Settings;
 use refdesk_server::settings::redact_url;
-use refdesk_store::DynStore;
+use refdesk_store::{DynStore, Rows, Table};
 use std::time::{Duration, Instant};
 
-/// What was read of one chat in the source, to check the target against.
+/// What was read of one stream (a chat or a staff conversation) in the source, to check the
+/// target against.
 struct Copied {
-    id: ChatId,
+    id: StreamId,
     last_seq: Seq,
     messages: u64,
 }
@@ -52,15 +54,20 @@ pub async fn run(from: &str, to: &str, batch: u32) -> anyhow::Result<()> {
     );
 
     let guests = copy_guests(&source, &target, batch).await?;
-    let (chats, messages) = copy_chats(&source, &target, batch).await?;
-    verify(&target, &chats, batch).await?;
+    let (mut streams, mut messages) = copy_chats(&source, &target, batch).await?;
+    let chats = streams.len();
+    let (conversations, staff_messages) = copy_tables(&source, &target, batch).await?;
+    let conversation_count = conversations.len();
+    streams.extend(conversations);
+    messages += staff_messages;
+    verify(&target, &streams, batch).await?;
 
     println!(
-        "done: {} institutions, {} users, {guests} guests, {} chats, {messages} messages; \
-         every chat's message count and last sequence number match",
+        "done: {} institutions, {} users, {guests} guests, {chats} chats, \
+         {conversation_count} staff conversations, {messages} messages; every stream's message \
+         count and last sequence number match",
         directory.institutions.len(),
         directory.users.len(),
-        chats.len(),
     );
     println!("staff sessions were not copied: staff sign in again on the new database");
     Ok(())
@@ -142,7 +149,7 @@ async fn copy_chats(
     let mut total = 0u64;
     loop {
         let page = source
-            .chats_page(copied.last().map(|c| c.id), batch)
+            .chats_page(copied.last().and_then(|c| c.id.chat()), batch)
             .await?;
         if page.is_empty() {
             break;
@@ -152,20 +159,10 @@ async fn copy_chats(
                 .restore_chat(&chat)
                 .await
                 .with_context(|| format!("copying chat {}", chat.id))?;
-            let (mut after, mut messages) = (Seq::ZERO, 0u64);
-            loop {
-                let page = source.messages_after(chat.id, after, batch).await?;
-                let Some(last) = page.last() else { break };
-                after = last.seq;
-                target
-                    .restore_messages(&page)
-                    .await
-                    .with_context(|| format!("copying the messages of chat {}", chat.id))?;
-                messages += page.len() as u64;
-            }
+            let messages = copy_messages(source, target, chat.id.into(), batch).await?;
             total += messages;
             copied.push(Copied {
-                id: chat.id,
+                id: chat.id.into(),
                 last_seq: chat.last_seq,
                 messages,
             });
@@ -176,11 +173,74 @@ async fn copy_chats(
     Ok((copied, total))
 }
 
-/// Reads every copied chat back from the target and compares it with the source.
-async fn verify(target: &DynStore, chats: &[Copied], batch: u32) -> anyhow::Result<()> {
+/// Copies one stream's messages, page by page; returns how many.
+async fn copy_messages(
+    source: &DynStore,
+    target: &DynStore,
+    stream: StreamId,
+    batch: u32,
+) -> anyhow::Result<u64> {
+    let (mut after, mut messages) = (Seq::ZERO, 0u64);
+    loop {
+        let page = source.messages_after(stream, after, batch).await?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        target
+            .restore_messages(&page)
+            .await
+            .with_context(|| format!("copying the messages of {stream:?}"))?;
+        messages += page.len() as u64;
+    }
+    Ok(messages)
+}
+
+/// Copies every table without a verb of its own (chat history, timers, staff conversations),
+/// page by page, and each conversation's messages. Returns the conversations copied and their
+/// message count.
+async fn copy_tables(
+    source: &DynStore,
+    target: &DynStore,
+    batch: u32,
+) -> anyhow::Result<(Vec<Copied>, u64)> {
+    let mut conversations = Vec::new();
+    let mut total = 0u64;
+    for table in Table::ALL {
+        let mut offset = 0u64;
+        loop {
+            let rows = source.rows_page(table, offset, batch).await?;
+            if rows.is_empty() {
+                break;
+            }
+            offset += rows.len() as u64;
+            target
+                .restore_rows(&rows)
+                .await
+                .with_context(|| format!("copying {table:?} rows"))?;
+            if let Rows::Conversations(page) = &rows {
+                for c in page {
+                    let messages = copy_messages(source, target, c.id.into(), batch).await?;
+                    total += messages;
+                    conversations.push(Copied {
+                        id: c.id.into(),
+                        last_seq: c.last_seq,
+                        messages,
+                    });
+                }
+            }
+        }
+        println!("{table:?}: {offset} rows copied");
+    }
+    Ok((conversations, total))
+}
+
+/// Reads every copied stream back from the target and compares it with the source.
+async fn verify(target: &DynStore, streams: &[Copied], batch: u32) -> anyhow::Result<()> {
     let mut wrong = 0usize;
-    for c in chats {
-        let last_seq = target.chat(c.id).await?.last_seq;
+    for c in streams {
+        let last_seq = match c.id {
+            StreamId::Chat(id) => target.chat(id).await?.last_seq,
+            StreamId::Conversation(id) => target.conversation(id).await?.last_seq,
+        };
         let (mut after, mut messages) = (Seq::ZERO, 0u64);
         loop {
             let page = target.messages_after(c.id, after, batch).await?;
@@ -192,7 +252,7 @@ async fn verify(target: &DynStore, chats: &[Copied], batch: u32) -> anyhow::Resu
             wrong += 1;
             if wrong <= 10 {
                 eprintln!(
-                    "chat {}: source has {} messages up to seq {}, target {} up to seq {}",
+                    "{:?}: source has {} messages up to seq {}, target {} up to seq {}",
                     c.id, c.messages, c.last_seq.0, messages, last_seq.0
                 );
             }
@@ -200,8 +260,8 @@ async fn verify(target: &DynStore, chats: &[Copied], batch: u32) -> anyhow::Resu
     }
     ensure!(
         wrong == 0,
-        "verification failed: {wrong} of {} chats differ between source and target",
-        chats.len()
+        "verification failed: {wrong} of {} streams differ between source and target",
+        streams.len()
     );
     Ok(())
 }

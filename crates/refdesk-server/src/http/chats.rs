@@ -195,7 +195,10 @@ pub async fn history(
         ));
     }
     let fresh = state.store().chat(chat.id).await?;
-    let stored = state.store().messages_after(chat.id, after, limit).await?;
+    let stored = state
+        .store()
+        .messages_after(chat.id.into(), after, limit)
+        .await?;
     let reader = reader_of(&caller);
     let mut messages = Vec::with_capacity(stored.len());
     for m in &stored {

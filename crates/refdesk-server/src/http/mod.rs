@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod chats;
+pub mod conversations;
 pub mod health;
 mod json;
 pub mod pages;

@@ -110,7 +110,7 @@ impl AppState {
         };
         let question = NewMessage {
             id: new_id(),
-            chat_id: new.id,
+            stream: new.id.into(),
             kind: MessageKind::Patron,
             sender: Sender::Patron(guest.id),
             body: form.question,
@@ -162,7 +162,7 @@ impl AppState {
             let note = match decision.event() {
                 e if e.shown_in_conversation() => Some(NewMessage {
                     id: new_id(),
-                    chat_id: chat.id,
+                    stream: chat.id.into(),
                     kind: MessageKind::System,
                     sender: Sender::System,
                     body: event_body(&e)?,

@@ -3,6 +3,7 @@
 //! what was committed, in that order: persist, then broadcast.
 
 mod chats;
+mod conversations;
 mod grants;
 mod presence;
 mod send;

@@ -1,5 +1,6 @@
-//! Sending messages: validation, access, core's send rule, then the store's durable append, then
-//! the broadcast. A batch of sends from one socket is appended together and keeps its order.
+//! Sending messages to chats and staff conversations alike: validation, access, core's send
+//! rule, then the store's durable append, then the broadcast. A batch of sends from one socket
+//! is appended together and keeps its order.
 
 use super::new_id;
 use crate::error::{ApiError, ApiResult};
@@ -8,6 +9,7 @@ use crate::state::AppState;
 use axum::http::StatusCode;
 use refdesk_core::{
     ChatId, ClientMsgId, MessageBody, MessageKind, NewMessage, Principal, Rejection, Sender,
+    StreamId,
 };
 use refdesk_protocol::SendKind;
 use refdesk_store::Appended;
@@ -15,7 +17,8 @@ use refdesk_store::Appended;
 /// One send, as it came from a client.
 #[derive(Debug, Clone)]
 pub struct Outgoing {
-    pub chat_id: ChatId,
+    /// Where it goes, or why the frame names no one stream.
+    pub stream: Result<StreamId, &'static str>,
     pub client_msg_id: String,
     pub body: String,
     pub kind: SendKind,
@@ -76,8 +79,48 @@ impl AppState {
             )
         })?;
         let body = MessageBody::parse(&out.body)?;
-        let chat = self.chat_for(principal, out.chat_id).await?;
-        let (sender, kind) = match (principal, out.kind) {
+        let stream = out
+            .stream
+            .map_err(|m| ApiError::new(StatusCode::BAD_REQUEST, "invalid_frame", m))?;
+        let (sender, kind) = match stream {
+            StreamId::Chat(chat) => self.chat_sender(principal, chat, out.kind).await?,
+            StreamId::Conversation(id) => {
+                let conversation = self.conversation_for(principal, id).await?;
+                if out.kind == SendKind::InternalNote {
+                    return Err(ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_frame",
+                        "internal notes belong to patron chats",
+                    ));
+                }
+                let Principal::Staff(s) = principal else {
+                    return Err(ApiError::not_found());
+                };
+                let (sender, kind) = (Sender::Staff(s.id()), MessageKind::Staff);
+                conversation.may_send(sender, kind)?;
+                (sender, kind)
+            }
+        };
+        Ok(NewMessage {
+            id: new_id(),
+            stream,
+            kind,
+            sender,
+            body,
+            client_msg_id: Some(client_msg_id),
+            created_at: self.now(),
+        })
+    }
+
+    /// Who writes what in a patron chat: the chat's access rule and core's send rule.
+    async fn chat_sender(
+        &self,
+        principal: &Principal,
+        chat_id: ChatId,
+        send: SendKind,
+    ) -> ApiResult<(Sender, MessageKind)> {
+        let chat = self.chat_for(principal, chat_id).await?;
+        let (sender, kind) = match (principal, send) {
             (Principal::Patron { guest_id }, SendKind::Message) => {
                 (Sender::Patron(*guest_id), MessageKind::Patron)
             }
@@ -102,14 +145,6 @@ impl AppState {
                 other => other?,
             }
         }
-        Ok(NewMessage {
-            id: new_id(),
-            chat_id: chat.id,
-            kind,
-            sender,
-            body,
-            client_msg_id: Some(client_msg_id),
-            created_at: self.now(),
-        })
+        Ok((sender, kind))
     }
 }

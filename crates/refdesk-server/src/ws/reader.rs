@@ -14,9 +14,11 @@ use axum::extract::ws::{Message as WsMessage, WebSocket};
 use futures::stream::SplitStream;
 use futures::{FutureExt, StreamExt};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
-use refdesk_core::{ChatId, Principal, Seq, StaffPrincipal};
+use refdesk_core::{ChatId, Principal, Seq, StaffPrincipal, StreamId};
 use refdesk_protocol::frames::Identity;
-use refdesk_protocol::{ClientFrame, MAX_FRAME_BYTES, ResumePoint, ServerFrame, UserView};
+use refdesk_protocol::{
+    ClientFrame, MAX_FRAME_BYTES, ResumePoint, ServerFrame, UserView, stream_of,
+};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -154,27 +156,41 @@ impl Session {
         };
         self.reply(ServerFrame::Welcome { identity, queue });
         for r in resume {
-            self.watch(r.chat_id, Seq(r.after_seq), Some("hello".into()))
-                .await;
+            match r.stream() {
+                Ok(stream) => {
+                    self.watch(stream, Seq(r.after_seq), Some("hello".into()))
+                        .await
+                }
+                Err(m) => self.reply(invalid(m, Some("hello".into()))),
+            }
         }
     }
 
-    async fn watch(&mut self, chat: ChatId, after: Seq, in_reply_to: Option<String>) {
+    async fn watch(&mut self, stream: StreamId, after: Seq, in_reply_to: Option<String>) {
         if i64::try_from(after.0).is_err() {
             self.reply(invalid("after_seq must be below 2^63", in_reply_to));
             return;
         }
         let principal = self.access.principal();
-        match self.state.chat_for(&principal, chat).await {
-            Ok(c) => {
+        let allowed = match stream {
+            StreamId::Chat(chat) => self.state.chat_for(&principal, chat).await.map(Some),
+            StreamId::Conversation(id) => self
+                .state
+                .conversation_for(&principal, id)
+                .await
+                .map(|_| None),
+        };
+        match allowed {
+            Ok(chat) => {
                 // Subscribe before the writer reads the store, so nothing falls between the two.
-                self.access.subscribe(Topic::Chat(chat));
-                let _ = self.control.send(Control::Watch { chat, after });
-                if matches!(*principal, Principal::Patron { .. })
-                    && !self.patron_chats.contains(&chat)
+                self.access.subscribe(Topic::Stream(stream));
+                let _ = self.control.send(Control::Watch { stream, after });
+                if let Some(c) = chat
+                    && matches!(*principal, Principal::Patron { .. })
+                    && !self.patron_chats.contains(&c.id)
                 {
-                    self.patron_chats.push(chat);
-                    self.state.hub().patron_arrived(chat);
+                    self.patron_chats.push(c.id);
+                    self.state.hub().patron_arrived(c.id);
                     self.state.patron_present(&c).await;
                 }
             }
@@ -207,6 +223,7 @@ impl Session {
             };
             let ClientFrame::Send {
                 chat_id,
+                conversation_id,
                 client_msg_id,
                 body,
                 kind,
@@ -216,7 +233,7 @@ impl Session {
                 continue;
             };
             let mut batch = vec![Outgoing {
-                chat_id,
+                stream: stream_of(chat_id, conversation_id),
                 client_msg_id,
                 body,
                 kind,
@@ -229,12 +246,13 @@ impl Session {
                 match self.parse(next) {
                     Some(ClientFrame::Send {
                         chat_id,
+                        conversation_id,
                         client_msg_id,
                         body,
                         kind,
                     }) => {
                         batch.push(Outgoing {
-                            chat_id,
+                            stream: stream_of(chat_id, conversation_id),
                             client_msg_id,
                             body,
                             kind,
@@ -288,14 +306,27 @@ impl Session {
             ClientFrame::Hello { .. } => {
                 self.reply(invalid("hello was already received", Some("hello".into())));
             }
-            ClientFrame::Watch { chat_id, after_seq } => {
-                self.watch(chat_id, Seq(after_seq), Some("watch".into()))
-                    .await
-            }
-            ClientFrame::Unwatch { chat_id } => {
-                self.access.unsubscribe(Topic::Chat(chat_id));
-                let _ = self.control.send(Control::Unwatch { chat: chat_id });
-            }
+            ClientFrame::Watch {
+                chat_id,
+                conversation_id,
+                after_seq,
+            } => match stream_of(chat_id, conversation_id) {
+                Ok(stream) => {
+                    self.watch(stream, Seq(after_seq), Some("watch".into()))
+                        .await
+                }
+                Err(m) => self.reply(invalid(m, Some("watch".into()))),
+            },
+            ClientFrame::Unwatch {
+                chat_id,
+                conversation_id,
+            } => match stream_of(chat_id, conversation_id) {
+                Ok(stream) => {
+                    self.access.unsubscribe(Topic::Stream(stream));
+                    let _ = self.control.send(Control::Unwatch { stream });
+                }
+                Err(m) => self.reply(invalid(m, Some("unwatch".into()))),
+            },
             ClientFrame::Typing { chat_id, active } => {
                 let principal = self.access.principal();
                 match self.state.chat_for(&principal, chat_id).await {
@@ -338,7 +369,8 @@ impl Session {
         for (client_msg_id, r) in ids.into_iter().zip(&results) {
             let frame = match r {
                 Ok(a) => ServerFrame::Ack {
-                    chat_id: a.message.chat_id,
+                    chat_id: a.message.stream.chat(),
+                    conversation_id: a.message.stream.conversation(),
                     client_msg_id,
                     seq: a.message.seq.0,
                     message_id: a.message.id,

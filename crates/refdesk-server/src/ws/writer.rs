@@ -1,8 +1,9 @@
 //! The writer half of a socket. It receives control items from its reader (acks, errors, watch
-//! requests) and events from the hub, and keeps, per followed chat, the last sequence number
-//! it sent: an event with the next number is sent at once, an older one is skipped, and a jump
-//! ahead (or a lag mark from the hub) is filled from the store. That cursor is what makes
-//! delivery gap-free and duplicate-free whatever the hub or the bus did.
+//! requests) and events from the hub, and keeps, per followed stream (a patron chat or a staff
+//! conversation), the last sequence number it sent: an event with the next number is sent at
+//! once, an older one is skipped, and a jump ahead (or a lag mark from the hub) is filled from
+//! the store. That cursor is what makes delivery gap-free and duplicate-free whatever the hub or
+//! the bus did, for both kinds of stream alike.
 
 use super::access::SocketAccess;
 use crate::events::Event;
@@ -11,7 +12,7 @@ use crate::state::AppState;
 use axum::extract::ws::{CloseFrame, Message as WsMessage, Utf8Bytes, WebSocket, close_code};
 use futures::SinkExt;
 use futures::stream::SplitSink;
-use refdesk_core::{Chat, ChatId, ChatStatus, Principal, Sender, Seq};
+use refdesk_core::{Chat, ChatId, ChatStatus, Principal, Sender, Seq, StreamId};
 use refdesk_protocol::ServerFrame;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -23,13 +24,13 @@ pub enum Control {
     /// Boxed: the channel allocates its slots up front, and an idle socket should not pay for
     /// room for 32 whole frames.
     Frame(Box<ServerFrame>),
-    /// Follow a chat from `after` (already checked for access by the reader).
+    /// Follow a stream from `after` (already checked for access by the reader).
     Watch {
-        chat: ChatId,
+        stream: StreamId,
         after: Seq,
     },
     Unwatch {
-        chat: ChatId,
+        stream: StreamId,
     },
     /// Close the socket after sending what is queued.
     Close,
@@ -44,7 +45,7 @@ pub struct Writer {
     pub events: mpsc::Receiver<Arc<Event>>,
     pub control: mpsc::UnboundedReceiver<Control>,
     pub lag: Arc<Lag>,
-    pub cursors: HashMap<ChatId, Seq>,
+    pub cursors: HashMap<StreamId, Seq>,
     /// The newest version of each chat this socket was told about, so a change heard late
     /// from another node never overwrites a newer one.
     pub versions: HashMap<ChatId, u64>,
@@ -122,16 +123,37 @@ impl Writer {
     async fn on_control(&mut self, c: Control) -> Result {
         match c {
             Control::Frame(f) => self.feed(&f).await,
-            Control::Watch { chat, after } => {
-                let current = self.state.store().chat(chat).await.map_err(store_err)?;
-                // A resume point beyond the chat's last message (a client that kept a number
+            Control::Watch { stream, after } => {
+                // A resume point beyond the stream's last message (a client that kept a number
                 // from elsewhere) starts at the head: later messages must not fall below it.
-                self.cursors.insert(chat, after.min(current.last_seq));
-                self.send_chat(&current, None).await?;
-                self.catch_up(chat).await
+                let head = match stream {
+                    StreamId::Chat(id) => {
+                        let current = self.state.store().chat(id).await.map_err(store_err)?;
+                        self.send_chat(&current, None).await?;
+                        current.last_seq
+                    }
+                    StreamId::Conversation(id) => {
+                        let current = self
+                            .state
+                            .store()
+                            .conversation(id)
+                            .await
+                            .map_err(store_err)?;
+                        let conversation = self
+                            .state
+                            .conversation_view(&current)
+                            .await
+                            .map_err(|e| WriterError::Store(e.message))?;
+                        self.feed(&ServerFrame::Conversation { conversation })
+                            .await?;
+                        current.last_seq
+                    }
+                };
+                self.cursors.insert(stream, after.min(head));
+                self.catch_up(stream).await
             }
-            Control::Unwatch { chat } => {
-                self.cursors.remove(&chat);
+            Control::Unwatch { stream } => {
+                self.cursors.remove(&stream);
                 Ok(())
             }
             Control::Close => Ok(()),
@@ -141,18 +163,18 @@ impl Writer {
     async fn on_event(&mut self, e: &Event) -> Result {
         match e {
             Event::Message { message } => {
-                let Some(&last) = self.cursors.get(&message.chat_id) else {
+                let Some(&last) = self.cursors.get(&message.stream) else {
                     return Ok(());
                 };
                 if message.seq <= last {
                     return Ok(());
                 }
                 if message.seq != last.next() {
-                    return self.catch_up(message.chat_id).await;
+                    return self.catch_up(message.stream).await;
                 }
-                let chat = self.chat(message.chat_id).await?;
-                self.cursors.insert(message.chat_id, message.seq);
-                self.send_message(&chat, message).await
+                let context = self.context(message.stream).await?;
+                self.cursors.insert(message.stream, message.seq);
+                self.send_message(&context, message).await
             }
             Event::SessionEnded { session } => {
                 if self.access.session == Some(*session) {
@@ -186,7 +208,7 @@ impl Writer {
             } => {
                 // Each side sees the other side typing, not itself.
                 let own_side = matches!(self.principal, Principal::Staff(_)) == *from_staff;
-                if own_side || !self.cursors.contains_key(chat_id) {
+                if own_side || !self.cursors.contains_key(&StreamId::Chat(*chat_id)) {
                     return Ok(());
                 }
                 let from = if *from_staff { "staff" } else { "patron" };
@@ -208,11 +230,12 @@ impl Writer {
             return Err(WriterError::Ended("your account is no longer active"));
         };
         self.principal = Principal::Staff(fresh.clone());
+        // Conversations stay: their membership does not come from grants.
         let mut known: Vec<ChatId> = self
             .cursors
             .keys()
-            .chain(self.versions.keys())
-            .copied()
+            .filter_map(|s| s.chat())
+            .chain(self.versions.keys().copied())
             .collect();
         known.sort();
         known.dedup();
@@ -222,8 +245,9 @@ impl Writer {
                 continue;
             }
             self.versions.remove(&id);
-            if self.cursors.remove(&id).is_some() {
-                self.access.unsubscribe(crate::events::Topic::Chat(id));
+            if self.cursors.remove(&StreamId::Chat(id)).is_some() {
+                self.access
+                    .unsubscribe(crate::events::Topic::Stream(id.into()));
             }
             self.feed(&ServerFrame::ChatHidden { chat_id: id }).await?;
         }
@@ -248,15 +272,32 @@ impl Writer {
             .map_err(store_err)
     }
 
-    async fn send_message(&mut self, chat: &Chat, m: &refdesk_core::Message) -> Result {
-        let audience = self.principal.audience();
-        let view = self
-            .state
-            .message_view(chat, m, audience, self.reader_sender())
-            .await
-            .map_err(|e| WriterError::Store(e.message))?;
-        match view {
-            Some(message) => self.feed(&ServerFrame::Message { message }).await,
+    /// What rendering a stream's messages needs: a chat's patron name and state; nothing for
+    /// a staff conversation.
+    async fn context(&self, stream: StreamId) -> Result<Context> {
+        Ok(match stream {
+            StreamId::Chat(id) => Context::Chat(Box::new(self.chat(id).await?)),
+            StreamId::Conversation(_) => Context::Conversation,
+        })
+    }
+
+    async fn send_message(&mut self, context: &Context, m: &refdesk_core::Message) -> Result {
+        let frame = match context {
+            Context::Chat(chat) => self
+                .state
+                .message_view(chat, m, self.principal.audience(), self.reader_sender())
+                .await
+                .map_err(|e| WriterError::Store(e.message))?
+                .map(|message| ServerFrame::Message { message }),
+            Context::Conversation => self
+                .state
+                .conversation_message_view(m, self.reader_sender())
+                .await
+                .map_err(|e| WriterError::Store(e.message))?
+                .map(|message| ServerFrame::ConversationMessage { message }),
+        };
+        match frame {
+            Some(f) => self.feed(&f).await,
             None => Ok(()),
         }
     }
@@ -288,26 +329,31 @@ impl Writer {
         self.feed(&frame).await
     }
 
-    /// Sends everything of `chat` after the cursor, from the store, in pages.
-    async fn catch_up(&mut self, chat_id: ChatId) -> Result {
-        let chat = self.state.store().chat(chat_id).await.map_err(store_err)?;
+    /// Sends everything of `stream` after the cursor, from the store, in pages.
+    async fn catch_up(&mut self, stream: StreamId) -> Result {
+        let context = match stream {
+            StreamId::Chat(id) => Context::Chat(Box::new(
+                self.state.store().chat(id).await.map_err(store_err)?,
+            )),
+            StreamId::Conversation(_) => Context::Conversation,
+        };
         loop {
-            let Some(&after) = self.cursors.get(&chat_id) else {
+            let Some(&after) = self.cursors.get(&stream) else {
                 return Ok(());
             };
             let page = self
                 .state
                 .store()
-                .messages_after(chat_id, after, 500)
+                .messages_after(stream, after, 500)
                 .await
                 .map_err(store_err)?;
             let Some(last) = page.last().map(|m| m.seq) else {
                 return Ok(());
             };
             for m in &page {
-                self.send_message(&chat, m).await?;
+                self.send_message(&context, m).await?;
             }
-            self.cursors.insert(chat_id, last);
+            self.cursors.insert(stream, last);
             metrics::counter!("refdesk_ws_catch_up_messages_total").increment(page.len() as u64);
             if page.len() < 500 {
                 return Ok(());
@@ -316,9 +362,9 @@ impl Writer {
     }
 
     async fn catch_up_all(&mut self) -> Result {
-        let chats: Vec<ChatId> = self.cursors.keys().copied().collect();
-        for c in chats {
-            self.catch_up(c).await?;
+        let streams: Vec<StreamId> = self.cursors.keys().copied().collect();
+        for s in streams {
+            self.catch_up(s).await?;
         }
         if let Principal::Staff(staff) = &self.principal {
             let open = self
@@ -332,6 +378,12 @@ impl Writer {
         }
         Ok(())
     }
+}
+
+/// See [`Writer::context`].
+enum Context {
+    Chat(Box<Chat>),
+    Conversation,
 }
 
 fn store_err(e: refdesk_store::StoreError) -> WriterError {

@@ -5,6 +5,7 @@ mod access;
 mod app;
 mod chat_flow;
 mod claims;
+mod conversations;
 mod errors;
 mod hardening;
 mod isolation;

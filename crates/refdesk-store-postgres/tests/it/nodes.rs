@@ -54,7 +54,10 @@ async fn two_nodes_appending_to_the_same_chats_stay_gap_free() {
     assert_eq!(fresh, 4 * 60);
     for (chat, _) in &chats {
         for node in &nodes {
-            let all = node.messages_after(chat.id, Seq::ZERO, 1000).await.unwrap();
+            let all = node
+                .messages_after(chat.id.into(), Seq::ZERO, 1000)
+                .await
+                .unwrap();
             let seqs: Vec<u64> = all.iter().map(|m| m.seq.0).collect();
             assert_eq!(seqs, (1..=61).collect::<Vec<_>>());
             assert_eq!(node.chat(chat.id).await.unwrap().last_seq, Seq(61));
@@ -103,7 +106,7 @@ async fn two_nodes_racing_claims_have_one_winner() {
             assert_eq!(versions, vec![1, 2]);
         }
         let msgs = nodes[1]
-            .messages_after(chat.id, Seq::ZERO, 100)
+            .messages_after(chat.id.into(), Seq::ZERO, 100)
             .await
             .unwrap();
         let notes = msgs.iter().filter(|m| m.kind == MessageKind::System);

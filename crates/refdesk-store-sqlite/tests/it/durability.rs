@@ -35,7 +35,10 @@ async fn a_reopened_file_keeps_its_messages_and_numbers_on() {
     drop(f.store);
 
     let store = open(&url).await;
-    let before = store.messages_after(chat.id, Seq::ZERO, 100).await.unwrap();
+    let before = store
+        .messages_after(chat.id.into(), Seq::ZERO, 100)
+        .await
+        .unwrap();
     assert_eq!(seqs(&before), vec![1, 2, 3, 4]);
     assert_eq!(store.chat(chat.id).await.unwrap().last_seq, Seq(4));
     let next = NewMessage {
@@ -56,7 +59,10 @@ async fn a_reopened_file_keeps_its_messages_and_numbers_on() {
         .await
         .unwrap();
     assert_eq!(after.message.seq, Seq(5));
-    let all = store.messages_after(chat.id, Seq::ZERO, 100).await.unwrap();
+    let all = store
+        .messages_after(chat.id.into(), Seq::ZERO, 100)
+        .await
+        .unwrap();
     assert_eq!(seqs(&all), vec![1, 2, 3, 4, 5]);
 }
 
@@ -91,7 +97,7 @@ async fn two_thousand_concurrent_appends_commit_gap_free() {
     for (chat, _) in chats.iter() {
         let all = f
             .store
-            .messages_after(chat.id, Seq::ZERO, 10_000)
+            .messages_after(chat.id.into(), Seq::ZERO, 10_000)
             .await
             .unwrap();
         let n = all.len() as u64;
@@ -110,7 +116,7 @@ impl IntoNew for Message {
     fn into_new(self) -> NewMessage {
         NewMessage {
             id: self.id,
-            chat_id: self.chat_id,
+            stream: self.stream,
             kind: self.kind,
             sender: self.sender,
             body: self.body,

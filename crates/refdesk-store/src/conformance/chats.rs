@@ -14,7 +14,7 @@ pub async fn start_chat_stores_the_question_as_seq_1(store: DynStore) {
     assert_eq!(f.store.chat(chat.id).await.unwrap(), chat);
     let msgs = f
         .store
-        .messages_after(chat.id, Seq::ZERO, 10)
+        .messages_after(chat.id.into(), Seq::ZERO, 10)
         .await
         .unwrap();
     assert_eq!(msgs.len(), 1);
@@ -210,7 +210,7 @@ pub async fn concurrent_claims_have_one_winner(store: DynStore) {
         assert_eq!(winners, 1);
         let msgs = f
             .store
-            .messages_after(chat.id, Seq::ZERO, 100)
+            .messages_after(chat.id.into(), Seq::ZERO, 100)
             .await
             .unwrap();
         assert_eq!(

@@ -151,7 +151,7 @@ impl Fixture {
     ) -> NewMessage {
         NewMessage {
             id: Uuid::now_v7().into(),
-            chat_id: *chat,
+            stream: (*chat).into(),
             kind: MessageKind::Patron,
             sender: Sender::Patron(guest.id),
             body: body(text),
@@ -170,7 +170,7 @@ impl Fixture {
     ) -> NewMessage {
         NewMessage {
             id: Uuid::now_v7().into(),
-            chat_id: *chat,
+            stream: (*chat).into(),
             kind,
             sender: Sender::Staff(user.id),
             body: body(text),
@@ -182,7 +182,7 @@ impl Fixture {
     pub fn system_note(&self, chat: &ChatId, text: &str) -> NewMessage {
         NewMessage {
             id: Uuid::now_v7().into(),
-            chat_id: *chat,
+            stream: (*chat).into(),
             kind: MessageKind::System,
             sender: Sender::System,
             body: body(text),

@@ -164,7 +164,7 @@ pub async fn a_rolled_back_transition_leaves_nothing(store: DynStore) {
     assert_eq!(history[1], planted, "no row of the failed claim");
     let msgs = f
         .store
-        .messages_after(chat.id, Seq::ZERO, 10)
+        .messages_after(chat.id.into(), Seq::ZERO, 10)
         .await
         .unwrap();
     assert_eq!(msgs.len(), 1, "no note of the failed claim");

@@ -24,7 +24,7 @@ pub async fn appends_get_gap_free_sequence_numbers(store: DynStore) {
     }
     let all = f
         .store
-        .messages_after(chat.id, Seq::ZERO, 100)
+        .messages_after(chat.id.into(), Seq::ZERO, 100)
         .await
         .unwrap();
     assert_eq!(seqs(&all), (1..=6).collect::<Vec<_>>());
@@ -56,7 +56,7 @@ pub async fn concurrent_appends_stay_gap_free(store: DynStore) {
     for (chat, _) in &chats {
         let all = f
             .store
-            .messages_after(chat.id, Seq::ZERO, 1000)
+            .messages_after(chat.id.into(), Seq::ZERO, 1000)
             .await
             .unwrap();
         assert_eq!(seqs(&all), (1..=51).collect::<Vec<_>>());
@@ -84,7 +84,7 @@ pub async fn retried_send_is_stored_once(store: DynStore) {
     assert_eq!(second.message, first.message);
     assert_eq!(
         f.store
-            .messages_after(chat.id, Seq::ZERO, 100)
+            .messages_after(chat.id.into(), Seq::ZERO, 100)
             .await
             .unwrap()
             .len(),
@@ -198,19 +198,23 @@ pub async fn messages_after_pages_in_order(store: DynStore) {
             .await
             .unwrap();
     }
-    let page = f.store.messages_after(chat.id, Seq(5), 10).await.unwrap();
+    let page = f
+        .store
+        .messages_after(chat.id.into(), Seq(5), 10)
+        .await
+        .unwrap();
     assert_eq!(seqs(&page), (6..=15).collect::<Vec<_>>());
     assert_eq!(page[0].body.as_str(), "n4");
     assert!(
         f.store
-            .messages_after(chat.id, Seq(21), 10)
+            .messages_after(chat.id.into(), Seq(21), 10)
             .await
             .unwrap()
             .is_empty()
     );
     assert!(
         f.store
-            .messages_after(Uuid::now_v7().into(), Seq::ZERO, 10)
+            .messages_after(ChatId::from(Uuid::now_v7()).into(), Seq::ZERO, 10)
             .await
             .unwrap()
             .is_empty()

@@ -47,6 +47,7 @@ async fn all_rows(store: &DynStore, table: Table) -> Rows {
         match (&mut out, page) {
             (Rows::ChatHistory(a), Rows::ChatHistory(b)) => a.extend(b),
             (Rows::Timers(a), Rows::Timers(b)) => a.extend(b),
+            (Rows::Conversations(a), Rows::Conversations(b)) => a.extend(b),
             _ => panic!("a page of another table"),
         }
     }
@@ -80,8 +81,22 @@ async fn all_chats(store: &DynStore) -> Vec<Chat> {
     }
 }
 
-async fn all_messages(store: &DynStore, chat: ChatId) -> Vec<Message> {
-    store.messages_after(chat, Seq::ZERO, 1000).await.unwrap()
+async fn all_messages(store: &DynStore, stream: impl Into<StreamId>) -> Vec<Message> {
+    store
+        .messages_after(stream.into(), Seq::ZERO, 1000)
+        .await
+        .unwrap()
+}
+
+/// Copies a stream's messages page by page.
+async fn copy_messages(source: &DynStore, target: &DynStore, stream: StreamId) {
+    let mut after = Seq::ZERO;
+    loop {
+        let page = source.messages_after(stream, after, PAGE).await.unwrap();
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        target.restore_messages(&page).await.unwrap();
+    }
 }
 
 pub async fn a_dump_restores_exactly_into_an_empty_store(source: DynStore, target: DynStore) {
@@ -142,6 +157,25 @@ pub async fn a_dump_restores_exactly_into_an_empty_store(source: DynStore, targe
     f.store.set_timers(&[away]).await.unwrap();
     let monitor = Grant::MonitorDepartment(f.department.id);
     f.store.add_grant(f.bob.id, monitor).await.unwrap();
+    // A staff conversation with three messages.
+    let conversation = Conversation::direct(Uuid::now_v7().into(), f.alice.id, f.bob.id, now());
+    let conversation = f
+        .store
+        .open_direct_conversation(&conversation.unwrap())
+        .await
+        .unwrap();
+    for (i, who) in [&f.alice, &f.bob, &f.alice].into_iter().enumerate() {
+        let m = NewMessage {
+            id: Uuid::now_v7().into(),
+            stream: conversation.id.into(),
+            kind: MessageKind::Staff,
+            sender: Sender::Staff(who.id),
+            body: super::fixture::body("about the maps"),
+            client_msg_id: Some(ClientMsgId::parse(&format!("s{i}")).unwrap()),
+            created_at: now(),
+        };
+        f.store.append_message(m).await.unwrap();
+    }
 
     // The dump, as `refdesk migrate-data` does it. Nothing can make a co-op yet, so one is added
     // to the dumped directory to see that co-ops travel too.
@@ -182,20 +216,17 @@ pub async fn a_dump_restores_exactly_into_an_empty_store(source: DynStore, targe
     assert!(chats.windows(2).all(|w| w[0].id < w[1].id), "by id");
     for chat in &chats {
         target.restore_chat(chat).await.unwrap();
-        let mut after = Seq::ZERO;
-        loop {
-            let page = source.messages_after(chat.id, after, PAGE).await.unwrap();
-            let Some(last) = page.last() else { break };
-            after = last.seq;
-            target.restore_messages(&page).await.unwrap();
-        }
+        copy_messages(&source, &target, chat.id.into()).await;
     }
 
     for table in Table::ALL {
-        target
-            .restore_rows(&all_rows(&source, table).await)
-            .await
-            .unwrap();
+        let rows = all_rows(&source, table).await;
+        target.restore_rows(&rows).await.unwrap();
+        if let Rows::Conversations(conversations) = &rows {
+            for c in conversations {
+                copy_messages(&source, &target, c.id.into()).await;
+            }
+        }
     }
 
     // Everything reads back the same from the target.
@@ -216,6 +247,13 @@ pub async fn a_dump_restores_exactly_into_an_empty_store(source: DynStore, targe
         assert_eq!(rows, all_rows(&source, table).await);
         assert!(!rows.is_empty(), "{table:?} travels");
     }
+    let staff = all_messages(&target, conversation.id).await;
+    assert_eq!(staff, all_messages(&source, conversation.id).await);
+    assert_eq!(staff.len(), 3);
+    assert_eq!(
+        target.conversation(conversation.id).await.unwrap().last_seq,
+        Seq(3)
+    );
     let kinds: Vec<_> = all_messages(&target, active.id)
         .await
         .iter()
@@ -243,4 +281,15 @@ pub async fn a_dump_restores_exactly_into_an_empty_store(source: DynStore, targe
     let late = f.staff_message(&closed.id, &f.alice, MessageKind::InternalNote, None, "x");
     let appended = target.append_message(late).await.unwrap();
     assert_eq!(appended.message.seq, closed.last_seq.next());
+    let in_conversation = NewMessage {
+        id: Uuid::now_v7().into(),
+        stream: conversation.id.into(),
+        kind: MessageKind::Staff,
+        sender: Sender::Staff(f.bob.id),
+        body: super::fixture::body("thanks"),
+        client_msg_id: Some(ClientMsgId::parse("s9").unwrap()),
+        created_at: now(),
+    };
+    let appended = target.append_message(in_conversation).await.unwrap();
+    assert_eq!(appended.message.seq, Seq(4));
 }

@@ -6,6 +6,7 @@
 //! database as often as they need.
 
 mod chats;
+mod conversations;
 mod directory;
 mod fixture;
 mod history;
@@ -14,6 +15,7 @@ mod migration;
 mod timers;
 
 pub use chats::*;
+pub use conversations::*;
 pub use directory::*;
 pub use fixture::Fixture;
 pub use history::*;
@@ -61,6 +63,11 @@ macro_rules! conformance_suite {
             cancelled_and_superseded_timers_do_not_fire
             a_lapsed_claim_is_taken_again
             decisions_set_and_cancel_their_timers
+            direct_conversations_are_one_per_pair
+            racing_opens_of_one_pair_make_one_conversation
+            conversation_messages_are_gap_free_beside_chats
+            conversation_retries_are_stored_once
+            streams_take_only_their_own_kinds
         );
         $crate::conformance_suite!(@pairs $make, [$(#[$attr])*]
             a_dump_restores_exactly_into_an_empty_store

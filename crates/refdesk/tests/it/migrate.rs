@@ -77,9 +77,13 @@ async fn a_sqlite_installation_moves_to_postgres_with_its_chats() {
     let (ok, out, err) = migrate_data(&source, &db);
     assert!(ok, "{out}\n{err}");
     assert!(
-        out.contains("done: 3 institutions, 4 users, 1 guests, 1 chats, 3 messages"),
+        out.contains(
+            "done: 3 institutions, 4 users, 1 guests, 1 chats, 0 staff conversations, 3 messages"
+        ),
         "{out}"
     );
+    // The chat's history (started, claimed) and its patron-away timer travel too.
+    assert!(out.contains("ChatHistory: 2 rows copied"), "{out}");
     assert!(out.contains("sessions were not copied"), "{out}");
     let (ok, _, err) = migrate_data(&source, &db);
     assert!(!ok, "a second run into the filled database is refused");

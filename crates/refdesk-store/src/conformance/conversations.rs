@@ -1,0 +1,256 @@
+//! Staff conversations: one per pair, and their messages through the same log as a chat's, with
+//! the same guarantees (gap-free numbers under concurrency, retries stored once, paging).
+
+use super::fixture::{Fixture, body, now};
+use crate::{Conflict, DynStore, StoreError};
+use refdesk_core::*;
+use std::sync::Arc;
+use uuid::Uuid;
+
+fn direct(a: &User, b: &User) -> Conversation {
+    Conversation::direct(Uuid::now_v7().into(), a.id, b.id, now()).unwrap()
+}
+
+fn staff_message(
+    conversation: ConversationId,
+    from: &User,
+    client: &str,
+    text: &str,
+) -> NewMessage {
+    NewMessage {
+        id: Uuid::now_v7().into(),
+        stream: conversation.into(),
+        kind: MessageKind::Staff,
+        sender: Sender::Staff(from.id),
+        body: body(text),
+        client_msg_id: Some(ClientMsgId::parse(client).unwrap()),
+        created_at: now(),
+    }
+}
+
+pub async fn direct_conversations_are_one_per_pair(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let first = direct(&f.alice, &f.bob);
+    let opened = f.store.open_direct_conversation(&first).await.unwrap();
+    assert_eq!(opened, first);
+    // Bob opening it from his side gets the same one, not a second.
+    let again = f
+        .store
+        .open_direct_conversation(&direct(&f.bob, &f.alice))
+        .await
+        .unwrap();
+    assert_eq!(again, first);
+    assert_eq!(f.store.conversation(first.id).await.unwrap(), first);
+    assert_eq!(
+        f.store.conversations_of(f.alice.id).await.unwrap(),
+        vec![first.clone()]
+    );
+    assert_eq!(
+        f.store.conversations_of(f.bob.id).await.unwrap(),
+        vec![first.clone()]
+    );
+    assert!(matches!(
+        f.store.conversation(Uuid::now_v7().into()).await,
+        Err(StoreError::NotFound)
+    ));
+    let stranger = User {
+        id: Uuid::now_v7().into(),
+        ..f.bob.clone()
+    };
+    assert!(matches!(
+        f.store
+            .open_direct_conversation(&direct(&f.alice, &stranger))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(f.store.conversations_of(f.alice.id).await.unwrap().len(), 1);
+}
+
+pub async fn racing_opens_of_one_pair_make_one_conversation(store: DynStore) {
+    let f = Arc::new(Fixture::new(store).await);
+    let mut tasks = vec![];
+    for i in 0..8 {
+        let f = f.clone();
+        let c = if i % 2 == 0 {
+            direct(&f.alice, &f.bob)
+        } else {
+            direct(&f.bob, &f.alice)
+        };
+        tasks.push(tokio::spawn(async move {
+            f.store.open_direct_conversation(&c).await
+        }));
+    }
+    let mut ids = vec![];
+    for t in tasks {
+        ids.push(t.await.unwrap().unwrap().id);
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "every open got the one conversation");
+}
+
+pub async fn conversation_messages_are_gap_free_beside_chats(store: DynStore) {
+    let f = Arc::new(Fixture::new(store).await);
+    let conversation = f
+        .store
+        .open_direct_conversation(&direct(&f.alice, &f.bob))
+        .await
+        .unwrap();
+    let (chat, guest) = f.chat().await;
+    let mut tasks = vec![];
+    for i in 0..40 {
+        let f = f.clone();
+        let from = if i % 2 == 0 { &f.alice } else { &f.bob };
+        let m = staff_message(
+            conversation.id,
+            from,
+            &format!("s{i}"),
+            &format!("note {i}"),
+        );
+        let p = f.patron_message(&chat.id, &guest, Some(&format!("p{i}")), "and?");
+        tasks.push(tokio::spawn(async move {
+            let (a, b) = futures::join!(f.store.append_message(m), f.store.append_message(p));
+            (a.unwrap(), b.unwrap())
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let all = f
+        .store
+        .messages_after(conversation.id.into(), Seq::ZERO, 1000)
+        .await
+        .unwrap();
+    assert_eq!(
+        all.iter().map(|m| m.seq.0).collect::<Vec<_>>(),
+        (1..=40).collect::<Vec<_>>()
+    );
+    assert!(
+        all.iter()
+            .all(|m| m.stream == StreamId::from(conversation.id))
+    );
+    assert_eq!(
+        f.store
+            .conversation(conversation.id)
+            .await
+            .unwrap()
+            .last_seq,
+        Seq(40)
+    );
+    // The chat kept its own numbering: its question, then the 40 patron messages.
+    assert_eq!(f.store.chat(chat.id).await.unwrap().last_seq, Seq(41));
+    let page = f
+        .store
+        .messages_after(conversation.id.into(), Seq(35), 3)
+        .await
+        .unwrap();
+    assert_eq!(
+        page.iter().map(|m| m.seq.0).collect::<Vec<_>>(),
+        vec![36, 37, 38]
+    );
+}
+
+pub async fn conversation_retries_are_stored_once(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let conversation = f
+        .store
+        .open_direct_conversation(&direct(&f.alice, &f.bob))
+        .await
+        .unwrap();
+    let m = staff_message(
+        conversation.id,
+        &f.alice,
+        "c1",
+        "can you take the genealogy one?",
+    );
+    let first = f.store.append_message(m.clone()).await.unwrap();
+    assert!(!first.duplicate);
+    let retry = f
+        .store
+        .append_message(NewMessage {
+            id: Uuid::now_v7().into(),
+            ..m.clone()
+        })
+        .await
+        .unwrap();
+    assert!(retry.duplicate);
+    assert_eq!(retry.message, first.message);
+    // The same client id from the other member is their own message.
+    let bobs = f
+        .store
+        .append_message(staff_message(conversation.id, &f.bob, "c1", "sure"))
+        .await
+        .unwrap();
+    assert_eq!(bobs.message.seq, Seq(2));
+    assert!(matches!(
+        f.store
+            .append_message(staff_message(conversation.id, &f.alice, "c1", "other text"))
+            .await,
+        Err(StoreError::Conflict(Conflict::ClientIdReused))
+    ));
+    assert_eq!(
+        f.store
+            .conversation(conversation.id)
+            .await
+            .unwrap()
+            .last_seq,
+        Seq(2)
+    );
+}
+
+pub async fn streams_take_only_their_own_kinds(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let conversation = f
+        .store
+        .open_direct_conversation(&direct(&f.alice, &f.bob))
+        .await
+        .unwrap();
+    let (chat, _) = f.chat().await;
+    // A staff message sent into a patron chat, an operator message into a conversation.
+    let mut into_chat = staff_message(conversation.id, &f.alice, "x1", "psst");
+    into_chat.stream = chat.id.into();
+    let mut into_conversation = f.staff_message(
+        &chat.id,
+        &f.alice,
+        MessageKind::Operator,
+        Some("x2"),
+        "hello",
+    );
+    into_conversation.stream = conversation.id.into();
+    for m in [into_chat, into_conversation] {
+        assert!(matches!(
+            f.store.append_message(m).await,
+            Err(StoreError::Conflict(Conflict::WrongStream))
+        ));
+    }
+    // A chat's id named as a conversation (and the reverse) is not found.
+    let posing = staff_message(
+        ConversationId::from(*chat.id.as_uuid()),
+        &f.alice,
+        "x3",
+        "hi",
+    );
+    assert!(matches!(
+        f.store.append_message(posing).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(
+        f.store
+            .messages_after(
+                StreamId::Chat(ChatId::from(*conversation.id.as_uuid())),
+                Seq::ZERO,
+                10
+            )
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(f.store.chat(chat.id).await.unwrap().last_seq, Seq(1));
+    assert_eq!(
+        f.store
+            .conversation(conversation.id)
+            .await
+            .unwrap()
+            .last_seq,
+        Seq::ZERO
+    );
+}
