@@ -1,10 +1,12 @@
 //! Staff conversations: opening the one direct conversation of a pair, and the reads. Their
 //! messages are appended by [`crate::append`] like a chat's.
 
+use crate::SqliteStore;
 use crate::grants::unknown_reference;
 use crate::rows::{Result, db, from_micros, micros, seq, seq_column, unique_is};
+use async_trait::async_trait;
 use refdesk_core::{Conversation, ConversationId, UserId, conversation::direct_pair};
-use refdesk_store::{Conflict, StoreError};
+use refdesk_store::{Conflict, ConversationStore, StoreError};
 use sqlx::{SqliteConnection, SqlitePool};
 use uuid::Uuid;
 
@@ -131,4 +133,20 @@ pub(crate) async fn restore(conn: &mut SqliteConnection, c: &Conversation) -> Re
     .await
     .map_err(unique_is(Conflict::AlreadyExists))?;
     Ok(())
+}
+
+#[async_trait]
+impl ConversationStore for SqliteStore {
+    async fn open_direct_conversation(&self, conversation: &Conversation) -> Result<Conversation> {
+        let c = conversation.clone();
+        self.writer
+            .exec(move |conn| Box::pin(async move { open_direct(conn, &c).await }))
+            .await
+    }
+    async fn conversation(&self, id: ConversationId) -> Result<Conversation> {
+        conversation(&self.read, id).await
+    }
+    async fn conversations_of(&self, user: UserId) -> Result<Vec<Conversation>> {
+        of_user(&self.read, user).await
+    }
 }

@@ -14,8 +14,12 @@ use crate::rows::{
     ChatRow, DepartmentRow, GuestRow, InstitutionRow, Result, UserRow, WidgetRow, all,
     chat_columns, db, message_columns, micros, seq_column, unique_is,
 };
+use crate::{SqliteStore, conversations, history, timers};
+use async_trait::async_trait;
 use refdesk_core::{Chat, ChatId, Coop, DisplayName, Guest, GuestId, Message};
-use refdesk_store::{Conflict, Directory, StoreError, TokenHash, UserRecord};
+use refdesk_store::{
+    Conflict, Directory, MigrationStore, Rows, StoreError, Table, TokenHash, UserRecord,
+};
 use sqlx::{SqliteConnection, SqlitePool};
 use uuid::Uuid;
 
@@ -253,4 +257,83 @@ pub(crate) async fn restore_messages(
         .map_err(unique_is(Conflict::AlreadyExists))?;
     }
     Ok(())
+}
+
+#[async_trait]
+impl MigrationStore for SqliteStore {
+    async fn directory_snapshot(&self) -> Result<Directory> {
+        directory_snapshot(&self.read).await
+    }
+    async fn guests_page(
+        &self,
+        after: Option<GuestId>,
+        limit: u32,
+    ) -> Result<Vec<(Guest, TokenHash)>> {
+        guests_page(&self.read, after, limit).await
+    }
+    async fn chats_page(&self, after: Option<ChatId>, limit: u32) -> Result<Vec<Chat>> {
+        chats_page(&self.read, after, limit).await
+    }
+    async fn restore_directory(&self, directory: &Directory) -> Result<()> {
+        let d = directory.clone();
+        self.writer
+            .exec(move |c| Box::pin(async move { restore_directory(c, &d).await }))
+            .await
+    }
+    async fn restore_guests(&self, guests: &[(Guest, TokenHash)]) -> Result<()> {
+        let g = guests.to_vec();
+        self.writer
+            .exec(move |c| Box::pin(async move { restore_guests(c, &g).await }))
+            .await
+    }
+    async fn restore_chat(&self, chat: &Chat) -> Result<()> {
+        let chat = chat.clone();
+        self.writer
+            .exec(move |c| Box::pin(async move { restore_chat(c, &chat).await }))
+            .await
+    }
+    async fn restore_messages(&self, messages: &[Message]) -> Result<()> {
+        let m = messages.to_vec();
+        self.writer
+            .exec(move |c| Box::pin(async move { restore_messages(c, &m).await }))
+            .await
+    }
+    async fn rows_page(&self, table: Table, offset: u64, limit: u32) -> Result<Rows> {
+        Ok(match table {
+            Table::ChatHistory => {
+                Rows::ChatHistory(history::page(&self.read, offset, limit).await?)
+            }
+            Table::Timers => Rows::Timers(timers::page(&self.read, offset, limit).await?),
+            Table::Conversations => {
+                Rows::Conversations(conversations::page(&self.read, offset, limit).await?)
+            }
+        })
+    }
+    async fn restore_rows(&self, rows: &Rows) -> Result<()> {
+        let rows = rows.clone();
+        self.writer
+            .exec(move |c| {
+                Box::pin(async move {
+                    match &rows {
+                        Rows::ChatHistory(r) => {
+                            for e in r {
+                                history::insert(c, e).await?;
+                            }
+                        }
+                        Rows::Timers(r) => {
+                            for t in r {
+                                timers::insert(c, t).await?;
+                            }
+                        }
+                        Rows::Conversations(r) => {
+                            for conversation in r {
+                                conversations::restore(c, conversation).await?;
+                            }
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .await
+    }
 }

@@ -21,14 +21,13 @@ mod writer;
 
 use async_trait::async_trait;
 use refdesk_core::{
-    Chat, ChatHistoryEntry, ChatId, Conversation, ConversationId, Coop, CoopId, Decision,
-    Department, DepartmentId, Email, Grant, Guest, GuestId, Institution, InstitutionId, Message,
-    NewMessage, Seq, StreamId, TimerOp, User, UserId, Widget, WidgetId,
+    Chat, ChatHistoryEntry, ChatId, Coop, CoopId, Decision, Department, DepartmentId, Email, Grant,
+    Guest, GuestId, Institution, InstitutionId, Message, NewMessage, Seq, StreamId, TimerOp, User,
+    UserId, Widget, WidgetId,
 };
 use refdesk_store::{
-    Appended, ChatFilter, ChatStore, ClaimedTimer, ConversationStore, Directory, DirectoryStore,
-    MessageLog, MigrationStore, NewChat, Result, Rows, SessionRecord, SessionStore, StoreError,
-    Table, TimerStore, TokenHash, UserRecord,
+    Appended, ChatFilter, ChatStore, ClaimedTimer, DirectoryStore, MessageLog, NewChat, Result,
+    SessionRecord, SessionStore, StoreError, TimerStore, TokenHash, UserRecord,
 };
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{
@@ -306,22 +305,6 @@ impl MessageLog for SqliteStore {
 }
 
 #[async_trait]
-impl ConversationStore for SqliteStore {
-    async fn open_direct_conversation(&self, conversation: &Conversation) -> Result<Conversation> {
-        let c = conversation.clone();
-        self.writer
-            .exec(move |conn| Box::pin(async move { conversations::open_direct(conn, &c).await }))
-            .await
-    }
-    async fn conversation(&self, id: ConversationId) -> Result<Conversation> {
-        conversations::conversation(&self.read, id).await
-    }
-    async fn conversations_of(&self, user: UserId) -> Result<Vec<Conversation>> {
-        conversations::of_user(&self.read, user).await
-    }
-}
-
-#[async_trait]
 impl TimerStore for SqliteStore {
     async fn set_timers(&self, ops: &[TimerOp]) -> Result<()> {
         let ops = ops.to_vec();
@@ -349,84 +332,5 @@ impl TimerStore for SqliteStore {
     }
     async fn next_timer_due(&self) -> Result<Option<OffsetDateTime>> {
         timers::next_due(&self.read).await
-    }
-}
-
-#[async_trait]
-impl MigrationStore for SqliteStore {
-    async fn directory_snapshot(&self) -> Result<Directory> {
-        dump::directory_snapshot(&self.read).await
-    }
-    async fn guests_page(
-        &self,
-        after: Option<GuestId>,
-        limit: u32,
-    ) -> Result<Vec<(Guest, TokenHash)>> {
-        dump::guests_page(&self.read, after, limit).await
-    }
-    async fn chats_page(&self, after: Option<ChatId>, limit: u32) -> Result<Vec<Chat>> {
-        dump::chats_page(&self.read, after, limit).await
-    }
-    async fn restore_directory(&self, directory: &Directory) -> Result<()> {
-        let d = directory.clone();
-        self.writer
-            .exec(move |c| Box::pin(async move { dump::restore_directory(c, &d).await }))
-            .await
-    }
-    async fn restore_guests(&self, guests: &[(Guest, TokenHash)]) -> Result<()> {
-        let g = guests.to_vec();
-        self.writer
-            .exec(move |c| Box::pin(async move { dump::restore_guests(c, &g).await }))
-            .await
-    }
-    async fn restore_chat(&self, chat: &Chat) -> Result<()> {
-        let chat = chat.clone();
-        self.writer
-            .exec(move |c| Box::pin(async move { dump::restore_chat(c, &chat).await }))
-            .await
-    }
-    async fn restore_messages(&self, messages: &[Message]) -> Result<()> {
-        let m = messages.to_vec();
-        self.writer
-            .exec(move |c| Box::pin(async move { dump::restore_messages(c, &m).await }))
-            .await
-    }
-    async fn rows_page(&self, table: Table, offset: u64, limit: u32) -> Result<Rows> {
-        Ok(match table {
-            Table::ChatHistory => {
-                Rows::ChatHistory(history::page(&self.read, offset, limit).await?)
-            }
-            Table::Timers => Rows::Timers(timers::page(&self.read, offset, limit).await?),
-            Table::Conversations => {
-                Rows::Conversations(conversations::page(&self.read, offset, limit).await?)
-            }
-        })
-    }
-    async fn restore_rows(&self, rows: &Rows) -> Result<()> {
-        let rows = rows.clone();
-        self.writer
-            .exec(move |c| {
-                Box::pin(async move {
-                    match &rows {
-                        Rows::ChatHistory(r) => {
-                            for e in r {
-                                history::insert(c, e).await?;
-                            }
-                        }
-                        Rows::Timers(r) => {
-                            for t in r {
-                                timers::insert(c, t).await?;
-                            }
-                        }
-                        Rows::Conversations(r) => {
-                            for conversation in r {
-                                conversations::restore(c, conversation).await?;
-                            }
-                        }
-                    }
-                    Ok(())
-                })
-            })
-            .await
     }
 }
