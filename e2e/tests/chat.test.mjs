@@ -135,6 +135,7 @@ describe("refdesk in a browser", () => {
     // The librarian closes the chat; the patron sees it ended and may start again.
     await pane.getByRole("button", { name: "Close chat" }).click();
     await pane.getByText("This chat has ended").waitFor();
+    await pane.getByText("Alice Archer answered it").waitFor();
     await onHours.getByText("This chat has ended").waitFor();
     await onHours.getByRole("button", { name: "Start a new chat" }).waitFor();
     assert.equal(await onHours.getByRole("button", { name: "Send" }).count(), 0);

@@ -261,6 +261,15 @@ pub struct Transition {
     pub event: ChatEvent,
 }
 
+impl Transition {
+    /// Who answered the chat after this change, given who had before: the operator it goes
+    /// to, or else the one it had (ending or requeueing a chat keeps who answered it). Stores
+    /// keep `Chat::answered_by` by this rule.
+    pub fn answered_by(&self, before: Option<UserId>) -> Option<UserId> {
+        self.to.operator().or(before)
+    }
+}
+
 /// Why a chat command was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum Rejection {
@@ -311,6 +320,10 @@ pub struct Chat {
     /// Counts the chat's state changes: 1 when it starts, one more per transition. Every change
     /// is a compare-and-set on it.
     pub version: u64,
+    /// The last operator who held the chat, kept after it ends (who answered it), set by the
+    /// store with each transition to an operator.
+    #[serde(default)]
+    pub answered_by: Option<UserId>,
 }
 
 /// The longest referring URL a chat accepts, in characters (before its query is stripped).

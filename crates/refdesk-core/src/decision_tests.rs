@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::chat::tests::{guest, legal_edge, sender, user};
-use crate::message::Seq;
+use crate::message::{Sender, Seq};
 use proptest::prelude::*;
 use uuid::Uuid;
 
@@ -25,6 +25,7 @@ fn chat_at(state: ChatState, version: u64) -> Chat {
         ended_at: None,
         last_seq: Seq(1),
         version,
+        answered_by: None,
     }
 }
 
@@ -38,6 +39,7 @@ fn apply(chat: &Chat, d: &Decision) -> Chat {
     Chat {
         state: d.transition.to,
         version: d.to_version(),
+        answered_by: d.transition.answered_by(chat.answered_by),
         ..chat.clone()
     }
 }
@@ -218,4 +220,27 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn who_answered_a_chat_is_kept_after_it_ends() {
+    let alice = user(1);
+    let chat = chat_at(ChatState::Waiting, 1);
+    let claimed = apply(
+        &chat,
+        &chat
+            .decide(t0(), ChatCommand::Claim { operator: alice })
+            .unwrap(),
+    );
+    assert_eq!(claimed.answered_by, Some(alice));
+    let close = ChatCommand::Close {
+        by: Sender::Staff(alice),
+    };
+    let closed = apply(&claimed, &claimed.decide(t0(), close).unwrap());
+    assert_eq!(closed.state, ChatState::Closed);
+    assert_eq!(closed.state.operator(), None, "nobody holds it now");
+    assert_eq!(closed.answered_by, Some(alice), "but Alice answered it");
+    // A chat closed while it waited was answered by nobody.
+    let unanswered = apply(&chat, &chat.decide(t0(), close).unwrap());
+    assert_eq!(unanswered.answered_by, None);
 }

@@ -49,7 +49,10 @@ pub struct StaffChatView {
     pub id: ChatId,
     #[schema(value_type = String, example = "waiting")]
     pub status: ChatStatus,
+    /// Who holds the chat now (while it is active).
     pub operator: Option<NamedRef>,
+    /// Who answered it: the last operator who held it, also after it ended.
+    pub answered_by: Option<NamedRef>,
     pub institution: NamedRef,
     pub department: NamedRef,
     pub widget: NamedRef,
@@ -74,6 +77,7 @@ pub struct StaffChatView {
 #[derive(Debug, Clone)]
 pub struct ChatNames {
     pub operator: Option<String>,
+    pub answered_by: Option<String>,
     pub institution: String,
     pub department: String,
     pub widget: String,
@@ -87,6 +91,10 @@ impl StaffChatView {
             operator: chat.state.operator().map(|id| NamedRef {
                 id: id.into(),
                 name: names.operator.unwrap_or_default(),
+            }),
+            answered_by: chat.answered_by.map(|id| NamedRef {
+                id: id.into(),
+                name: names.answered_by.unwrap_or_default(),
             }),
             institution: NamedRef {
                 id: chat.institution_id.into(),

@@ -175,6 +175,7 @@ pub(crate) async fn apply_decision(
     // number, under the row lock that orders it with concurrent appends.
     let row: Option<ChatRow> = sqlx::query_as(concat!(
         "UPDATE chats SET status = $4, operator_id = $5, version = version + 1, \
+         answered_by = COALESCE($5, answered_by), \
          claimed_at = CASE $4 WHEN 'active' THEN $6 WHEN 'waiting' THEN NULL \
                       ELSE claimed_at END, \
          ended_at = CASE WHEN $4 IN ('closed', 'abandoned') THEN $6 ELSE ended_at END, \

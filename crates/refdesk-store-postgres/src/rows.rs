@@ -18,7 +18,7 @@ macro_rules! chat_columns {
     () => {
         "id, institution_id, department_id, widget_id, guest_id, status, operator_id, \
          patron_name, patron_email, question, referrer, user_agent, created_at, claimed_at, \
-         ended_at, last_seq, version"
+         ended_at, last_seq, version, answered_by"
     };
 }
 
@@ -213,6 +213,7 @@ pub(crate) struct ChatRow {
     ended_at: Option<OffsetDateTime>,
     last_seq: i64,
     version: i64,
+    answered_by: Option<Uuid>,
 }
 
 impl ChatRow {
@@ -248,6 +249,7 @@ impl ChatRow {
             ended_at: self.ended_at,
             last_seq: seq(self.last_seq)?,
             version: version(self.version)?,
+            answered_by: self.answered_by.map(Into::into),
         })
     }
 }

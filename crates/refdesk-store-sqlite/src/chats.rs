@@ -29,7 +29,7 @@ pub(crate) async fn start(
     sqlx::query(concat!(
         "INSERT INTO chats (",
         chat_columns!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1)"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, NULL)"
     ))
     .bind(Uuid::from(chat.id))
     .bind(Uuid::from(chat.institution_id))
@@ -97,6 +97,7 @@ pub(crate) async fn apply_decision(
     // decision made on another chat's data.
     let row: Option<ChatRow> = sqlx::query_as(concat!(
         "UPDATE chats SET status = $1, operator_id = $2, version = version + 1, \
+           answered_by = COALESCE($2, answered_by), \
            claimed_at = CASE WHEN $1 = 'active' THEN $3 WHEN $1 = 'waiting' THEN NULL \
                         ELSE claimed_at END, \
            ended_at = CASE WHEN $1 IN ('closed', 'abandoned') THEN $3 ELSE ended_at END \

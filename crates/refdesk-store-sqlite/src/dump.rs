@@ -209,7 +209,7 @@ pub(crate) async fn restore_chat(conn: &mut SqliteConnection, chat: &Chat) -> Re
     sqlx::query(concat!(
         "INSERT INTO chats (",
         chat_columns!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
     ))
     .bind(Uuid::from(chat.id))
     .bind(Uuid::from(chat.institution_id))
@@ -228,6 +228,7 @@ pub(crate) async fn restore_chat(conn: &mut SqliteConnection, chat: &Chat) -> Re
     .bind(chat.ended_at.map(micros))
     .bind(seq_column(chat.last_seq)?)
     .bind(i64::try_from(chat.version).map_err(|_| StoreError::corrupt("version beyond i64"))?)
+    .bind(chat.answered_by.map(Uuid::from))
     .execute(conn)
     .await
     .map_err(unique_is(Conflict::AlreadyExists))?;

@@ -20,7 +20,7 @@ macro_rules! chat_columns {
     () => {
         "id, institution_id, department_id, widget_id, guest_id, status, operator_id, \
          patron_name, patron_email, question, referrer, user_agent, created_at, claimed_at, \
-         ended_at, last_seq, version"
+         ended_at, last_seq, version, answered_by"
     };
 }
 pub(crate) use chat_columns;
@@ -228,6 +228,7 @@ pub(crate) struct ChatRow {
     ended_at: Option<i64>,
     last_seq: i64,
     version: i64,
+    answered_by: Option<Uuid>,
 }
 
 impl TryFrom<ChatRow> for Chat {
@@ -255,6 +256,7 @@ impl TryFrom<ChatRow> for Chat {
             last_seq: seq("chats.last_seq", r.last_seq)?,
             version: u64::try_from(r.version)
                 .map_err(|_| StoreError::corrupt("chats.version: negative"))?,
+            answered_by: r.answered_by.map(Into::into),
         })
     }
 }
@@ -279,6 +281,7 @@ pub(crate) fn waiting_chat(new: &NewChat) -> Chat {
         ended_at: None,
         last_seq: Seq::ZERO,
         version: 1,
+        answered_by: None,
     }
 }
 

@@ -11,7 +11,7 @@ function statusText(c: StaffChatView, nowMs: number): string {
     case "active":
       return isMine(c) ? "You are chatting with this patron" : `Claimed by ${c.operator?.name ?? "another librarian"}`;
     default:
-      return "This chat has ended";
+      return c.answered_by ? `This chat has ended; ${c.answered_by.name} answered it` : "This chat has ended";
   }
 }
 

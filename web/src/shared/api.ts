@@ -21,6 +21,8 @@ export interface StaffChatView {
   id: string;
   status: ChatStatus;
   operator: NamedRef | null;
+  /** Who answered it: the last operator who held it, kept after it ends. */
+  answered_by: NamedRef | null;
   institution: NamedRef;
   department: NamedRef;
   widget: NamedRef;

@@ -16,8 +16,13 @@ impl AppState {
             Some(op) => Some(n.user(s, op).await?),
             None => None,
         };
+        let answered_by = match chat.answered_by {
+            Some(op) => Some(n.user(s, op).await?),
+            None => None,
+        };
         let names = ChatNames {
             operator,
+            answered_by,
             institution: n.institution(s, chat.institution_id).await?,
             department: n.department(s, chat.department_id).await?,
             widget: n.widget(s, chat.widget_id).await?,

@@ -275,6 +275,45 @@ async fn finding_9_loose_input_is_refused() {
 }
 
 #[tokio::test]
+async fn finding_9_a_closed_chat_keeps_who_answered_it_and_takes_only_notes() {
+    let app = TestApp::spawn().await;
+    let alice = app.login("alice@riverside").await;
+    let (chat, token) = app.start_chat("q").await;
+    assert_eq!(app.claim(&alice, &chat).await.0, 200);
+    let (status, closed) = app
+        .post(
+            &format!("/api/chats/{chat}/close"),
+            Some(&alice.cookie),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{closed}");
+    assert_eq!(closed["status"], "closed");
+    assert!(closed["operator"].is_null(), "nobody holds it now");
+    assert_eq!(closed["answered_by"]["name"], "Alice Archer", "{closed}");
+    let (_, list) = app
+        .get("/api/chats?status=closed", Some(&alice.cookie), None)
+        .await;
+    assert_eq!(list["chats"][0]["answered_by"]["id"], alice.id.as_str());
+    // The decision for ended chats (docs/API.md): staff may still add internal notes (a
+    // follow-up for colleagues); messages to the patron, from either side, are refused.
+    let (mut staff, _) = app.staff_ws(&alice).await;
+    staff
+        .send(
+            json!({"type": "send", "chat_id": chat, "client_msg_id": "n1",
+                     "body": "Patron wanted the 1911 directory; sent a link.",
+                     "kind": "internal_note"}),
+        )
+        .await;
+    assert_eq!(staff.next_answer().await["type"], "ack");
+    staff.send(send_frame(&chat, "m1", "one more thing")).await;
+    assert_eq!(staff.next_answer().await["code"], "chat_ended");
+    let mut patron = app.patron_ws(&token, &[]).await;
+    patron.send(send_frame(&chat, "p1", "hello?")).await;
+    assert_eq!(patron.next_answer().await["code"], "chat_ended");
+}
+
+#[tokio::test]
 async fn finding_10_the_root_sends_newcomers_to_the_dashboard() {
     let app = TestApp::spawn().await;
     let resp = reqwest::Client::builder()

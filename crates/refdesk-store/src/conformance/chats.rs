@@ -257,6 +257,12 @@ pub async fn transitions_record_a_system_message(store: DynStore) {
     assert_eq!(c.state, ChatState::Closed);
     assert!(c.ended_at.is_some());
     assert_eq!(note.unwrap().seq, Seq(3));
+    // Who answered it stays known after it ended, also when read back.
+    assert_eq!(c.answered_by, Some(f.alice.id));
+    assert_eq!(
+        f.store.chat(chat.id).await.unwrap().answered_by,
+        Some(f.alice.id)
+    );
     assert_eq!(f.store.open_chat_of_guest(guest.id).await.unwrap(), None);
 }
 
