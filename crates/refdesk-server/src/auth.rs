@@ -66,6 +66,8 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<String> {
 
 /// Whether a browser request's `Origin` (if any) is this server itself or an allowed origin.
 /// Requests without `Origin` come from non-browser clients and cannot be forged cross-site.
+/// "This server" is the configured `public_url` when there is one; only without it is the
+/// request's own `Host` header taken as the server's name.
 pub fn origin_allowed(state: &AppState, headers: &HeaderMap) -> bool {
     let Some(origin) = headers
         .get(axum::http::header::ORIGIN)
@@ -73,14 +75,19 @@ pub fn origin_allowed(state: &AppState, headers: &HeaderMap) -> bool {
     else {
         return true;
     };
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    let own = origin
-        .strip_prefix("http://")
-        .or_else(|| origin.strip_prefix("https://"))
-        .is_some_and(|rest| rest == host);
+    let public = state.settings().public_url.trim_end_matches('/');
+    let own = if public.is_empty() {
+        let host = headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("");
+        origin
+            .strip_prefix("http://")
+            .or_else(|| origin.strip_prefix("https://"))
+            .is_some_and(|rest| rest == host)
+    } else {
+        origin.eq_ignore_ascii_case(public)
+    };
     own || state.settings().allowed_origins.iter().any(|o| o == origin)
 }
 

@@ -29,6 +29,10 @@ pub struct Settings {
     /// Extra origins allowed to open WebSockets and make cookie requests besides the server's
     /// own (e.g. a separately served dashboard in development).
     pub allowed_origins: Vec<String>,
+    /// The address browsers reach refdesk at, e.g. `https://chat.library.org` (behind a proxy).
+    /// When set, a browser request's `Origin` must be it (or one of `allowed_origins`); the
+    /// request's `Host` header is not trusted. Empty: the `Origin` must match the `Host`.
+    pub public_url: String,
     /// Log format: `text` or `json`.
     pub log_format: String,
     /// Seconds a waiting chat stays in the queue while no chat box of its patron is connected;
@@ -61,6 +65,7 @@ impl Default for Settings {
             session_hours: 12,
             ws_messages_per_second: 20,
             allowed_origins: vec![],
+            public_url: String::new(),
             log_format: "text".into(),
             patron_grace_seconds: 120,
             operator_grace_seconds: 60,
@@ -118,6 +123,7 @@ impl std::fmt::Debug for Settings {
             .field("session_hours", &self.session_hours)
             .field("ws_messages_per_second", &self.ws_messages_per_second)
             .field("allowed_origins", &self.allowed_origins)
+            .field("public_url", &self.public_url)
             .field("log_format", &self.log_format)
             .field("patron_grace_seconds", &self.patron_grace_seconds)
             .field("operator_grace_seconds", &self.operator_grace_seconds)

@@ -26,19 +26,20 @@ pub async fn chat_page(
         )
             .into_response());
     };
-    let ancestors = if widget.allowed_origins.is_empty() {
-        "*".to_owned()
-    } else {
-        // Origins were validated when the widget was saved; spaces or semicolons would break
-        // the header, so anything carrying them is dropped here as well.
-        widget
-            .allowed_origins
-            .iter()
-            .filter(|o| !o.contains([' ', ';', ',', '\'']))
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+    // refdesk's own pages (the demo library, the chat page opened on its own) and the
+    // widget's listed origins, nothing else: a widget that lists none is embeddable only by
+    // refdesk itself. Origins were validated when the widget was saved; spaces or semicolons
+    // would break the header, so anything carrying them is dropped here as well.
+    let ancestors = std::iter::once("'self'")
+        .chain(
+            widget
+                .allowed_origins
+                .iter()
+                .map(String::as_str)
+                .filter(|o| !o.contains([' ', ';', ',', '\''])),
+        )
+        .collect::<Vec<_>>()
+        .join(" ");
     let csp = format!(
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
          connect-src 'self'; frame-ancestors {ancestors}; base-uri 'none'; object-src 'none'; form-action 'self'"

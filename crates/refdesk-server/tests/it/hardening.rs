@@ -247,6 +247,43 @@ async fn finding_8_headers_and_private_files() {
 }
 
 #[tokio::test]
+async fn finding_8_a_widget_without_origins_is_embeddable_only_by_refdesk() {
+    let app = TestApp::spawn().await;
+    let page = app
+        .http
+        .get(format!("{}/chat/{}", app.url, app.widget_id))
+        .send()
+        .await
+        .unwrap();
+    let csp = page.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'self';"), "{csp}");
+    assert!(!csp.contains('*'), "{csp}");
+}
+
+#[tokio::test]
+async fn finding_8_with_a_public_url_the_host_header_is_not_trusted() {
+    let app =
+        TestApp::spawn_with(|s| s.public_url = "https://chat.riverside.example/".into()).await;
+    let alice = app.login("alice@riverside").await;
+    let (chat, _) = app.start_chat("q").await;
+    // An attacker's page on a host that points at refdesk: Origin and Host agree, but neither
+    // is the public address.
+    let claim = |origin: &str| {
+        app.http
+            .post(format!("{}/api/chats/{chat}/claim", app.url))
+            .header("cookie", &alice.cookie)
+            .header("origin", origin)
+            .send()
+    };
+    let forged = claim(&app.url).await.unwrap();
+    assert_eq!(forged.status(), 403);
+    let body: Value = forged.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "bad_origin");
+    let own = claim("https://chat.riverside.example").await.unwrap();
+    assert_eq!(own.status(), 200);
+}
+
+#[tokio::test]
 async fn finding_9_loose_input_is_refused() {
     let app = TestApp::spawn().await;
     for (form, why) in [
