@@ -160,17 +160,51 @@ pub enum ServerFrame {
     Error {
         code: String,
         message: String,
-        /// The `client_msg_id` of the send, or the `type` of the frame, this answers.
+        /// The `client_msg_id` of the send this answers (only sends have one).
         in_reply_to: Option<String>,
+        /// The `type` of the frame this answers (`send`, `watch`, `hello`, …), when known.
+        #[serde(default)]
+        frame: Option<String>,
     },
 }
 
+/// What an error frame answers: a send (by its client id) and/or a frame (by its type). The
+/// two are separate fields, so a client id that happens to read `watch` is never taken for a
+/// frame type.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Answering {
+    pub client_msg_id: Option<String>,
+    pub frame: Option<String>,
+}
+
+impl Answering {
+    /// Nothing in particular (the socket's session ended, a frame that was not JSON).
+    pub fn nothing() -> Answering {
+        Answering::default()
+    }
+    /// A frame of this type.
+    pub fn frame(kind: &str) -> Answering {
+        Answering {
+            client_msg_id: None,
+            frame: Some(kind.to_owned()),
+        }
+    }
+    /// A send, by its client message id.
+    pub fn send(client_msg_id: impl Into<String>) -> Answering {
+        Answering {
+            client_msg_id: Some(client_msg_id.into()),
+            frame: Some("send".to_owned()),
+        }
+    }
+}
+
 impl ServerFrame {
-    pub fn error(code: &str, message: impl Into<String>, in_reply_to: Option<String>) -> Self {
+    pub fn error(code: &str, message: impl Into<String>, about: Answering) -> Self {
         ServerFrame::Error {
             code: code.to_owned(),
             message: message.into(),
-            in_reply_to,
+            in_reply_to: about.client_msg_id,
+            frame: about.frame,
         }
     }
 }

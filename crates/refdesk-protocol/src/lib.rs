@@ -9,7 +9,7 @@ pub mod rest;
 pub mod views;
 
 pub use error::{ErrorBody, ErrorDetail};
-pub use frames::{ClientFrame, ResumePoint, SendKind, ServerFrame, stream_of};
+pub use frames::{Answering, ClientFrame, ResumePoint, SendKind, ServerFrame, stream_of};
 pub use rest::*;
 pub use views::*;
 

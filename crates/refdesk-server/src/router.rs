@@ -6,6 +6,8 @@ use crate::{assets, ws};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -64,7 +66,26 @@ pub fn router(state: AppState) -> Router {
     .method_not_allowed_fallback(method_not_allowed)
     .layer(axum::middleware::from_fn(security_headers))
     .layer(DefaultBodyLimit::max(64 * 1024))
+    // Every request gets an id (its own `X-Request-Id`, or a fresh UUID), which the log lines
+    // of its handling carry and its response returns, so a reported error is found in the log.
+    .layer(
+        tower::ServiceBuilder::new()
+            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+            .layer(TraceLayer::new_for_http().make_span_with(request_span))
+            .layer(PropagateRequestIdLayer::x_request_id()),
+    )
     .with_state(state)
+}
+
+/// The `request` span of a request: every log line written while it is handled carries its
+/// id (see `router`).
+fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    tracing::info_span!("request", id = %id, method = %req.method(), path = req.uri().path())
 }
 
 async fn not_found() -> crate::error::ApiError {

@@ -85,7 +85,7 @@ export type ServerFrame =
   | { type: "chat"; chat: StaffChatView }
   | { type: "chat_status"; chat: PatronChatView }
   | { type: "typing"; chat_id: string; from: "patron" | "staff"; name: string | null; active: boolean }
-  | { type: "error"; code: string; message: string; in_reply_to: string | null };
+  | { type: "error"; code: string; message: string; in_reply_to: string | null; frame: string | null };
 
 export interface ResumePoint {
   chat_id: string;

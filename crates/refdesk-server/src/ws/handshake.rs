@@ -2,13 +2,13 @@
 //! the staff session cookie the upgrade carried. A refused hello gets its error frame and a
 //! close frame, and no writer is started for a socket that has no one.
 
-use super::reader::{invalid, next_text};
+use super::reader::{Unreadable, invalid, next_text};
 use crate::state::AppState;
 use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, close_code};
 use futures::SinkExt;
 use futures::stream::{SplitSink, SplitStream};
 use refdesk_core::{Principal, StaffPrincipal};
-use refdesk_protocol::{ClientFrame, MAX_FRAME_BYTES, ResumePoint, ServerFrame};
+use refdesk_protocol::{Answering, ClientFrame, MAX_FRAME_BYTES, ResumePoint, ServerFrame};
 use std::time::Duration;
 
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
@@ -48,31 +48,40 @@ fn close_frame(frame: ServerFrame) -> CloseFrame {
 async fn authenticate(
     state: &AppState,
     staff: Option<StaffPrincipal>,
-    hello: Result<Option<Result<String, ()>>, tokio::time::error::Elapsed>,
+    hello: Result<Option<Result<String, Unreadable>>, tokio::time::error::Elapsed>,
 ) -> Result<(Principal, Vec<ResumePoint>), ServerFrame> {
     let text = match hello {
         Err(_) => {
             return Err(ServerFrame::error(
                 "hello_required",
                 "send hello first",
-                None,
+                Answering::nothing(),
             ));
         }
         Ok(None) => {
             return Err(ServerFrame::error(
                 "hello_required",
                 "send hello first",
-                None,
+                Answering::nothing(),
             ));
         }
-        Ok(Some(Err(()))) => return Err(invalid("frames are JSON text", None)),
+        Ok(Some(Err(Unreadable::Binary))) => {
+            return Err(invalid("frames are JSON text", Answering::nothing()));
+        }
+        Ok(Some(Err(Unreadable::TooLarge))) => {
+            return Err(ServerFrame::error(
+                "frame_too_large",
+                "frame too large",
+                Answering::nothing(),
+            ));
+        }
         Ok(Some(Ok(t))) => t,
     };
     if text.len() > MAX_FRAME_BYTES {
         return Err(ServerFrame::error(
             "frame_too_large",
             "frame too large",
-            None,
+            Answering::nothing(),
         ));
     }
     let (guest_token, resume) = match serde_json::from_str::<ClientFrame>(&text) {
@@ -84,10 +93,10 @@ async fn authenticate(
             return Err(ServerFrame::error(
                 "hello_required",
                 "the first frame must be hello",
-                None,
+                Answering::nothing(),
             ));
         }
-        Err(e) => return Err(invalid(e.to_string(), Some("hello".into()))),
+        Err(e) => return Err(invalid(e.to_string(), Answering::frame("hello"))),
     };
     // A chat box gives its guest token and stays a patron even when the same browser also has a
     // staff session cookie (the demo: dashboard and library page in two windows of one browser).
@@ -98,11 +107,15 @@ async fn authenticate(
         return Err(ServerFrame::error(
             "unauthenticated",
             "sign in or give a guest token",
-            Some("hello".into()),
+            Answering::frame("hello"),
         ));
     };
     match crate::auth::guest_of_token(state, &token).await {
         Ok(g) => Ok((Principal::Patron { guest_id: g.id }, resume)),
-        Err(e) => Err(ServerFrame::error(e.code, e.message, Some("hello".into()))),
+        Err(e) => Err(ServerFrame::error(
+            e.code,
+            e.message,
+            Answering::frame("hello"),
+        )),
     }
 }

@@ -17,7 +17,7 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use refdesk_core::{ChatId, Principal, Seq, StaffPrincipal, StreamId};
 use refdesk_protocol::frames::Identity;
 use refdesk_protocol::{
-    ClientFrame, MAX_FRAME_BYTES, ResumePoint, ServerFrame, UserView, stream_of,
+    Answering, ClientFrame, MAX_FRAME_BYTES, ResumePoint, ServerFrame, UserView, stream_of,
 };
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -33,6 +33,8 @@ struct Session {
     limiter: DefaultDirectRateLimiter,
     /// The chats a patron socket follows (for the patron-away timers when it closes).
     patron_chats: Vec<ChatId>,
+    /// Set once the socket is being closed for a frame the transport refused.
+    closing: bool,
 }
 
 pub async fn run(state: AppState, socket: WebSocket, staff: Option<(StaffPrincipal, uuid::Uuid)>) {
@@ -77,6 +79,7 @@ pub async fn run(state: AppState, socket: WebSocket, staff: Option<(StaffPrincip
                 .allow_burst(rate.saturating_mul(NonZeroU32::MIN.saturating_add(1))),
         ),
         patron_chats: Vec::new(),
+        closing: false,
     };
     session.welcome(resume).await;
     session.read_loop(&mut stream).await;
@@ -88,30 +91,50 @@ pub async fn run(state: AppState, socket: WebSocket, staff: Option<(StaffPrincip
     metrics::gauge!("refdesk_ws_connections").decrement(1.0);
 }
 
-/// The next text frame's content; `None` when the socket ended. Binary frames become `Err`.
-pub(super) async fn next_text(stream: &mut SplitStream<WebSocket>) -> Option<Result<String, ()>> {
+/// A frame the reader does not take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Unreadable {
+    /// A binary frame (frames are JSON text).
+    Binary,
+    /// A frame or message beyond what the transport accepts (`4 × MAX_FRAME_BYTES`): the
+    /// socket is closed with 1009.
+    TooLarge,
+}
+
+/// The next text frame's content; `None` when the socket ended.
+pub(super) async fn next_text(
+    stream: &mut SplitStream<WebSocket>,
+) -> Option<Result<String, Unreadable>> {
     loop {
         match stream.next().await? {
             Ok(WsMessage::Text(t)) => return Some(Ok(t.to_string())),
-            Ok(WsMessage::Binary(_)) => return Some(Err(())),
+            Ok(WsMessage::Binary(_)) => return Some(Err(Unreadable::Binary)),
             Ok(WsMessage::Ping(_) | WsMessage::Pong(_)) => continue,
+            // The transport's size limit ("Space limit exceeded: Message too long"); axum does
+            // not expose the error's type, only its text.
+            Err(e) if e.to_string().contains("Space limit exceeded") => {
+                return Some(Err(Unreadable::TooLarge));
+            }
             Ok(WsMessage::Close(_)) | Err(_) => return None,
         }
     }
 }
 
 /// What an error about this frame answers: the `client_msg_id` of a send (so the client's
-/// retry logic finds its message), otherwise the frame's `type`.
-fn answered(text: &str) -> Option<String> {
-    let v = serde_json::from_str::<serde_json::Value>(text).ok()?;
-    v.get("client_msg_id")
-        .or(v.get("type"))
-        .and_then(|t| t.as_str())
-        .map(str::to_owned)
+/// retry logic finds its message) and the frame's `type`, as far as they can be read.
+fn answered(text: &str) -> Answering {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
+        return Answering::nothing();
+    };
+    let field = |name: &str| v.get(name).and_then(|t| t.as_str()).map(str::to_owned);
+    Answering {
+        client_msg_id: field("client_msg_id"),
+        frame: field("type"),
+    }
 }
 
-pub(super) fn invalid(message: impl Into<String>, in_reply_to: Option<String>) -> ServerFrame {
-    ServerFrame::error("invalid_frame", message, in_reply_to)
+pub(super) fn invalid(message: impl Into<String>, about: Answering) -> ServerFrame {
+    ServerFrame::error("invalid_frame", message, about)
 }
 
 impl Session {
@@ -158,17 +181,17 @@ impl Session {
         for r in resume {
             match r.stream() {
                 Ok(stream) => {
-                    self.watch(stream, Seq(r.after_seq), Some("hello".into()))
+                    self.watch(stream, Seq(r.after_seq), Answering::frame("hello"))
                         .await
                 }
-                Err(m) => self.reply(invalid(m, Some("hello".into()))),
+                Err(m) => self.reply(invalid(m, Answering::frame("hello"))),
             }
         }
     }
 
-    async fn watch(&mut self, stream: StreamId, after: Seq, in_reply_to: Option<String>) {
+    async fn watch(&mut self, stream: StreamId, after: Seq, about: Answering) {
         if i64::try_from(after.0).is_err() {
-            self.reply(invalid("after_seq must be below 2^63", in_reply_to));
+            self.reply(invalid("after_seq must be below 2^63", about));
             return;
         }
         let principal = self.access.principal();
@@ -194,7 +217,7 @@ impl Session {
                     self.state.patron_present(&c).await;
                 }
             }
-            Err(e) => self.reply(ServerFrame::error(e.code, e.message, in_reply_to)),
+            Err(e) => self.reply(ServerFrame::error(e.code, e.message, about)),
         }
     }
 
@@ -211,6 +234,9 @@ impl Session {
     async fn read_loop(&mut self, stream: &mut SplitStream<WebSocket>) {
         let mut pending: Option<ClientFrame> = None;
         loop {
+            if self.closing {
+                return;
+            }
             let frame = match pending.take() {
                 Some(f) => f,
                 None => match next_text(stream).await {
@@ -270,10 +296,23 @@ impl Session {
     }
 
     /// Checks size, rate and shape; answers refusals with an error frame.
-    fn parse(&self, text: Result<String, ()>) -> Option<ClientFrame> {
-        let Ok(text) = text else {
-            self.reply(invalid("frames are JSON text", None));
-            return None;
+    fn parse(&mut self, text: Result<String, Unreadable>) -> Option<ClientFrame> {
+        let text = match text {
+            Ok(text) => text,
+            Err(Unreadable::Binary) => {
+                self.reply(invalid("frames are JSON text", Answering::nothing()));
+                return None;
+            }
+            Err(Unreadable::TooLarge) => {
+                self.closing = true;
+                let frame = ServerFrame::error(
+                    "frame_too_large",
+                    format!("frames over {} bytes close the socket", 4 * MAX_FRAME_BYTES),
+                    Answering::nothing(),
+                );
+                let _ = self.control.send(Control::Refuse(Box::new(frame)));
+                return None;
+            }
         };
         if self.limiter.check().is_err() {
             metrics::counter!("refdesk_ws_rate_limited_total").increment(1);
@@ -304,7 +343,10 @@ impl Session {
     async fn handle(&mut self, frame: ClientFrame) {
         match frame {
             ClientFrame::Hello { .. } => {
-                self.reply(invalid("hello was already received", Some("hello".into())));
+                self.reply(invalid(
+                    "hello was already received",
+                    Answering::frame("hello"),
+                ));
             }
             ClientFrame::Watch {
                 chat_id,
@@ -312,10 +354,10 @@ impl Session {
                 after_seq,
             } => match stream_of(chat_id, conversation_id) {
                 Ok(stream) => {
-                    self.watch(stream, Seq(after_seq), Some("watch".into()))
+                    self.watch(stream, Seq(after_seq), Answering::frame("watch"))
                         .await
                 }
-                Err(m) => self.reply(invalid(m, Some("watch".into()))),
+                Err(m) => self.reply(invalid(m, Answering::frame("watch"))),
             },
             ClientFrame::Unwatch {
                 chat_id,
@@ -325,7 +367,7 @@ impl Session {
                     self.access.unsubscribe(Topic::Stream(stream));
                     let _ = self.control.send(Control::Unwatch { stream });
                 }
-                Err(m) => self.reply(invalid(m, Some("unwatch".into()))),
+                Err(m) => self.reply(invalid(m, Answering::frame("unwatch"))),
             },
             ClientFrame::Typing { chat_id, active } => {
                 let principal = self.access.principal();
@@ -352,11 +394,13 @@ impl Session {
                     Ok(_) => self.reply(ServerFrame::error(
                         "chat_ended",
                         "the chat has ended",
-                        Some("typing".into()),
+                        Answering::frame("typing"),
                     )),
-                    Err(e) => {
-                        self.reply(ServerFrame::error(e.code, e.message, Some("typing".into())))
-                    }
+                    Err(e) => self.reply(ServerFrame::error(
+                        e.code,
+                        e.message,
+                        Answering::frame("typing"),
+                    )),
                 }
             }
             ClientFrame::Send { .. } => unreachable!("sends are batched by the read loop"),
@@ -376,7 +420,9 @@ impl Session {
                     message_id: a.message.id,
                     duplicate: a.duplicate,
                 },
-                Err(e) => ServerFrame::error(e.code, e.message.clone(), Some(client_msg_id)),
+                Err(e) => {
+                    ServerFrame::error(e.code, e.message.clone(), Answering::send(client_msg_id))
+                }
             };
             self.reply(frame);
         }

@@ -13,7 +13,7 @@ use axum::extract::ws::{CloseFrame, Message as WsMessage, Utf8Bytes, WebSocket, 
 use futures::SinkExt;
 use futures::stream::SplitSink;
 use refdesk_core::{Chat, ChatId, ChatStatus, Principal, Sender, Seq, StreamId};
-use refdesk_protocol::ServerFrame;
+use refdesk_protocol::{Answering, ServerFrame};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -34,6 +34,8 @@ pub enum Control {
     },
     /// Close the socket after sending what is queued.
     Close,
+    /// Send this error and close the socket with 1009 (a frame the transport refused).
+    Refuse(Box<ServerFrame>),
 }
 
 pub struct Writer {
@@ -59,6 +61,8 @@ pub enum WriterError {
     Store(String),
     /// The socket's session ended, or its account is gone: it closes with this frame.
     Ended(&'static str),
+    /// The client sent a frame the transport refused: it closes with 1009.
+    TooLarge(Box<ServerFrame>),
 }
 
 impl Writer {
@@ -73,6 +77,7 @@ impl Writer {
                     biased;
                     c = self.control.recv() => match c {
                         None | Some(Control::Close) => break,
+                        Some(Control::Refuse(frame)) => return Err(WriterError::TooLarge(frame)),
                         Some(c) => self.on_control(c).await?,
                     },
                     _ = self.lag.notify.notified() => {}
@@ -99,11 +104,19 @@ impl Writer {
                 tracing::warn!(error = %e, "websocket writer stopped: store error");
             }
             Err(WriterError::Ended(why)) => {
-                let frame = ServerFrame::error("session_ended", *why, None);
+                let frame = ServerFrame::error("session_ended", *why, Answering::nothing());
                 let _ = self.feed(&frame).await;
                 let close = CloseFrame {
                     code: close_code::POLICY,
                     reason: "session ended".into(),
+                };
+                let _ = self.sink.send(WsMessage::Close(Some(close))).await;
+            }
+            Err(WriterError::TooLarge(frame)) => {
+                let _ = self.feed(frame).await;
+                let close = CloseFrame {
+                    code: close_code::SIZE,
+                    reason: "frame too large".into(),
                 };
                 let _ = self.sink.send(WsMessage::Close(Some(close))).await;
             }
@@ -156,7 +169,7 @@ impl Writer {
                 self.cursors.remove(&stream);
                 Ok(())
             }
-            Control::Close => Ok(()),
+            Control::Close | Control::Refuse(_) => Ok(()),
         }
     }
 

@@ -154,8 +154,22 @@ async fn finding_5_huge_and_future_resume_points() {
         .await;
     let err = patron.next().await;
     assert_eq!(
-        (err["type"].as_str(), err["in_reply_to"].as_str()),
+        (err["type"].as_str(), err["frame"].as_str()),
         (Some("error"), Some("watch"))
+    );
+    assert!(err["in_reply_to"].is_null(), "only sends have a client id: {err}");
+    // A send whose client id reads like a frame type is answered by its client id, and the
+    // frame type is its own field: the two never mix.
+    patron.send(send_frame(&chat, "watch", "")).await;
+    let refused = patron.next().await;
+    assert_eq!(
+        (
+            refused["code"].as_str(),
+            refused["in_reply_to"].as_str(),
+            refused["frame"].as_str()
+        ),
+        (Some("invalid_body"), Some("watch"), Some("send")),
+        "{refused}"
     );
     // A resume point beyond the chat's head starts at the head: later messages still arrive.
     patron
@@ -192,6 +206,94 @@ async fn finding_6_errors_answer_the_send_and_acks_come_first() {
     assert!(
         limited["in_reply_to"].as_str().unwrap().starts_with('f'),
         "{limited}"
+    );
+}
+
+#[tokio::test]
+async fn finding_6_an_oversized_frame_closes_the_socket_with_1009() {
+    let app = TestApp::spawn().await;
+    let (_, token) = app.start_chat("q").await;
+    let mut patron = app.patron_ws(&token, &[]).await;
+    // Over four times the 16 KiB frame limit: the transport itself refuses it.
+    patron.send_raw("x".repeat(70 * 1024)).await;
+    let (before, code) = patron.closed().await;
+    assert_eq!(code, Some(1009), "{before:?}");
+    assert!(
+        before.iter().any(|f| f["code"] == "frame_too_large"),
+        "{before:?}"
+    );
+}
+
+/// Log output written while a test runs on this thread (its server's tasks included: a
+/// `#[tokio::test]` runs them all on the test's one thread).
+#[derive(Clone, Default)]
+struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Logs {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+#[tokio::test]
+async fn finding_6_responses_and_their_log_lines_carry_a_request_id() {
+    let logs = Logs::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let app = TestApp::spawn().await;
+    let refused = app
+        .http
+        .get(format!("{}/api/me", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
+    let id = refused.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(uuid::Uuid::parse_str(&id).is_ok(), "{id}");
+    let line = logs
+        .text()
+        .lines()
+        .find(|l| l.contains("request refused"))
+        .map(str::to_owned)
+        .expect("the refusal is logged");
+    assert!(line.contains(&format!("id={id}")), "{line}");
+    // A proxy's id is kept, so one id follows the request through both logs.
+    let proxied = app
+        .http
+        .get(format!("{}/api/nope", app.url))
+        .header("x-request-id", "proxy-7f3a")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(proxied.headers()["x-request-id"], "proxy-7f3a");
+    let other = app
+        .http
+        .get(format!("{}/healthz", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(
+        other.headers()["x-request-id"].to_str().unwrap(),
+        id,
+        "one id per request"
     );
 }
 
