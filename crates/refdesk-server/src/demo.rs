@@ -1,5 +1,5 @@
-//! The demo world of `refdesk demo`: a co-op of three libraries with departments, chat boxes and
-//! operator accounts. Seeding is idempotent: running the demo again on the same data folder
+//! The demo world of `refdesk demo`: three libraries (not yet a co-op) with departments, chat
+//! boxes and operator accounts. Seeding is idempotent: running the demo again on the same data folder
 //! finds what is there and adds only what is missing.
 
 use crate::auth::hash_password;

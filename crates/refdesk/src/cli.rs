@@ -36,7 +36,7 @@ pub struct NodeArgs {
 pub enum Command {
     /// Run a refdesk node.
     Serve(NodeArgs),
-    /// Run refdesk with a demo co-op of three libraries and a demo library website.
+    /// Run refdesk with three demo libraries and a demo library website.
     Demo(NodeArgs),
     /// Create or upgrade the database schema, then exit.
     Migrate(NodeArgs),

@@ -167,7 +167,8 @@ export function ChatPane() {
         {t?.messages.map((m) => <Message key={m.seq} m={m} patron={patron} />)}
         {t?.pending.map((p) => <PendingMessage key={p.id} p={p} />)}
       </div>
-      <p class="typing" aria-live="polite">
+      {/* Not a live region: screen readers announce new messages, not typing. */}
+      <p class="typing">
         {who && !ended(c.status) ? `${who} is typing…` : ""}
       </p>
       {mine && <Composer key={c.id} c={c} patron={patron} />}

@@ -122,7 +122,7 @@ pub async fn demo_library(
         "hours" => (
             "Hours",
             "Monday to Friday 9:00–20:00, Saturday 10:00–17:00, closed Sunday. \
-             Chat with a librarian is staffed by our co-op around the clock."
+             Chat with a librarian is staffed while we are open."
                 .to_owned(),
         ),
         _ => return Err(ApiError::not_found()),

@@ -81,8 +81,9 @@ pub async fn run(state: AppState, socket: WebSocket, staff: Option<(StaffPrincip
         patron_chats: Vec::new(),
         closing: false,
     };
-    session.welcome(resume).await;
-    session.read_loop(&mut stream).await;
+    if session.welcome(resume).await {
+        session.read_loop(&mut stream).await;
+    }
     session.access.unsubscribe_all();
     session.patron_gone().await;
     let _ = session.control.send(Control::Close);
@@ -142,27 +143,25 @@ impl Session {
         let _ = self.control.send(Control::Frame(Box::new(frame)));
     }
 
-    async fn welcome(&mut self, resume: Vec<ResumePoint>) {
+    /// Answers `hello` and follows what it asked for. `false` when the welcome could not be
+    /// made (the store failed): the client got an `internal` error and the socket closes, rather
+    /// than a welcome with an empty queue that looks like a quiet day.
+    async fn welcome(&mut self, resume: Vec<ResumePoint>) -> bool {
         let (identity, queue) = match &*self.access.principal() {
             Principal::Staff(s) => {
                 self.access.follow_staff(s);
-                let open = self
-                    .state
-                    .staff_chats(
-                        s,
-                        vec![
-                            refdesk_core::ChatStatus::Waiting,
-                            refdesk_core::ChatStatus::Active,
-                        ],
-                    )
-                    .await
-                    .unwrap_or_default();
-                let mut queue = Vec::with_capacity(open.len());
-                for c in &open {
-                    if let Ok(v) = self.state.staff_view(c).await {
-                        queue.push(v);
+                let queue = match self.staff_queue(s).await {
+                    Ok(q) => q,
+                    Err(e) => {
+                        tracing::warn!(code = e.code, "websocket welcome failed");
+                        self.reply(ServerFrame::error(
+                            e.code,
+                            e.message,
+                            Answering::frame("hello"),
+                        ));
+                        return false;
                     }
-                }
+                };
                 (
                     Identity::Staff {
                         user: UserView::from(&s.user),
@@ -187,6 +186,29 @@ impl Session {
                 Err(m) => self.reply(invalid(m, Answering::frame("hello"))),
             }
         }
+        true
+    }
+
+    /// The waiting and active chats `staff` may see, as the dashboard shows them.
+    async fn staff_queue(
+        &self,
+        s: &StaffPrincipal,
+    ) -> crate::error::ApiResult<Vec<refdesk_protocol::StaffChatView>> {
+        let open = self
+            .state
+            .staff_chats(
+                s,
+                vec![
+                    refdesk_core::ChatStatus::Waiting,
+                    refdesk_core::ChatStatus::Active,
+                ],
+            )
+            .await?;
+        let mut queue = Vec::with_capacity(open.len());
+        for c in &open {
+            queue.push(self.state.staff_view(c).await?);
+        }
+        Ok(queue)
     }
 
     async fn watch(&mut self, stream: StreamId, after: Seq, about: Answering) {

@@ -157,7 +157,10 @@ async fn finding_5_huge_and_future_resume_points() {
         (err["type"].as_str(), err["frame"].as_str()),
         (Some("error"), Some("watch"))
     );
-    assert!(err["in_reply_to"].is_null(), "only sends have a client id: {err}");
+    assert!(
+        err["in_reply_to"].is_null(),
+        "only sends have a client id: {err}"
+    );
     // A send whose client id reads like a frame type is answered by its client id, and the
     // frame type is its own field: the two never mix.
     patron.send(send_frame(&chat, "watch", "")).await;

@@ -7,6 +7,7 @@ mod chat_flow;
 mod claims;
 mod conversations;
 mod errors;
+mod frames;
 mod hardening;
 mod isolation;
 mod openapi;
