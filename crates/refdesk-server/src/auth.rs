@@ -3,7 +3,7 @@
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use argon2::{Argon2, PasswordHasher};
 use axum::extract::FromRequestParts;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
@@ -26,9 +26,46 @@ pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Er
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    Argon2::default()
-        .verify_password(password.as_bytes(), hash)
-        .is_ok()
+    verify_password_in(&mut Vec::new(), password, hash)
+}
+
+/// [`verify_password`] with Argon2's working memory (~19 MiB) in `memory`, grown to the hash's
+/// memory cost if needed and kept by the caller for the next check: a thread that checks
+/// passwords all day holds one such buffer instead of asking the allocator for a fresh one
+/// every time (which left the process a few hundred megabytes larger after a burst of checks).
+pub fn verify_password_in(memory: &mut Vec<argon2::Block>, password: &str, hash: &str) -> bool {
+    use argon2::password_hash::phc::Output;
+    use argon2::{Algorithm, Params, PasswordHash, Version};
+    let Ok(hash) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (&hash.salt, &hash.hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params)) = (
+        Algorithm::try_from(hash.algorithm.as_str()),
+        Params::try_from(&hash),
+    ) else {
+        return false;
+    };
+    let version = match hash.version.map(Version::try_from).transpose() {
+        Ok(v) => v.unwrap_or_default(),
+        Err(_) => return false,
+    };
+    let blocks = params.block_count();
+    if memory.len() < blocks {
+        memory.resize(blocks, argon2::Block::default());
+    }
+    let mut out = vec![0u8; expected.len()];
+    let argon = Argon2::new(algorithm, version, params);
+    if argon
+        .hash_password_into_with_memory(password.as_bytes(), salt, &mut out, &mut memory[..blocks])
+        .is_err()
+    {
+        return false;
+    }
+    // `Output`'s equality is constant-time.
+    Output::new(&out).is_ok_and(|computed| computed == *expected)
 }
 
 /// A new random bearer token (256 bits, base64url) and the hash to store.
@@ -183,6 +220,28 @@ mod tests {
         assert!(h.starts_with("$argon2id$"));
         assert!(verify_password("correct horse", &h));
         assert!(!verify_password("wrong", &h));
+    }
+
+    #[test]
+    fn one_reused_buffer_checks_hashes_of_any_cost() {
+        // A hash made elsewhere with other costs (argon2i, 4 MiB, 2 passes), then the default.
+        let small = argon2::Argon2::new(
+            argon2::Algorithm::Argon2i,
+            argon2::Version::V0x13,
+            argon2::Params::new(4096, 2, 1, None).unwrap(),
+        )
+        .hash_password(b"correct horse")
+        .unwrap()
+        .to_string();
+        let default = hash_password("correct horse").unwrap();
+        let mut memory = Vec::new();
+        for h in [&small, &default, &small] {
+            assert!(verify_password_in(&mut memory, "correct horse", h), "{h}");
+            assert!(!verify_password_in(&mut memory, "correct horsE", h), "{h}");
+        }
+        assert_eq!(memory.len(), 19 * 1024, "grown once, to the largest cost, and kept");
+        assert!(!verify_password_in(&mut memory, "x", "not a hash"));
+        assert!(!verify_password_in(&mut memory, "x", "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA"));
     }
 
     #[test]

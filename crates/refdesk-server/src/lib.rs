@@ -14,6 +14,7 @@ pub mod http;
 pub mod hub;
 pub mod limits;
 pub mod metrics;
+pub mod passwords;
 pub mod router;
 pub mod service;
 pub mod settings;

@@ -9,7 +9,6 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::net::IpAddr;
 use std::num::NonZeroU32;
-use tokio::sync::Semaphore;
 
 #[derive(Debug)]
 pub struct Limits {
@@ -17,8 +16,8 @@ pub struct Limits {
     login_address: DefaultKeyedRateLimiter<IpAddr>,
     chat_address: DefaultKeyedRateLimiter<IpAddr>,
     chat_widget: DefaultKeyedRateLimiter<uuid::Uuid>,
-    /// Password checks running at once; the others wait their turn.
-    pub password_checks: Semaphore,
+    /// Password checks, on `max_concurrent_password_checks` threads; the others wait their turn.
+    pub password_checks: crate::passwords::PasswordChecks,
 }
 
 fn per_minute(n: u32) -> Quota {
@@ -32,7 +31,9 @@ impl Limits {
             login_address: RateLimiter::keyed(per_minute(s.login_attempts_per_address_per_minute)),
             chat_address: RateLimiter::keyed(per_minute(s.chat_starts_per_address_per_minute)),
             chat_widget: RateLimiter::keyed(per_minute(s.chat_starts_per_widget_per_minute)),
-            password_checks: Semaphore::new(s.max_concurrent_password_checks.max(1) as usize),
+            password_checks: crate::passwords::PasswordChecks::start(
+                s.max_concurrent_password_checks,
+            ),
         }
     }
 

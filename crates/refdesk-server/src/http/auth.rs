@@ -1,7 +1,7 @@
 //! Staff sign-in and sign-out.
 
 use super::Json;
-use crate::auth::{SESSION_COOKIE, Staff, hash_token, new_token, session_token, verify_password};
+use crate::auth::{SESSION_COOKIE, Staff, hash_token, new_token, session_token};
 use crate::error::{ApiError, ApiResult};
 use crate::events::Event;
 use crate::state::AppState;
@@ -60,19 +60,14 @@ pub async fn login(
     };
     let hash = record.as_ref().map(|r| r.password_hash.clone());
     let password = req.password;
-    // Each check holds Argon2id's memory while it runs: only so many at once.
-    let permit = state
+    // Each check holds Argon2id's memory while it runs: only so many at once, on threads of
+    // their own (see `passwords`).
+    let ok = state
         .limits()
         .password_checks
-        .acquire()
+        .verify(password, hash.unwrap_or_else(dummy_hash))
         .await
         .map_err(ApiError::internal)?;
-    let ok = tokio::task::spawn_blocking(move || {
-        verify_password(&password, &hash.unwrap_or_else(dummy_hash))
-    })
-    .await
-    .map_err(ApiError::internal)?;
-    drop(permit);
     let known = record.as_ref().map(|r| r.user.id.to_string());
     let Some(record) = record.filter(|_| ok) else {
         // Logged without the password, and without the address typed (it may be a password
