@@ -148,6 +148,18 @@ describe("refdesk in a browser", () => {
     const launcher = patron.getByRole("button", { name: "Chat with a librarian" });
     await until(async () => (await launcher.getAttribute("aria-expanded")) === "false", "Esc to close the box");
     assert.equal(await patron.evaluate(() => document.activeElement?.id), "refdesk-launcher");
+
+    // Nothing of the ended chat stays on this (shared) computer: the chat box's storage holds
+    // no transcript and no guest token, and the next person to open it gets a fresh form.
+    const frame = patron.frames().find((f) => f.url().includes("/chat/"));
+    const stored = await frame.evaluate(() => JSON.stringify({ ...localStorage }));
+    for (const trace of ["shelf 638.1", "Thank you!", question, "token"]) {
+      assert.ok(!stored.includes(trace), `${trace} is still stored: ${stored}`);
+    }
+    await patron.reload();
+    const next = await openChatBox(patron);
+    await next.getByLabel("Question").waitFor();
+    assert.equal(await inLog(next, "shelf 638.1").count(), 0);
     assert.deepEqual(problems, []);
   });
 

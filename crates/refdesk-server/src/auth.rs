@@ -156,9 +156,17 @@ pub async fn staff_principal(state: &AppState, user: User) -> Result<StaffPrinci
     Ok(StaffPrincipal::evaluate(user, &grants, &members))
 }
 
+/// The guest of a chat box's token, while it is younger than `guest_token_hours`: a token left
+/// on a shared computer stops working on its own.
 pub async fn guest_of_token(state: &AppState, token: &str) -> Result<Guest, ApiError> {
     match state.store().guest_by_token(&hash_token(token)).await {
-        Ok(g) => Ok(g),
+        Ok(g) => {
+            let lifetime = time::Duration::hours(i64::from(state.settings().guest_token_hours));
+            if state.now() - g.created_at > lifetime {
+                return Err(ApiError::unauthenticated());
+            }
+            Ok(g)
+        }
         Err(StoreError::NotFound) => Err(ApiError::unauthenticated()),
         Err(e) => Err(e.into()),
     }
@@ -239,9 +247,17 @@ mod tests {
             assert!(verify_password_in(&mut memory, "correct horse", h), "{h}");
             assert!(!verify_password_in(&mut memory, "correct horsE", h), "{h}");
         }
-        assert_eq!(memory.len(), 19 * 1024, "grown once, to the largest cost, and kept");
+        assert_eq!(
+            memory.len(),
+            19 * 1024,
+            "grown once, to the largest cost, and kept"
+        );
         assert!(!verify_password_in(&mut memory, "x", "not a hash"));
-        assert!(!verify_password_in(&mut memory, "x", "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA"));
+        assert!(!verify_password_in(
+            &mut memory,
+            "x",
+            "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA"
+        ));
     }
 
     #[test]

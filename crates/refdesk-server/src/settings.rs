@@ -24,6 +24,9 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// How long a staff session lasts, in hours.
     pub session_hours: u32,
+    /// How long a patron's guest token (kept by the chat box) is accepted, in hours from its
+    /// first chat; then the chat box starts afresh.
+    pub guest_token_hours: u32,
     /// Frames per second one WebSocket may send (burst twice that).
     pub ws_messages_per_second: u32,
     /// Extra origins allowed to open WebSockets and make cookie requests besides the server's
@@ -63,6 +66,7 @@ impl Default for Settings {
             sqlite_synchronous: "full".into(),
             secure_cookies: false,
             session_hours: 12,
+            guest_token_hours: 24,
             ws_messages_per_second: 20,
             allowed_origins: vec![],
             public_url: String::new(),
@@ -121,6 +125,7 @@ impl std::fmt::Debug for Settings {
             .field("sqlite_synchronous", &self.sqlite_synchronous)
             .field("secure_cookies", &self.secure_cookies)
             .field("session_hours", &self.session_hours)
+            .field("guest_token_hours", &self.guest_token_hours)
             .field("ws_messages_per_second", &self.ws_messages_per_second)
             .field("allowed_origins", &self.allowed_origins)
             .field("public_url", &self.public_url)

@@ -97,12 +97,17 @@ function renderStatus() {
 }
 
 function showForm() {
+  shown = false;
   ui.loading.hidden = true;
   ui.chat.hidden = true;
   ui.form.hidden = false;
 }
 
+/** Whether the conversation is on screen (a remembered chat waits for its status first). */
+let shown = false;
+
 function showChat() {
+  shown = true;
   ui.loading.hidden = true;
   ui.form.hidden = true;
   ui.chat.hidden = false;
@@ -188,8 +193,18 @@ function onStatus(c: PatronChatView) {
   if (ended(c.status)) {
     for (const o of s.outbox) fail(o.id);
     s.outbox = [];
+    if (!shown) {
+      // A chat remembered from an earlier visit that has ended meanwhile: whoever is here now
+      // gets a fresh chat box, not that conversation.
+      socket?.close();
+      socket = null;
+      store.reset(false);
+      showForm();
+      return;
+    }
   }
   store.save();
+  if (!shown) showChat();
   renderStatus();
 }
 
@@ -219,15 +234,16 @@ function onFrame(f: ServerFrame) {
       if (f.chat_id === s.chat && f.from === "staff") setTheirTyping(f.active ? f.name || "The librarian" : null);
       return;
     case "error": {
+      // `in_reply_to` names a send (its client id); `frame` the type of the refused frame.
       const id = f.in_reply_to;
-      if (id === "hello" && f.code === "unauthenticated") {
+      if (f.frame === "hello" && f.code === "unauthenticated") {
         // The guest token is no longer valid: start afresh.
         socket?.close();
         socket = null;
         store.reset(false);
         ui.conn.textContent = "";
         showForm();
-      } else if (id === "hello" || id === "watch") {
+      } else if (f.frame === "hello" || f.frame === "watch") {
         if (f.code === "not_found") {
           store.reset(true);
           showForm();
@@ -371,9 +387,11 @@ async function endChat() {
 }
 
 function newChat() {
-  const chat = store.s.chat;
-  if (chat) socket?.send({ type: "unwatch", chat_id: chat });
-  store.reset(true);
+  // Nothing of the last chat is kept, not even its guest token: the next chat is a new guest's,
+  // on a new socket.
+  socket?.close();
+  socket = null;
+  store.reset(false);
   ui.log.replaceChildren();
   pending.clear();
   showForm();
@@ -427,10 +445,11 @@ function init() {
     });
 
   const s = store.s;
-  if (s.chat) {
-    showChat();
-    if (!s.status || !ended(s.status)) ensureSocket();
+  if (s.chat && s.status && !ended(s.status)) {
+    // Shown once the server says the chat is still open (the first chat_status).
+    ensureSocket();
   } else {
+    store.reset(false);
     showForm();
   }
 }

@@ -1,9 +1,11 @@
 // What the chat box remembers in the iframe's localStorage, so a conversation survives reloads and
 // navigation across the library's pages: the guest token, the chat, the last sequence number seen,
 // the messages, and an outbox of sends not yet acknowledged (resent with the same client_msg_id
-// after a reconnect; the server de-duplicates).
+// after a reconnect; the server de-duplicates). Only an open chat is remembered: once it ends,
+// everything is forgotten (`forget`), so the next person at a shared library computer finds a
+// fresh chat box, not the last patron's conversation or token.
 
-import type { ChatStatus, MessageKind } from "../shared/api";
+import { ended, type ChatStatus, type MessageKind } from "../shared/api";
 
 export interface StoredMessage {
   seq: number;
@@ -42,7 +44,9 @@ export class Store {
       /* unreadable or blocked storage: start afresh */
     }
   }
+  /** Keeps the state on the device, while the chat is open; an ended chat is forgotten. */
   save(): void {
+    if (this.s.status && ended(this.s.status)) return this.forget();
     try {
       localStorage.setItem(this.key, JSON.stringify(this.s));
     } catch {
@@ -53,5 +57,16 @@ export class Store {
   reset(keepToken: boolean): void {
     this.s = blank(keepToken ? this.s.token : undefined);
     this.save();
+  }
+  /**
+   * Removes everything from the device (the chat ended). What is on screen stays in memory, so
+   * the patron can finish reading, until the page goes or a new chat starts.
+   */
+  forget(): void {
+    try {
+      localStorage.removeItem(this.key);
+    } catch {
+      /* nothing was stored */
+    }
   }
 }

@@ -352,6 +352,38 @@ async fn finding_8_headers_and_private_files() {
 }
 
 #[tokio::test]
+async fn finding_4_guest_tokens_expire() {
+    let app = TestApp::spawn().await;
+    let (chat, token) = app.start_chat("q").await;
+    let path = format!("/api/chats/{chat}/messages");
+    assert_eq!(app.get(&path, None, Some(&token)).await.0, 200);
+    app.clock.advance(time::Duration::hours(25));
+    let (status, body) = app.get(&path, None, Some(&token)).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (401, Some("unauthenticated"))
+    );
+    let mut ws = crate::ws::Ws::connect(app.addr, None).await;
+    ws.send(json!({"type": "hello", "guest_token": token}))
+        .await;
+    let refused = ws.next().await;
+    assert_eq!(
+        (refused["code"].as_str(), refused["frame"].as_str()),
+        (Some("unauthenticated"), Some("hello"))
+    );
+    // A new chat from the same chat box makes a new guest (with a fresh token).
+    let (status, started) = app
+        .post(
+            "/api/chats",
+            None,
+            json!({"widget_id": app.widget_id, "question": "again"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    assert_ne!(started["guest_token"], token.as_str());
+}
+
+#[tokio::test]
 async fn finding_8_a_widget_without_origins_is_embeddable_only_by_refdesk() {
     let app = TestApp::spawn().await;
     let page = app
