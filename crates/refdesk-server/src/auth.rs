@@ -112,7 +112,7 @@ pub fn origin_allowed(state: &AppState, headers: &HeaderMap) -> bool {
     else {
         return true;
     };
-    let public = state.settings().public_url.trim_end_matches('/');
+    let public = origin_of(&state.settings().public_url);
     let own = if public.is_empty() {
         let host = headers
             .get(axum::http::header::HOST)
@@ -126,6 +126,16 @@ pub fn origin_allowed(state: &AppState, headers: &HeaderMap) -> bool {
         origin.eq_ignore_ascii_case(public)
     };
     own || state.settings().allowed_origins.iter().any(|o| o == origin)
+}
+
+/// The origin part (`scheme://host[:port]`) of a URL such as `public_url`: a path or trailing
+/// slash is not part of what a browser sends as `Origin`.
+fn origin_of(url: &str) -> &str {
+    let host = url.find("://").map_or(0, |i| i + 3);
+    match url[host..].find('/') {
+        Some(slash) => &url[..host + slash],
+        None => url,
+    }
 }
 
 /// Looks up the staff member of a session token, with their grants evaluated now.

@@ -19,15 +19,19 @@ struct Job {
     answer: oneshot::Sender<bool>,
 }
 
+/// Sign-ins waiting for a check beyond this are refused at once (the rate limits keep a normal
+/// day far below it).
+const QUEUE: usize = 1024;
+
 #[derive(Debug)]
 pub struct PasswordChecks {
-    jobs: mpsc::Sender<Job>,
+    jobs: mpsc::SyncSender<Job>,
 }
 
 impl PasswordChecks {
     /// Starts `threads` checking threads (at least one).
     pub fn start(threads: u32) -> PasswordChecks {
-        let (jobs, queue) = mpsc::channel::<Job>();
+        let (jobs, queue) = mpsc::sync_channel::<Job>(QUEUE);
         let queue = Arc::new(Mutex::new(queue));
         for i in 0..threads.max(1) {
             let queue = queue.clone();
@@ -43,6 +47,10 @@ impl PasswordChecks {
                             Err(_) => return,
                         };
                         let Ok(job) = job else { return };
+                        if job.answer.is_closed() {
+                            // The sign-in was given up (the client went away): no check.
+                            continue;
+                        }
                         let ok = verify_password_in(&mut memory, &job.password, &job.hash);
                         let _ = job.answer.send(ok);
                     }
@@ -53,19 +61,30 @@ impl PasswordChecks {
     }
 
     /// Whether `password` matches the PHC string `hash`, once a checking thread is free.
-    pub async fn verify(&self, password: String, hash: String) -> Result<bool, &'static str> {
+    /// `Err(Busy)` when the line of waiting checks is full.
+    pub async fn verify(&self, password: String, hash: String) -> Result<bool, CheckFailed> {
         let (answer, answered) = oneshot::channel();
         self.jobs
-            .send(Job {
+            .try_send(Job {
                 password,
                 hash,
                 answer,
             })
-            .map_err(|_| "the password-check threads stopped")?;
-        answered
-            .await
-            .map_err(|_| "a password-check thread stopped")
+            .map_err(|e| match e {
+                mpsc::TrySendError::Full(_) => CheckFailed::Busy,
+                mpsc::TrySendError::Disconnected(_) => CheckFailed::Stopped,
+            })?;
+        answered.await.map_err(|_| CheckFailed::Stopped)
     }
+}
+
+/// Why a password could not be checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CheckFailed {
+    #[error("too many sign-ins are waiting for a password check")]
+    Busy,
+    #[error("the password-check threads stopped")]
+    Stopped,
 }
 
 #[cfg(test)]

@@ -140,6 +140,9 @@ function ensureSocket() {
     },
     status: (st) => {
       ui.conn.textContent = st === "down" ? "Reconnecting…" : "";
+      // A remembered chat waits for the server's word that it is still open; when the server
+      // cannot be reached, show it as it was (the patron may want to read it) rather than wait.
+      if (st === "down" && !shown && store.s.chat) showChat();
       if (st === "ready") flushOutbox();
     },
     frame: onFrame,
@@ -247,6 +250,8 @@ function onFrame(f: ServerFrame) {
         if (f.code === "not_found") {
           store.reset(true);
           showForm();
+        } else if (!shown && store.s.chat) {
+          showChat();
         }
       } else if (id && s.outbox.some((o) => o.id === id)) {
         if (f.code === "rate_limited" || f.code === "internal") {

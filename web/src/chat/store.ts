@@ -64,7 +64,10 @@ export class Store {
    */
   forget(): void {
     try {
-      localStorage.removeItem(this.key);
+      // Another tab of the chat box may have started a new chat since: leave that one.
+      const raw = localStorage.getItem(this.key);
+      const there = raw ? (JSON.parse(raw) as Saved).chat : undefined;
+      if (!there || there === this.s.chat) localStorage.removeItem(this.key);
     } catch {
       /* nothing was stored */
     }

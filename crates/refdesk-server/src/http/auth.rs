@@ -67,7 +67,10 @@ pub async fn login(
         .password_checks
         .verify(password, hash.unwrap_or_else(dummy_hash))
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(|e| match e {
+            crate::passwords::CheckFailed::Busy => ApiError::rate_limited(1),
+            crate::passwords::CheckFailed::Stopped => ApiError::internal(e),
+        })?;
     let known = record.as_ref().map(|r| r.user.id.to_string());
     let Some(record) = record.filter(|_| ok) else {
         // Logged without the password, and without the address typed (it may be a password

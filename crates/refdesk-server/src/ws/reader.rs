@@ -33,8 +33,9 @@ struct Session {
     limiter: DefaultDirectRateLimiter,
     /// The chats a patron socket follows (for the patron-away timers when it closes).
     patron_chats: Vec<ChatId>,
-    /// Set once the socket is being closed for a frame the transport refused.
-    closing: bool,
+    /// The error for a frame the transport refused: sent (and the socket closed with 1009)
+    /// once the sends read before it have been answered.
+    refusal: Option<ServerFrame>,
 }
 
 pub async fn run(state: AppState, socket: WebSocket, staff: Option<(StaffPrincipal, uuid::Uuid)>) {
@@ -79,7 +80,7 @@ pub async fn run(state: AppState, socket: WebSocket, staff: Option<(StaffPrincip
                 .allow_burst(rate.saturating_mul(NonZeroU32::MIN.saturating_add(1))),
         ),
         patron_chats: Vec::new(),
-        closing: false,
+        refusal: None,
     };
     if session.welcome(resume).await {
         session.read_loop(&mut stream).await;
@@ -206,7 +207,13 @@ impl Session {
             .await?;
         let mut queue = Vec::with_capacity(open.len());
         for c in &open {
-            queue.push(self.state.staff_view(c).await?);
+            // One chat whose names cannot be read is left out (and logged), not the queue.
+            match self.state.staff_view(c).await {
+                Ok(v) => queue.push(v),
+                Err(e) => {
+                    tracing::warn!(chat.id = %c.id, code = e.code, "chat left out of welcome")
+                }
+            }
         }
         Ok(queue)
     }
@@ -256,7 +263,8 @@ impl Session {
     async fn read_loop(&mut self, stream: &mut SplitStream<WebSocket>) {
         let mut pending: Option<ClientFrame> = None;
         loop {
-            if self.closing {
+            if let Some(frame) = self.refusal.take() {
+                let _ = self.control.send(Control::Refuse(Box::new(frame)));
                 return;
             }
             let frame = match pending.take() {
@@ -310,6 +318,7 @@ impl Session {
                         pending = Some(other);
                         break;
                     }
+                    None if self.refusal.is_some() => break,
                     None => {}
                 }
             }
@@ -326,13 +335,11 @@ impl Session {
                 return None;
             }
             Err(Unreadable::TooLarge) => {
-                self.closing = true;
-                let frame = ServerFrame::error(
+                self.refusal = Some(ServerFrame::error(
                     "frame_too_large",
                     format!("frames over {} bytes close the socket", 4 * MAX_FRAME_BYTES),
                     Answering::nothing(),
-                );
-                let _ = self.control.send(Control::Refuse(Box::new(frame)));
+                ));
                 return None;
             }
         };

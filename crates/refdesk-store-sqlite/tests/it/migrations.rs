@@ -42,17 +42,25 @@ async fn messages_keep_their_rows_when_moved_to_arrival_order() {
     );
     // The uniqueness rules came along.
     let again = sqlx::query(
-        "INSERT INTO messages (chat_id, seq, id, kind, sender, body, client_msg_id, created_at) \
+        "INSERT INTO messages (stream_id, seq, id, kind, sender, body, client_msg_id, created_at) \
          VALUES (x'01', 4, x'03', 'patron', 'g:x', 'hi', 'a', 0)",
     )
     .execute(&mut conn)
     .await;
-    assert!(again.is_err());
+    let unique = |r: Result<_, sqlx::Error>| {
+        r.err()
+            .and_then(|e| e.as_database_error().map(|d| d.is_unique_violation()))
+            .unwrap_or(false)
+    };
+    assert!(
+        unique(again),
+        "the client id is unique per stream and sender"
+    );
     let same_seq = sqlx::query(
-        "INSERT INTO messages (chat_id, seq, id, kind, sender, body, client_msg_id, created_at) \
+        "INSERT INTO messages (stream_id, seq, id, kind, sender, body, client_msg_id, created_at) \
          VALUES (x'01', 3, x'03', 'patron', 'g:x', 'hi', NULL, 0)",
     )
     .execute(&mut conn)
     .await;
-    assert!(same_seq.is_err());
+    assert!(unique(same_seq), "(stream, seq) is the key");
 }
