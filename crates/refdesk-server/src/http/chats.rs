@@ -185,15 +185,7 @@ pub async fn history(
     Query(q): Query<HistoryQuery>,
 ) -> ApiResult<Json<HistoryResponse>> {
     let chat = state.chat_for(&caller, id).await?;
-    let limit = q.limit.unwrap_or(500).clamp(1, 500);
-    let after = Seq(q.after_seq.unwrap_or(0));
-    if i64::try_from(after.0).is_err() {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_query",
-            "after_seq must be below 2^63",
-        ));
-    }
+    let (after, limit) = history_window(&q)?;
     let fresh = state.store().chat(chat.id).await?;
     let stored = state
         .store()
@@ -214,6 +206,20 @@ pub async fn history(
         messages,
         last_seq: fresh.last_seq.0,
     }))
+}
+
+/// The part of a history a `HistoryQuery` asks for: after which seq (default 0; below 2⁶³),
+/// how many (default and at most 500).
+pub(super) fn history_window(q: &HistoryQuery) -> ApiResult<(Seq, u32)> {
+    let after = Seq(q.after_seq.unwrap_or(0));
+    if i64::try_from(after.0).is_err() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            "after_seq must be below 2^63",
+        ));
+    }
+    Ok((after, q.limit.unwrap_or(500).clamp(1, 500)))
 }
 
 pub fn reader_of(p: &Principal) -> refdesk_core::Sender {

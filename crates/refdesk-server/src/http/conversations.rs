@@ -4,11 +4,10 @@
 
 use super::{Json, Path, Query};
 use crate::auth::Staff;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::StatusCode;
-use refdesk_core::{ConversationId, Principal, Sender, Seq};
+use refdesk_core::{ConversationId, Principal, Sender};
 use refdesk_protocol::{
     ConversationHistory, ConversationList, ConversationView, ErrorBody, HistoryQuery,
     OpenConversationRequest,
@@ -54,15 +53,7 @@ pub async fn history(
 ) -> ApiResult<Json<ConversationHistory>> {
     let reader = Sender::Staff(staff.id());
     let c = state.conversation_for(&Principal::Staff(staff), id).await?;
-    let limit = q.limit.unwrap_or(500).clamp(1, 500);
-    let after = Seq(q.after_seq.unwrap_or(0));
-    if i64::try_from(after.0).is_err() {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_query",
-            "after_seq must be below 2^63",
-        ));
-    }
+    let (after, limit) = super::chats::history_window(&q)?;
     let stored = state
         .store()
         .messages_after(c.id.into(), after, limit)
