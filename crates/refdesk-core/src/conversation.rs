@@ -49,11 +49,6 @@ impl Conversation {
         self.members.contains(&user)
     }
 
-    /// The members other than `user`.
-    pub fn others(&self, user: UserId) -> impl Iterator<Item = UserId> + '_ {
-        self.members.iter().copied().filter(move |m| *m != user)
-    }
-
     /// Whether `sender` may write a message of `kind` here: members, staff messages.
     pub fn may_send(&self, sender: Sender, kind: MessageKind) -> Result<(), ConversationError> {
         match (sender, kind) {
@@ -87,7 +82,6 @@ mod tests {
         let ba = Conversation::direct(id, user(2), user(1), now).unwrap();
         assert_eq!(ab, ba);
         assert_eq!(ab.members, vec![user(1), user(2)]);
-        assert_eq!(ab.others(user(1)).collect::<Vec<_>>(), vec![user(2)]);
         assert_eq!(
             Conversation::direct(id, user(1), user(1), now),
             Err(ConversationError::WithSelf)

@@ -120,13 +120,6 @@ impl StreamId {
             StreamId::Chat(_) => None,
         }
     }
-    /// The same kind of stream, for another uuid (rows read back by key).
-    pub fn with_uuid(self, id: Uuid) -> StreamId {
-        match self {
-            StreamId::Chat(_) => StreamId::Chat(id.into()),
-            StreamId::Conversation(_) => StreamId::Conversation(id.into()),
-        }
-    }
 }
 
 impl From<ChatId> for StreamId {

@@ -2,7 +2,7 @@
 //! the staff session cookie the upgrade carried. A refused hello gets its error frame and a
 //! close frame, and no writer is started for a socket that has no one.
 
-use super::reader::{Unreadable, invalid, next_text};
+use super::incoming::{Unreadable, invalid, next_text};
 use crate::state::AppState;
 use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, close_code};
 use futures::SinkExt;

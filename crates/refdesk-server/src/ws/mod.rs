@@ -5,6 +5,7 @@
 
 mod access;
 mod handshake;
+mod incoming;
 mod reader;
 mod writer;
 
