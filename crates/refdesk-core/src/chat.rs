@@ -5,7 +5,7 @@
 //! late timer or a stale request never applies to a chat that has moved on.
 
 use crate::ids::{ChatId, DepartmentId, GuestId, InstitutionId, UserId, WidgetId};
-use crate::message::{MessageKind, Sender, Seq};
+use crate::message::{Heads, MessageKind, Sender, Seq};
 use crate::text::{DisplayName, Email, MessageBody};
 use crate::timer::TimerKind;
 use serde::{Deserialize, Serialize};
@@ -317,6 +317,9 @@ pub struct Chat {
     pub claimed_at: Option<OffsetDateTime>,
     pub ended_at: Option<OffsetDateTime>,
     pub last_seq: Seq,
+    /// The last patron sequence number (see [`crate::message`]): what the patron has seen.
+    #[serde(default)]
+    pub last_patron_seq: Seq,
     /// Counts the chat's state changes: 1 when it starts, one more per transition. Every change
     /// is a compare-and-set on it.
     pub version: u64,
@@ -324,6 +327,16 @@ pub struct Chat {
     /// store with each transition to an operator.
     #[serde(default)]
     pub answered_by: Option<UserId>,
+}
+
+impl Chat {
+    /// The chat's stream heads.
+    pub const fn heads(&self) -> Heads {
+        Heads {
+            seq: self.last_seq,
+            patron_seq: self.last_patron_seq,
+        }
+    }
 }
 
 /// The longest referring URL a chat accepts, in characters (before its query is stripped).

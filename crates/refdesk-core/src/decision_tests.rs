@@ -24,6 +24,7 @@ fn chat_at(state: ChatState, version: u64) -> Chat {
         claimed_at: None,
         ended_at: None,
         last_seq: Seq(1),
+        last_patron_seq: Seq(1),
         version,
         answered_by: None,
     }

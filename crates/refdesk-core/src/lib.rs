@@ -24,6 +24,6 @@ pub use ids::{
     ChatId, ConversationId, CoopId, DepartmentId, GuestId, InstitutionId, MessageId, StreamId,
     UserId, WidgetId,
 };
-pub use message::{Audience, Message, MessageKind, NewMessage, Sender, Seq};
+pub use message::{Audience, Heads, Message, MessageKind, NewMessage, Sender, Seq};
 pub use text::{ClientMsgId, DisplayName, Email, MessageBody, TextError};
 pub use timer::{Timer, TimerKey, TimerKind, TimerOp};

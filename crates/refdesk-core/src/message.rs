@@ -1,6 +1,12 @@
 //! Messages of a stream (a patron chat or a staff conversation). Each has a per-stream sequence
 //! number with no gaps, assigned by the store in the transaction that stores it, and a kind that
 //! decides who may ever see it.
+//!
+//! A patron does not see every message of their chat (internal notes are staff-only), so a
+//! patron-visible message also has a second number, its *patron sequence number*, counting only
+//! what the patron sees: 1, 2, 3, … with no gaps either. Patrons are numbered with it
+//! everywhere (frames, acks, history, resume points), so the numbers they see never tell them
+//! how many notes staff wrote in between.
 
 use crate::ids::{GuestId, MessageId, StreamId, UserId};
 use crate::text::{ClientMsgId, MessageBody};
@@ -8,7 +14,9 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 /// Position of a message in its stream: 1, 2, 3, … with no gaps. 0 means "nothing yet".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Seq(pub u64);
 
@@ -62,6 +70,14 @@ impl MessageKind {
             (_, _) => true,
         }
     }
+    /// Whether a message of this kind takes a patron sequence number: the kinds of a patron
+    /// chat that its patron sees.
+    pub const fn is_patron_numbered(self) -> bool {
+        matches!(
+            self,
+            MessageKind::Patron | MessageKind::Operator | MessageKind::System
+        )
+    }
     /// Whether this kind is part of the conversation proper (and so needs an open stream).
     pub const fn is_conversation(self) -> bool {
         matches!(
@@ -83,6 +99,34 @@ impl MessageKind {
                     StreamId::Chat(_)
                 )
         )
+    }
+}
+
+/// The heads of a stream: its last sequence number, and its last patron sequence number (always
+/// 0 for a staff conversation, which patrons never read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct Heads {
+    pub seq: Seq,
+    pub patron_seq: Seq,
+}
+
+impl Heads {
+    /// Numbers the next message, of `kind`, moving the heads: its sequence number, and its patron
+    /// sequence number when it takes one.
+    pub fn number(&mut self, kind: MessageKind) -> (Seq, Option<Seq>) {
+        self.seq = self.seq.next();
+        let patron = kind.is_patron_numbered().then(|| {
+            self.patron_seq = self.patron_seq.next();
+            self.patron_seq
+        });
+        (self.seq, patron)
+    }
+    /// The last number `audience` knows this stream by.
+    pub const fn last_for(&self, audience: Audience) -> Seq {
+        match audience {
+            Audience::Staff => self.seq,
+            Audience::Patron => self.patron_seq,
+        }
     }
 }
 
@@ -146,6 +190,8 @@ pub struct Message {
     pub id: MessageId,
     pub stream: StreamId,
     pub seq: Seq,
+    /// The patron sequence number, on the messages a patron sees (see the module docs).
+    pub patron_seq: Option<Seq>,
     pub kind: MessageKind,
     pub sender: Sender,
     pub body: MessageBody,
@@ -154,11 +200,13 @@ pub struct Message {
 }
 
 impl Message {
-    pub fn stored(new: NewMessage, seq: Seq) -> Message {
+    /// `new` as stored with the numbers [`Heads::number`] gave it.
+    pub fn stored(new: NewMessage, (seq, patron_seq): (Seq, Option<Seq>)) -> Message {
         Message {
             id: new.id,
             stream: new.stream,
             seq,
+            patron_seq,
             kind: new.kind,
             sender: new.sender,
             body: new.body,
@@ -168,6 +216,16 @@ impl Message {
     }
     pub fn visible_to(&self, audience: Audience) -> bool {
         self.kind.visible_to(audience)
+    }
+    /// The number `audience` knows this message by; `None` when that audience never sees it.
+    pub fn seq_for(&self, audience: Audience) -> Option<Seq> {
+        if !self.visible_to(audience) {
+            return None;
+        }
+        match audience {
+            Audience::Staff => Some(self.seq),
+            Audience::Patron => self.patron_seq,
+        }
     }
 }
 
@@ -207,6 +265,38 @@ mod tests {
             assert!(kind.belongs_in(chat));
             assert!(!kind.belongs_in(conversation));
         }
+    }
+
+    #[test]
+    fn patrons_are_numbered_without_the_notes() {
+        let mut heads = Heads::default();
+        let kinds = [
+            MessageKind::Patron,
+            MessageKind::InternalNote,
+            MessageKind::InternalNote,
+            MessageKind::Operator,
+            MessageKind::System,
+        ];
+        let numbers: Vec<_> = kinds
+            .iter()
+            .map(|k| {
+                let (s, p) = heads.number(*k);
+                (s.0, p.map(|p| p.0))
+            })
+            .collect();
+        assert_eq!(
+            numbers,
+            vec![
+                (1, Some(1)),
+                (2, None),
+                (3, None),
+                (4, Some(2)),
+                (5, Some(3))
+            ]
+        );
+        assert_eq!(heads.last_for(Audience::Staff), Seq(5));
+        assert_eq!(heads.last_for(Audience::Patron), Seq(3));
+        assert!(!MessageKind::Staff.is_patron_numbered());
     }
 
     #[test]

@@ -132,6 +132,8 @@ pub struct PatronChatView {
     pub operator_name: Option<String>,
     /// 1 when next in line; only while waiting.
     pub queue_position: Option<u32>,
+    /// The last sequence number the patron knows the chat by (patron numbering: internal
+    /// notes are not counted).
     pub last_seq: u64,
 }
 
@@ -142,7 +144,7 @@ impl PatronChatView {
             status: chat.state.status(),
             operator_name,
             queue_position,
-            last_seq: chat.last_seq.0,
+            last_seq: chat.last_patron_seq.0,
         }
     }
 }
@@ -192,13 +194,12 @@ impl MessageView {
         own: bool,
     ) -> Option<MessageView> {
         let chat_id = m.stream.chat()?;
-        if !m.visible_to(audience) {
-            return None;
-        }
+        // `None` for what this audience never sees; a patron's number skips internal notes.
+        let seq = m.seq_for(audience)?;
         Some(MessageView {
             id: m.id,
             chat_id,
-            seq: m.seq.0,
+            seq: seq.0,
             kind: m.kind,
             sender: match m.sender {
                 Sender::Patron(_) => SenderRole::Patron,

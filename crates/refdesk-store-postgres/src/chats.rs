@@ -9,8 +9,8 @@ use crate::history;
 use crate::messages::insert_message;
 use crate::rows::{ChatRow, version_param};
 use refdesk_core::{
-    Chat, ChatEvent, ChatHistoryEntry, ChatId, ChatStatus, Decision, GuestId, Message, NewMessage,
-    Seq,
+    Chat, ChatEvent, ChatHistoryEntry, ChatId, ChatStatus, Decision, GuestId, Heads, Message,
+    NewMessage,
 };
 use refdesk_store::{ChatFilter, Conflict, NewChat, Result, StoreError};
 use sqlx::PgPool;
@@ -30,17 +30,14 @@ pub(crate) async fn start_chat(
             new.id, q.stream
         )));
     }
-    let last_seq = if question.is_some() {
-        Seq(1)
-    } else {
-        Seq::ZERO
-    };
+    let mut heads = Heads::default();
+    let numbers = question.as_ref().map(|q| heads.number(q.kind));
     let mut tx = pool.begin().await.map_err(store_error)?;
     let row: ChatRow = sqlx::query_as(concat!(
         "INSERT INTO chats (id, institution_id, department_id, widget_id, guest_id, status, \
          patron_name, patron_email, question, referrer, user_agent, created_at, last_seq, \
-         version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1) RETURNING ",
+         last_patron_seq, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1) RETURNING ",
         chat_columns!()
     ))
     .bind(new.id.as_uuid())
@@ -55,7 +52,8 @@ pub(crate) async fn start_chat(
     .bind(new.referrer.as_deref())
     .bind(new.user_agent.as_deref())
     .bind(new.created_at)
-    .bind(crate::rows::seq_param(last_seq))
+    .bind(crate::rows::seq_param(heads.seq))
+    .bind(crate::rows::seq_param(heads.patron_seq))
     .fetch_one(&mut *tx)
     .await
     .map_err(store_error)?;
@@ -69,11 +67,11 @@ pub(crate) async fn start_chat(
         department_id: chat.department_id,
     };
     history::insert(&mut tx, &started).await?;
-    if let Some(q) = question {
-        insert_message(&mut tx, &Message::stored(q, Seq(1))).await?;
+    if let (Some(q), Some(numbers)) = (question, numbers) {
+        insert_message(&mut tx, &Message::stored(q, numbers)).await?;
     }
     tx.commit().await.map_err(store_error)?;
-    if last_seq == Seq(1) {
+    if numbers.is_some() {
         metrics::counter!("refdesk_store_messages_appended_total").increment(1);
     }
     Ok(chat)
@@ -179,7 +177,8 @@ pub(crate) async fn apply_decision(
          claimed_at = CASE $4 WHEN 'active' THEN $6 WHEN 'waiting' THEN NULL \
                       ELSE claimed_at END, \
          ended_at = CASE WHEN $4 IN ('closed', 'abandoned') THEN $6 ELSE ended_at END, \
-         last_seq = CASE WHEN $8 THEN last_seq + 1 ELSE last_seq END \
+         last_seq = CASE WHEN $8 THEN last_seq + 1 ELSE last_seq END, \
+         last_patron_seq = CASE WHEN $9 THEN last_patron_seq + 1 ELSE last_patron_seq END \
          WHERE id = $1 AND version = $7 AND status = $2 \
            AND operator_id IS NOT DISTINCT FROM $3 \
          RETURNING ",
@@ -193,6 +192,7 @@ pub(crate) async fn apply_decision(
     .bind(d.at)
     .bind(from_version)
     .bind(note.is_some())
+    .bind(note.as_ref().is_some_and(|n| n.kind.is_patron_numbered()))
     .fetch_optional(&mut *tx)
     .await
     .map_err(store_error)?;
@@ -221,7 +221,8 @@ pub(crate) async fn apply_decision(
     crate::timers::apply(&mut tx, &d.timers).await?;
     let note = match note {
         Some(n) => {
-            let m = Message::stored(n, chat.last_seq);
+            let patron_seq = n.kind.is_patron_numbered().then_some(chat.last_patron_seq);
+            let m = Message::stored(n, (chat.last_seq, patron_seq));
             insert_message(&mut tx, &m).await?;
             Some(m)
         }

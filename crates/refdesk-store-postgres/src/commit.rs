@@ -184,9 +184,11 @@ type StreamOf = fn(Uuid) -> StreamId;
 
 // NO KEY UPDATE is the lock an UPDATE of `last_seq` takes anyway: it orders this batch with
 // every other append and state change of these streams, without blocking foreign-key checks.
-const LOCK_CHAT_HEADS: &str = "SELECT id, status, last_seq FROM chats WHERE id = ANY($1) \
+const LOCK_CHAT_HEADS: &str = "SELECT id, status, last_seq, last_patron_seq FROM chats \
+     WHERE id = ANY($1) \
      ORDER BY id FOR NO KEY UPDATE";
-const LOCK_CONVERSATION_HEADS: &str = "SELECT id, NULL::text AS status, last_seq \
+const LOCK_CONVERSATION_HEADS: &str = "SELECT id, NULL::text AS status, last_seq, \
+     0::int8 AS last_patron_seq \
      FROM conversations WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE";
 
 /// The stored messages whose (chat, sender, client id) the batch uses again.
@@ -244,16 +246,18 @@ async fn store_planned(conn: &mut PgConnection, plan: &Plan) -> Result<u64, sqlx
         return Ok(0);
     }
     let (mut chats, mut chat_seqs) = (Vec::<Uuid>::new(), Vec::<i64>::new());
+    let mut chat_patron_seqs = Vec::<i64>::new();
     let (mut conversations, mut conversation_seqs) = (Vec::<Uuid>::new(), Vec::<i64>::new());
-    for (stream, seq) in &plan.new_heads {
+    for (stream, heads) in &plan.new_heads {
         match stream {
             StreamId::Chat(id) => {
                 chats.push(*id.as_uuid());
-                chat_seqs.push(seq_param(*seq));
+                chat_seqs.push(seq_param(heads.seq));
+                chat_patron_seqs.push(seq_param(heads.patron_seq));
             }
             StreamId::Conversation(id) => {
                 conversations.push(*id.as_uuid());
-                conversation_seqs.push(seq_param(*seq));
+                conversation_seqs.push(seq_param(heads.seq));
             }
         }
     }
@@ -261,15 +265,17 @@ async fn store_planned(conn: &mut PgConnection, plan: &Plan) -> Result<u64, sqlx
         "WITH inserted AS (",
         insert_message_rows!(),
         "), conversation_heads AS (UPDATE conversations SET last_seq = h.last_seq \
-         FROM unnest($11::uuid[], $12::int8[]) AS h(id, last_seq) \
+         FROM unnest($13::uuid[], $14::int8[]) AS h(id, last_seq) \
          WHERE conversations.id = h.id) \
-         UPDATE chats SET last_seq = h.last_seq \
-         FROM unnest($9::uuid[], $10::int8[]) AS h(id, last_seq) WHERE chats.id = h.id"
+         UPDATE chats SET last_seq = h.last_seq, last_patron_seq = h.last_patron_seq \
+         FROM unnest($10::uuid[], $11::int8[], $12::int8[]) AS h(id, last_seq, last_patron_seq) \
+         WHERE chats.id = h.id"
     ));
     let (query, inserted) = bind_message_rows(query, plan.inserts());
     query
         .bind(chats)
         .bind(chat_seqs)
+        .bind(chat_patron_seqs)
         .bind(conversations)
         .bind(conversation_seqs)
         .execute(&mut *conn)

@@ -203,7 +203,7 @@ pub(crate) async fn restore_chat(pool: &PgPool, c: &Chat) -> Result<()> {
     sqlx::query(concat!(
         "INSERT INTO chats (",
         chat_columns!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
     ))
     .bind(c.id.as_uuid())
     .bind(c.institution_id.as_uuid())
@@ -223,6 +223,7 @@ pub(crate) async fn restore_chat(pool: &PgPool, c: &Chat) -> Result<()> {
     .bind(seq_param(c.last_seq))
     .bind(version_param(c.version)?)
     .bind(c.answered_by.map(Uuid::from))
+    .bind(seq_param(c.last_patron_seq))
     .execute(pool)
     .await
     .map_err(store_error)?;

@@ -219,6 +219,14 @@ impl MessageLog for PgStore {
     ) -> Result<Vec<Message>> {
         messages::messages_after(&self.pool, stream, after, limit).await
     }
+    async fn patron_messages_after(
+        &self,
+        chat: ChatId,
+        after: Seq,
+        limit: u32,
+    ) -> Result<Vec<Message>> {
+        messages::patron_messages_after(&self.pool, chat, after, limit).await
+    }
 }
 
 #[async_trait]

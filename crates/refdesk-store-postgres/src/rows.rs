@@ -5,7 +5,7 @@
 use crate::error::corrupt;
 use refdesk_core::{
     Chat, ChatEvent, ChatHistoryEntry, ChatState, ChatStatus, ClientMsgId, Department, DisplayName,
-    Email, Grant, Guest, Institution, Message, MessageBody, MessageKind, Role, Sender, Seq,
+    Email, Grant, Guest, Heads, Institution, Message, MessageBody, MessageKind, Role, Sender, Seq,
     StreamId, Timer, TimerKey, TimerKind, User, Widget,
 };
 use refdesk_store::sequencer::StreamHead;
@@ -18,18 +18,18 @@ macro_rules! chat_columns {
     () => {
         "id, institution_id, department_id, widget_id, guest_id, status, operator_id, \
          patron_name, patron_email, question, referrer, user_agent, created_at, claimed_at, \
-         ended_at, last_seq, version, answered_by"
+         ended_at, last_seq, version, answered_by, last_patron_seq"
     };
 }
 
 /// The columns of `messages` that make a [`MessageRow`].
 macro_rules! message_columns {
     () => {
-        "id, stream_id, seq, kind, sender, body, client_msg_id, created_at"
+        "id, stream_id, seq, kind, sender, body, client_msg_id, created_at, patron_seq"
     };
 }
 
-/// Inserts message rows given as eight arrays `$1`–`$8`, bound by
+/// Inserts message rows given as nine arrays `$1`–`$9`, bound by
 /// [`bind_message_rows`](crate::messages::bind_message_rows).
 macro_rules! insert_message_rows {
     () => {
@@ -37,7 +37,7 @@ macro_rules! insert_message_rows {
             "INSERT INTO messages (",
             message_columns!(),
             ") SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int8[], $4::text[], $5::text[], \
-             $6::text[], $7::text[], $8::timestamptz[])"
+             $6::text[], $7::text[], $8::timestamptz[], $9::int8[])"
         )
     };
 }
@@ -214,6 +214,7 @@ pub(crate) struct ChatRow {
     last_seq: i64,
     version: i64,
     answered_by: Option<Uuid>,
+    last_patron_seq: i64,
 }
 
 impl ChatRow {
@@ -250,6 +251,7 @@ impl ChatRow {
             last_seq: seq(self.last_seq)?,
             version: version(self.version)?,
             answered_by: self.answered_by.map(Into::into),
+            last_patron_seq: seq(self.last_patron_seq)?,
         })
     }
 }
@@ -261,14 +263,18 @@ pub(crate) struct HeadRow {
     pub(crate) id: Uuid,
     status: Option<String>,
     last_seq: i64,
+    last_patron_seq: i64,
 }
 
 impl HeadRow {
     pub(crate) fn decode(&self) -> Decoded<StreamHead> {
-        let last_seq = seq(self.last_seq)?;
+        let heads = Heads {
+            seq: seq(self.last_seq)?,
+            patron_seq: seq(self.last_patron_seq)?,
+        };
         Ok(match &self.status {
-            Some(s) => StreamHead::of_chat(status(s)?, last_seq),
-            None => StreamHead::of_conversation(last_seq),
+            Some(s) => StreamHead::of_chat(status(s)?, heads),
+            None => StreamHead::of_conversation(heads.seq),
         })
     }
 }
@@ -283,6 +289,7 @@ pub(crate) struct MessageRow {
     body: String,
     client_msg_id: Option<String>,
     created_at: OffsetDateTime,
+    patron_seq: Option<i64>,
 }
 
 impl MessageRow {
@@ -300,6 +307,7 @@ impl MessageRow {
             id: self.id.into(),
             stream,
             seq: seq(self.seq)?,
+            patron_seq: self.patron_seq.map(seq).transpose()?,
             kind: MessageKind::parse(&self.kind)
                 .ok_or_else(|| corrupt(format_args!("unknown message kind {:?}", self.kind)))?,
             sender: Sender::parse_key(&self.sender)

@@ -9,7 +9,7 @@
 //! else moves the heads in between.
 
 use crate::rows::{self, MessageRow, Result, db, seq_column};
-use refdesk_core::{ChatStatus, Message, NewMessage, Seq, StreamId};
+use refdesk_core::{ChatStatus, Heads, Message, NewMessage, StreamId};
 use refdesk_store::StoreError;
 use refdesk_store::sequencer::{self, ClientKey, Plan, Planned, StreamHead};
 use sqlx::SqliteConnection;
@@ -46,16 +46,17 @@ pub(crate) async fn one(conn: &mut SqliteConnection, message: NewMessage) -> Res
 /// The heads of the chats whose hex ids are in the JSON array `$1` and of the conversations
 /// whose hex ids are in `$2`, each tagged with its table: an id names a stream only in its own.
 pub(crate) const READ_HEADS: &str = "\
-    SELECT 0, id, status, last_seq FROM chats \
+    SELECT 0, id, status, last_seq, last_patron_seq FROM chats \
          WHERE id IN (SELECT unhex(value) FROM jsonb_each($1)) \
     UNION ALL \
-    SELECT 1, id, 'active', last_seq FROM conversations \
+    SELECT 1, id, 'active', last_seq, 0 FROM conversations \
          WHERE id IN (SELECT unhex(value) FROM jsonb_each($2))";
 
 /// Stored messages whose `[stream hex, sender key, client id]` is in the JSON array `$1`; the
 /// keys drive the loop, each probing the unique index on the client id.
 pub(crate) const READ_STORED: &str = "\
-    SELECT m.stream_id, m.seq, m.id, m.kind, m.sender, m.body, m.client_msg_id, m.created_at \
+    SELECT m.stream_id, m.seq, m.id, m.kind, m.sender, m.body, m.client_msg_id, m.created_at, \
+           m.patron_seq \
          FROM jsonb_each($1) AS k CROSS JOIN messages AS m \
          WHERE m.stream_id = unhex(k.value ->> 0) \
            AND m.sender = k.value ->> 1 \
@@ -63,14 +64,16 @@ pub(crate) const READ_STORED: &str = "\
 
 /// Inserts the messages of the JSON array `$1`, each an [`InsertRow`].
 pub(crate) const INSERT: &str = "\
-    INSERT INTO messages (stream_id, seq, id, kind, sender, body, client_msg_id, created_at) \
+    INSERT INTO messages \
+         (stream_id, seq, id, kind, sender, body, client_msg_id, created_at, patron_seq) \
          SELECT unhex(value ->> 0), value ->> 1, unhex(value ->> 2), value ->> 3, value ->> 4, \
-                value ->> 5, value ->> 6, value ->> 7 \
+                value ->> 5, value ->> 6, value ->> 7, value ->> 8 \
          FROM jsonb_each($1)";
 
-/// Sets `last_seq` of each `[chat hex, seq]` of the JSON array `$1`.
+/// Sets `last_seq` and `last_patron_seq` of each `[chat hex, seq, patron seq]` of the JSON
+/// array `$1`.
 pub(crate) const MOVE_CHAT_HEADS: &str = "\
-    UPDATE chats SET last_seq = h.value ->> 1 \
+    UPDATE chats SET last_seq = h.value ->> 1, last_patron_seq = h.value ->> 2 \
          FROM jsonb_each($1) AS h \
          WHERE chats.id = unhex(h.value ->> 0)";
 
@@ -100,28 +103,29 @@ async fn read_heads(
             StreamId::Conversation(id) => conversations.push(hex(id)),
         }
     }
-    let rows: Vec<(i64, Uuid, String, i64)> = sqlx::query_as(READ_HEADS)
+    let rows: Vec<(i64, Uuid, String, i64, i64)> = sqlx::query_as(READ_HEADS)
         .bind(json(&chats)?)
         .bind(json(&conversations)?)
         .fetch_all(&mut *conn)
         .await
         .map_err(db)?;
     rows.into_iter()
-        .map(|(table, id, status, last_seq)| {
-            let last_seq =
-                Seq(u64::try_from(last_seq)
-                    .map_err(|_| StoreError::corrupt("last_seq: negative"))?);
+        .map(|(table, id, status, last_seq, last_patron_seq)| {
+            let heads = Heads {
+                seq: rows::seq("last_seq", last_seq)?,
+                patron_seq: rows::seq("last_patron_seq", last_patron_seq)?,
+            };
             if table == 1 {
                 return Ok((
                     StreamId::Conversation(id.into()),
-                    StreamHead::of_conversation(last_seq),
+                    StreamHead::of_conversation(heads.seq),
                 ));
             }
             let status = ChatStatus::parse(&status)
                 .ok_or_else(|| StoreError::corrupt(format!("chats.status: {status:?}")))?;
             Ok((
                 StreamId::Chat(id.into()),
-                StreamHead::of_chat(status, last_seq),
+                StreamHead::of_chat(status, heads),
             ))
         })
         .collect()
@@ -171,6 +175,7 @@ type InsertRow<'a> = (
     &'a str,
     Option<&'a str>,
     i64,
+    Option<i64>,
 );
 
 async fn insert(conn: &mut SqliteConnection, plan: &Plan) -> Result<()> {
@@ -186,6 +191,7 @@ async fn insert(conn: &mut SqliteConnection, plan: &Plan) -> Result<()> {
                 m.body.as_str(),
                 m.client_msg_id.as_ref().map(|c| c.as_str()),
                 rows::micros(m.created_at),
+                m.patron_seq.map(seq_column).transpose()?,
             ))
         })
         .collect::<Result<Vec<InsertRow<'_>>>>()?;
@@ -204,22 +210,24 @@ async fn insert(conn: &mut SqliteConnection, plan: &Plan) -> Result<()> {
 /// each kind present.
 async fn move_heads(conn: &mut SqliteConnection, plan: &Plan) -> Result<()> {
     let (mut chats, mut conversations) = (Vec::new(), Vec::new());
-    for (stream, seq) in &plan.new_heads {
-        let head = (hex(*stream.as_uuid()), seq_column(*seq)?);
+    for (stream, heads) in &plan.new_heads {
+        let id = hex(*stream.as_uuid());
         match stream {
-            StreamId::Chat(_) => chats.push(head),
-            StreamId::Conversation(_) => conversations.push(head),
+            StreamId::Chat(_) => {
+                chats.push((id, seq_column(heads.seq)?, seq_column(heads.patron_seq)?))
+            }
+            StreamId::Conversation(_) => conversations.push((id, seq_column(heads.seq)?)),
         }
     }
     for (heads, statement) in [
-        (chats, MOVE_CHAT_HEADS),
-        (conversations, MOVE_CONVERSATION_HEADS),
+        (json(&chats)?, MOVE_CHAT_HEADS),
+        (json(&conversations)?, MOVE_CONVERSATION_HEADS),
     ] {
-        if heads.is_empty() {
+        if heads == "[]" {
             continue;
         }
         sqlx::query(statement)
-            .bind(json(&heads)?)
+            .bind(heads)
             .execute(&mut *conn)
             .await
             .map_err(db)?;

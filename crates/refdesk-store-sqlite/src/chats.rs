@@ -29,7 +29,7 @@ pub(crate) async fn start(
     sqlx::query(concat!(
         "INSERT INTO chats (",
         chat_columns!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, NULL)"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, NULL, 0)"
     ))
     .bind(Uuid::from(chat.id))
     .bind(Uuid::from(chat.institution_id))
@@ -72,7 +72,9 @@ pub(crate) async fn start(
         if q.stream != chat.id.into() {
             return Err(StoreError::corrupt("a chat's question must belong to it"));
         }
-        chat.last_seq = append::one(conn, q).await?.seq;
+        let m = append::one(conn, q).await?;
+        chat.last_seq = m.seq;
+        chat.last_patron_seq = m.patron_seq.unwrap_or(chat.last_patron_seq);
     }
     Ok(chat)
 }
@@ -144,6 +146,7 @@ pub(crate) async fn apply_decision(
         Some(n) => {
             let m = append::one(conn, n).await?;
             chat.last_seq = m.seq;
+            chat.last_patron_seq = m.patron_seq.unwrap_or(chat.last_patron_seq);
             Some(m)
         }
         None => None,
@@ -256,4 +259,27 @@ pub(crate) async fn messages_after(
         .await
         .map_err(db)?;
     rows.into_iter().map(|r| r.into_message(stream)).collect()
+}
+
+pub(crate) async fn patron_messages_after(
+    pool: &SqlitePool,
+    chat: ChatId,
+    after: Seq,
+    limit: u32,
+) -> Result<Vec<Message>> {
+    let rows: Vec<MessageRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        message_columns!(),
+        " FROM messages WHERE stream_id = $1 AND patron_seq > $2 \
+          AND EXISTS (SELECT 1 FROM chats WHERE id = $1) ORDER BY patron_seq LIMIT $3"
+    ))
+    .bind(Uuid::from(chat))
+    .bind(seq_column(after)?)
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    rows.into_iter()
+        .map(|r| r.into_message(chat.into()))
+        .collect()
 }

@@ -209,7 +209,7 @@ pub(crate) async fn restore_chat(conn: &mut SqliteConnection, chat: &Chat) -> Re
     sqlx::query(concat!(
         "INSERT INTO chats (",
         chat_columns!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
     ))
     .bind(Uuid::from(chat.id))
     .bind(Uuid::from(chat.institution_id))
@@ -229,6 +229,7 @@ pub(crate) async fn restore_chat(conn: &mut SqliteConnection, chat: &Chat) -> Re
     .bind(seq_column(chat.last_seq)?)
     .bind(i64::try_from(chat.version).map_err(|_| StoreError::corrupt("version beyond i64"))?)
     .bind(chat.answered_by.map(Uuid::from))
+    .bind(seq_column(chat.last_patron_seq)?)
     .execute(conn)
     .await
     .map_err(unique_is(Conflict::AlreadyExists))?;
@@ -243,7 +244,7 @@ pub(crate) async fn restore_messages(
         sqlx::query(concat!(
             "INSERT INTO messages (",
             message_columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
         ))
         .bind(*m.stream.as_uuid())
         .bind(seq_column(m.seq)?)
@@ -253,6 +254,7 @@ pub(crate) async fn restore_messages(
         .bind(m.body.as_str())
         .bind(m.client_msg_id.as_ref().map(|c| c.as_str()))
         .bind(micros(m.created_at))
+        .bind(m.patron_seq.map(seq_column).transpose()?)
         .execute(&mut *conn)
         .await
         .map_err(unique_is(Conflict::AlreadyExists))?;

@@ -302,6 +302,14 @@ impl MessageLog for SqliteStore {
     ) -> Result<Vec<Message>> {
         chats::messages_after(&self.read, stream, after, limit).await
     }
+    async fn patron_messages_after(
+        &self,
+        chat: ChatId,
+        after: Seq,
+        limit: u32,
+    ) -> Result<Vec<Message>> {
+        chats::patron_messages_after(&self.read, chat, after, limit).await
+    }
 }
 
 #[async_trait]

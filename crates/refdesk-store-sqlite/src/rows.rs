@@ -20,7 +20,7 @@ macro_rules! chat_columns {
     () => {
         "id, institution_id, department_id, widget_id, guest_id, status, operator_id, \
          patron_name, patron_email, question, referrer, user_agent, created_at, claimed_at, \
-         ended_at, last_seq, version, answered_by"
+         ended_at, last_seq, version, answered_by, last_patron_seq"
     };
 }
 pub(crate) use chat_columns;
@@ -28,7 +28,7 @@ pub(crate) use chat_columns;
 /// The columns of `messages`, in the order of [`MessageRow`]'s fields.
 macro_rules! message_columns {
     () => {
-        "stream_id, seq, id, kind, sender, body, client_msg_id, created_at"
+        "stream_id, seq, id, kind, sender, body, client_msg_id, created_at, patron_seq"
     };
 }
 pub(crate) use message_columns;
@@ -229,6 +229,7 @@ pub(crate) struct ChatRow {
     last_seq: i64,
     version: i64,
     answered_by: Option<Uuid>,
+    last_patron_seq: i64,
 }
 
 impl TryFrom<ChatRow> for Chat {
@@ -257,6 +258,7 @@ impl TryFrom<ChatRow> for Chat {
             version: u64::try_from(r.version)
                 .map_err(|_| StoreError::corrupt("chats.version: negative"))?,
             answered_by: r.answered_by.map(Into::into),
+            last_patron_seq: seq("chats.last_patron_seq", r.last_patron_seq)?,
         })
     }
 }
@@ -280,6 +282,7 @@ pub(crate) fn waiting_chat(new: &NewChat) -> Chat {
         claimed_at: None,
         ended_at: None,
         last_seq: Seq::ZERO,
+        last_patron_seq: Seq::ZERO,
         version: 1,
         answered_by: None,
     }
@@ -296,6 +299,7 @@ pub(crate) struct MessageRow {
     body: String,
     client_msg_id: Option<String>,
     created_at: i64,
+    patron_seq: Option<i64>,
 }
 
 impl MessageRow {
@@ -314,6 +318,10 @@ impl MessageRow {
             id: r.id.into(),
             stream,
             seq: seq("messages.seq", r.seq)?,
+            patron_seq: r
+                .patron_seq
+                .map(|n| seq("messages.patron_seq", n))
+                .transpose()?,
             kind: MessageKind::parse(&r.kind)
                 .ok_or_else(|| StoreError::corrupt(format!("messages.kind: {:?}", r.kind)))?,
             sender: Sender::parse_key(&r.sender)

@@ -26,7 +26,7 @@ pub use records::{
 
 use async_trait::async_trait;
 use refdesk_core::{
-    Chat, ChatHistoryEntry, ChatId, Conversation, ConversationId, Coop, CoopId, Decision,
+    Audience, Chat, ChatHistoryEntry, ChatId, Conversation, ConversationId, Coop, CoopId, Decision,
     Department, DepartmentId, Email, Grant, Guest, GuestId, Institution, InstitutionId, Message,
     NewMessage, Seq, StreamId, TimerOp, User, UserId, Widget, WidgetId,
 };
@@ -161,6 +161,32 @@ pub trait MessageLog: Send + Sync + std::fmt::Debug + 'static {
         after: Seq,
         limit: u32,
     ) -> Result<Vec<Message>>;
+    /// The messages of `chat` its patron sees, with `patron_seq > after`, in that order, at
+    /// most `limit` (a patron's resume and history go by patron sequence numbers).
+    async fn patron_messages_after(
+        &self,
+        chat: ChatId,
+        after: Seq,
+        limit: u32,
+    ) -> Result<Vec<Message>>;
+    /// What `audience` reads of `stream` after `after`, in that audience's numbering: staff
+    /// read every message by sequence number, a patron their chat's visible messages by patron
+    /// sequence number (and nothing of a staff conversation).
+    async fn messages_seen_by(
+        &self,
+        audience: Audience,
+        stream: StreamId,
+        after: Seq,
+        limit: u32,
+    ) -> Result<Vec<Message>> {
+        match (audience, stream) {
+            (Audience::Staff, stream) => self.messages_after(stream, after, limit).await,
+            (Audience::Patron, StreamId::Chat(chat)) => {
+                self.patron_messages_after(chat, after, limit).await
+            }
+            (Audience::Patron, StreamId::Conversation(_)) => Ok(Vec::new()),
+        }
+    }
 }
 
 /// Durable timers: set and cancelled with the decisions that want them, claimed by one node when

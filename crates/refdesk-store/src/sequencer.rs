@@ -6,7 +6,7 @@
 //! batch. Patron chats and staff conversations go through it alike: a batch may mix both.
 
 use crate::error::{Conflict, StoreError};
-use refdesk_core::{ChatStatus, Message, NewMessage, Seq, StreamId};
+use refdesk_core::{ChatStatus, Heads, Message, NewMessage, StreamId};
 use std::collections::HashMap;
 
 /// What the database says about one stream, read under the write lock.
@@ -14,22 +14,25 @@ use std::collections::HashMap;
 pub struct StreamHead {
     /// Whether conversation messages are still taken (a chat that has not ended).
     pub open: bool,
-    pub last_seq: Seq,
+    pub heads: Heads,
 }
 
 impl StreamHead {
     /// The head of a patron chat in `status`.
-    pub fn of_chat(status: ChatStatus, last_seq: Seq) -> StreamHead {
+    pub fn of_chat(status: ChatStatus, heads: Heads) -> StreamHead {
         StreamHead {
             open: status.is_open(),
-            last_seq,
+            heads,
         }
     }
-    /// The head of a staff conversation (always open).
-    pub fn of_conversation(last_seq: Seq) -> StreamHead {
+    /// The head of a staff conversation (always open; patrons never number it).
+    pub fn of_conversation(last_seq: refdesk_core::Seq) -> StreamHead {
         StreamHead {
             open: true,
-            last_seq,
+            heads: Heads {
+                seq: last_seq,
+                patron_seq: refdesk_core::Seq::ZERO,
+            },
         }
     }
 }
@@ -51,11 +54,11 @@ pub enum Planned {
     Refused(StoreError),
 }
 
-/// The whole plan: decisions, plus each touched stream's new last sequence number.
+/// The whole plan: decisions, plus each touched stream's new heads.
 #[derive(Debug, Default)]
 pub struct Plan {
     pub decisions: Vec<Planned>,
-    pub new_heads: HashMap<StreamId, Seq>,
+    pub new_heads: HashMap<StreamId, Heads>,
 }
 
 impl Plan {
@@ -110,14 +113,16 @@ pub fn plan(
                 .push(Planned::Refused(Conflict::ChatEnded.into()));
             continue;
         }
-        let last = plan.new_heads.entry(m.stream).or_insert(head.last_seq);
-        *last = last.next();
-        let seq = *last;
+        let numbers = plan
+            .new_heads
+            .entry(m.stream)
+            .or_insert(head.heads)
+            .number(m.kind);
         if let Some(k) = key {
             in_batch.insert(k, plan.decisions.len());
         }
         plan.decisions
-            .push(Planned::Insert(Message::stored(m, seq)));
+            .push(Planned::Insert(Message::stored(m, numbers)));
     }
     plan
 }
@@ -125,7 +130,9 @@ pub fn plan(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use refdesk_core::{ChatId, ClientMsgId, ConversationId, MessageBody, MessageKind, Sender};
+    use refdesk_core::{
+        ChatId, ClientMsgId, ConversationId, MessageBody, MessageKind, Sender, Seq,
+    };
     use time::OffsetDateTime;
     use uuid::Uuid;
 
@@ -142,7 +149,13 @@ mod tests {
     }
 
     fn open(last: u64) -> StreamHead {
-        StreamHead::of_chat(ChatStatus::Active, Seq(last))
+        StreamHead::of_chat(
+            ChatStatus::Active,
+            Heads {
+                seq: Seq(last),
+                patron_seq: Seq(last),
+            },
+        )
     }
 
     fn chat(n: u128) -> StreamId {
@@ -157,8 +170,36 @@ mod tests {
         let p = plan(batch, &heads, &HashMap::new());
         let seqs: Vec<_> = p.inserts().map(|m| (m.stream, m.seq.0)).collect();
         assert_eq!(seqs, vec![(a, 5), (b, 1), (a, 6)]);
-        assert_eq!(p.new_heads[&a], Seq(6));
-        assert_eq!(p.new_heads[&b], Seq(1));
+        assert_eq!(p.new_heads[&a].seq, Seq(6));
+        assert_eq!(p.new_heads[&b].seq, Seq(1));
+    }
+
+    #[test]
+    fn internal_notes_take_no_patron_number() {
+        let a = chat(1);
+        let heads = HashMap::from([(a, open(2))]);
+        let note = |client: &str| NewMessage {
+            kind: MessageKind::InternalNote,
+            sender: Sender::Staff(Uuid::from_u128(5).into()),
+            ..msg(a, client, "staff only")
+        };
+        let batch = vec![note("1"), msg(a, "2", "x"), note("3"), msg(a, "4", "y")];
+        let p = plan(batch, &heads, &HashMap::new());
+        let numbers: Vec<_> = p
+            .inserts()
+            .map(|m| (m.seq.0, m.patron_seq.map(|s| s.0)))
+            .collect();
+        assert_eq!(
+            numbers,
+            vec![(3, None), (4, Some(3)), (5, None), (6, Some(4))]
+        );
+        assert_eq!(
+            p.new_heads[&a],
+            Heads {
+                seq: Seq(6),
+                patron_seq: Seq(4)
+            }
+        );
     }
 
     #[test]
@@ -176,7 +217,7 @@ mod tests {
             &p.decisions[2],
             Planned::Refused(StoreError::Conflict(Conflict::ClientIdReused))
         ));
-        assert_eq!(p.new_heads[&a], Seq(1));
+        assert_eq!(p.new_heads[&a].seq, Seq(1));
     }
 
     #[test]
@@ -186,7 +227,7 @@ mod tests {
         let first = msg(a, "1", "x");
         let stored = HashMap::from([(
             client_key(&first).unwrap(),
-            Message::stored(first.clone(), Seq(3)),
+            Message::stored(first.clone(), (Seq(3), Some(Seq(3)))),
         )]);
         let p = plan(vec![first, msg(a, "2", "y")], &heads, &stored);
         assert!(matches!(&p.decisions[0], Planned::Duplicate(m) if m.seq == Seq(3)));
@@ -196,7 +237,8 @@ mod tests {
     #[test]
     fn ended_and_unknown_chats_are_refused() {
         let (a, b) = (chat(1), chat(2));
-        let heads = HashMap::from([(a, StreamHead::of_chat(ChatStatus::Closed, Seq(9)))]);
+        let closed = StreamHead::of_chat(ChatStatus::Closed, Heads::default());
+        let heads = HashMap::from([(a, closed)]);
         let p = plan(
             vec![msg(a, "1", "x"), msg(b, "1", "x")],
             &heads,

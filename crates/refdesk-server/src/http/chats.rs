@@ -189,7 +189,7 @@ pub async fn history(
     let fresh = state.store().chat(chat.id).await?;
     let stored = state
         .store()
-        .messages_after(chat.id.into(), after, limit)
+        .messages_seen_by(caller.audience(), chat.id.into(), after, limit)
         .await?;
     let reader = reader_of(&caller);
     let mut messages = Vec::with_capacity(stored.len());
@@ -204,7 +204,7 @@ pub async fn history(
     Ok(Json(HistoryResponse {
         chat_id: chat.id,
         messages,
-        last_seq: fresh.last_seq.0,
+        last_seq: fresh.heads().last_for(caller.audience()).0,
     }))
 }
 

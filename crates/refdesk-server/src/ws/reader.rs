@@ -400,7 +400,12 @@ impl Session {
                     chat_id: a.message.stream.chat(),
                     conversation_id: a.message.stream.conversation(),
                     client_msg_id,
-                    seq: a.message.seq.0,
+                    // The sender's own message: a patron's is always patron-numbered.
+                    seq: a
+                        .message
+                        .seq_for(self.access.principal().audience())
+                        .unwrap_or(a.message.seq)
+                        .0,
                     message_id: a.message.id,
                     duplicate: a.duplicate,
                 },

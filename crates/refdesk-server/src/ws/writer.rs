@@ -3,7 +3,8 @@
 //! conversation), the last sequence number it sent: an event with the next number is sent at
 //! once, an older one is skipped, and a jump ahead (or a lag mark from the hub) is filled from
 //! the store. That cursor is what makes delivery gap-free and duplicate-free whatever the hub or
-//! the bus did, for both kinds of stream alike.
+//! the bus did, for both kinds of stream alike. Numbers are the socket's audience's: a patron
+//! socket counts patron sequence numbers, so internal notes are neither sent nor counted.
 
 use super::access::SocketAccess;
 use crate::events::Event;
@@ -143,7 +144,7 @@ impl Writer {
                     StreamId::Chat(id) => {
                         let current = self.state.store().chat(id).await.map_err(store_err)?;
                         self.send_chat(&current, None).await?;
-                        current.last_seq
+                        current.heads().last_for(self.principal.audience())
                     }
                     StreamId::Conversation(id) => {
                         let current = self
@@ -179,14 +180,18 @@ impl Writer {
                 let Some(&last) = self.cursors.get(&message.stream) else {
                     return Ok(());
                 };
-                if message.seq <= last {
+                // What this socket never sees takes no number of its own.
+                let Some(seq) = message.seq_for(self.principal.audience()) else {
+                    return Ok(());
+                };
+                if seq <= last {
                     return Ok(());
                 }
-                if message.seq != last.next() {
+                if seq != last.next() {
                     return self.catch_up(message.stream).await;
                 }
                 let context = self.context(message.stream).await?;
-                self.cursors.insert(message.stream, message.seq);
+                self.cursors.insert(message.stream, seq);
                 self.send_message(&context, message).await
             }
             Event::SessionEnded { session } => {
@@ -350,6 +355,7 @@ impl Writer {
             )),
             StreamId::Conversation(_) => Context::Conversation,
         };
+        let audience = self.principal.audience();
         loop {
             let Some(&after) = self.cursors.get(&stream) else {
                 return Ok(());
@@ -357,10 +363,10 @@ impl Writer {
             let page = self
                 .state
                 .store()
-                .messages_after(stream, after, 500)
+                .messages_seen_by(audience, stream, after, 500)
                 .await
                 .map_err(store_err)?;
-            let Some(last) = page.last().map(|m| m.seq) else {
+            let Some(last) = page.last().and_then(|m| m.seq_for(audience)) else {
                 return Ok(());
             };
             for m in &page {

@@ -64,3 +64,70 @@ async fn messages_keep_their_rows_when_moved_to_arrival_order() {
     .await;
     assert!(unique(same_seq), "(stream, seq) is the key");
 }
+
+#[tokio::test]
+async fn existing_messages_get_patron_numbers_without_the_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = SqliteConnectOptions::new()
+        .filename(dir.path().join("old.db"))
+        .create_if_missing(true)
+        .foreign_keys(false)
+        .connect()
+        .await
+        .unwrap();
+    let migrator = sqlx::migrate!("./migrations");
+    let before = migrator
+        .iter()
+        .map(|m| m.version)
+        .filter(|v| *v < 20261204000000)
+        .max()
+        .unwrap();
+    migrator.run_to(before, &mut conn).await.unwrap();
+    sqlx::query(
+        "INSERT INTO chats (id, institution_id, department_id, widget_id, guest_id, status, \
+         created_at, last_seq, version) VALUES (x'01', x'aa', x'bb', x'cc', x'dd', 'closed', 0, 5, 2)",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let kinds = [
+        "patron",
+        "internal_note",
+        "system",
+        "internal_note",
+        "operator",
+    ];
+    for (i, kind) in kinds.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO messages (stream_id, seq, id, kind, sender, body, created_at) \
+             VALUES (x'01', $1, randomblob(16), $2, 'system', 'x', 0)",
+        )
+        .bind(i as i64 + 1)
+        .bind(kind)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    }
+
+    migrator.run(&mut conn).await.unwrap();
+    let rows = sqlx::query("SELECT seq, patron_seq FROM messages ORDER BY seq")
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+    let rows: Vec<(i64, Option<i64>)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    assert_eq!(
+        rows,
+        vec![
+            (1, Some(1)),
+            (2, None),
+            (3, Some(2)),
+            (4, None),
+            (5, Some(3))
+        ]
+    );
+    let head: i64 = sqlx::query_scalar("SELECT last_patron_seq FROM chats")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(head, 3);
+}

@@ -220,3 +220,83 @@ pub async fn messages_after_pages_in_order(store: DynStore) {
             .is_empty()
     );
 }
+
+/// Internal notes take a sequence number but no patron sequence number; everything a patron sees
+/// is numbered 1, 2, 3, … for them, through appends, a decision's note and a chat's question
+/// alike, and read back in that numbering.
+pub async fn patron_numbers_skip_internal_notes(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let (chat, guest) = f.chat().await;
+    assert_eq!(
+        chat.heads().patron_seq,
+        Seq(1),
+        "the question is the patron's first"
+    );
+    let note =
+        |text: &str| f.staff_message(&chat.id, &f.alice, MessageKind::InternalNote, None, text);
+    f.store
+        .append_message(note("before the claim"))
+        .await
+        .unwrap();
+    let claim = ChatState::Waiting
+        .decide(ChatCommand::Claim {
+            operator: f.alice.id,
+        })
+        .unwrap();
+    let (c, joined) = f
+        .store
+        .apply_decision(
+            &decision(&chat, &claim),
+            Some(f.system_note(&chat.id, "alice joined the chat.")),
+        )
+        .await
+        .unwrap();
+    let joined = joined.unwrap();
+    assert_eq!((joined.seq, joined.patron_seq), (Seq(3), Some(Seq(2))));
+    assert_eq!((c.last_seq, c.last_patron_seq), (Seq(3), Seq(2)));
+    f.store.append_message(note("one")).await.unwrap();
+    let stored_note = f.store.append_message(note("two")).await.unwrap().message;
+    assert_eq!((stored_note.seq, stored_note.patron_seq), (Seq(5), None));
+    let answer = f
+        .store
+        .append_message(f.staff_message(&chat.id, &f.alice, MessageKind::Operator, None, "hi"))
+        .await
+        .unwrap()
+        .message;
+    assert_eq!((answer.seq, answer.patron_seq), (Seq(6), Some(Seq(3))));
+    f.store
+        .append_message(f.patron_message(&chat.id, &guest, Some("p"), "thanks"))
+        .await
+        .unwrap();
+    let read = f.store.chat(chat.id).await.unwrap();
+    assert_eq!((read.last_seq, read.last_patron_seq), (Seq(7), Seq(4)));
+
+    let seen = f
+        .store
+        .patron_messages_after(chat.id, Seq::ZERO, 100)
+        .await
+        .unwrap();
+    let numbers: Vec<_> = seen.iter().map(|m| m.patron_seq.map(|s| s.0)).collect();
+    assert_eq!(numbers, vec![Some(1), Some(2), Some(3), Some(4)]);
+    assert!(seen.iter().all(|m| m.kind != MessageKind::InternalNote));
+    let later = f
+        .store
+        .patron_messages_after(chat.id, Seq(2), 1)
+        .await
+        .unwrap();
+    assert_eq!(later[0].body.as_str(), "hi");
+    // Staff read everything, by sequence number; a patron reads nothing of another stream.
+    let all = f
+        .store
+        .messages_seen_by(Audience::Staff, chat.id.into(), Seq::ZERO, 100)
+        .await
+        .unwrap();
+    assert_eq!(seqs(&all), (1..=7).collect::<Vec<_>>());
+    assert!(
+        f.store
+            .patron_messages_after(Uuid::now_v7().into(), Seq::ZERO, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -52,6 +52,7 @@ macro_rules! conformance_suite {
             ended_chats_refuse_conversation_but_take_notes
             append_to_unknown_chat_is_not_found
             messages_after_pages_in_order
+            patron_numbers_skip_internal_notes
             claim_is_compare_and_set
             concurrent_claims_have_one_winner
             transitions_record_a_system_message
