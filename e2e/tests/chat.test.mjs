@@ -120,6 +120,30 @@ describe("refdesk in a browser", () => {
     await patron.getByRole("heading", { name: "Hours" }).waitFor();
     const onHours = chatBox(patron);
     await inLog(onHours, "something practical").waitFor();
+
+    // A note among staff (sent on the librarian's own signed-in session) never reaches the
+    // patron, not even as a gap: the chat box's numbers count only what it was shown, and it
+    // knows the librarian by first name only.
+    const frame = () => patron.frames().find((f) => f.url().includes("/chat/"));
+    const saved = async () => JSON.parse(Object.values(await frame().evaluate(() => ({ ...localStorage })))[0]);
+    const chatId = (await saved()).chat;
+    const noteAck = await alice.evaluate(async (chat) => {
+      const ws = new WebSocket(`${location.origin.replace(/^http/, "ws")}/ws`);
+      const answer = new Promise((resolve) => {
+        ws.onmessage = (e) => {
+          const f = JSON.parse(e.data);
+          if (f.type === "welcome") {
+            ws.send(JSON.stringify({ type: "send", chat_id: chat, client_msg_id: "note-1", kind: "internal_note", body: "STAFF-NOTE regular patron" }));
+          }
+          if (f.type === "ack" || f.type === "error") resolve(f);
+        };
+      });
+      ws.onopen = () => ws.send(JSON.stringify({ type: "hello" }));
+      const f = await answer;
+      ws.close();
+      return f;
+    }, chatId);
+    assert.equal(noteAck.type, "ack", JSON.stringify(noteAck));
     await reply.fill("Try 'The Beekeeper's Handbook', shelf 638.1.");
     await alice.getByRole("button", { name: "Send" }).click();
     await inLog(onHours, "shelf 638.1").waitFor();
@@ -127,6 +151,17 @@ describe("refdesk in a browser", () => {
     await onHours.getByRole("textbox", { name: "Message" }).press("Enter");
     await inLog(pane, "Thank you!").waitFor();
     await shot(patron, "after-navigation");
+    const seen = await saved();
+    assert.deepEqual(
+      seen.messages.map((m) => m.seq),
+      seen.messages.map((_, i) => i + 1),
+      "the patron's numbers have no gap where the note is",
+    );
+    assert.equal(seen.seq, seen.messages.length);
+    const patronText = await onHours.locator("body").textContent();
+    assert.ok(!patronText.includes("STAFF-NOTE") && !JSON.stringify(seen).includes("STAFF-NOTE"));
+    assert.ok(!patronText.includes("Archer"), "the patron sees the librarian's first name only");
+    await inLog(pane, "STAFF-NOTE").waitFor();
 
     // Each message appears once on both sides (resends after reconnects are de-duplicated).
     assert.equal(await inLog(onHours, "Thank you!").count(), 1);
@@ -151,8 +186,7 @@ describe("refdesk in a browser", () => {
 
     // Nothing of the ended chat stays on this (shared) computer: the chat box's storage holds
     // no transcript and no guest token, and the next person to open it gets a fresh form.
-    const frame = patron.frames().find((f) => f.url().includes("/chat/"));
-    const stored = await frame.evaluate(() => JSON.stringify({ ...localStorage }));
+    const stored = await frame().evaluate(() => JSON.stringify({ ...localStorage }));
     for (const trace of ["shelf 638.1", "Thank you!", question, "token"]) {
       assert.ok(!stored.includes(trace), `${trace} is still stored: ${stored}`);
     }
