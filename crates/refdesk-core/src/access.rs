@@ -3,8 +3,10 @@
 //!
 //! Staff rights are [`Grant`]s, each scoped to an institution, a department or a co-op, rather
 //! than one linear order of roles. The server evaluates a staff member's grants from the store
-//! (when they sign in, and again whenever their grants change while a socket is open) with
-//! [`StaffPrincipal::evaluate`]; what the grants let them see is computed once, there.
+//! (when they sign in, and again whenever their grants or their monitoring change while a socket
+//! is open) with [`StaffPrincipal::evaluate`]; what the grants let them see is computed once,
+//! there. A co-op's member institutions are seen only while the co-op is monitored (a grant
+//! says one *may* monitor it; [`crate::monitoring`] says one *does*).
 
 use crate::chat::Chat;
 use crate::directory::{Role, User};
@@ -85,15 +87,22 @@ pub struct StaffPrincipal {
     pub institutions: Vec<InstitutionId>,
     /// Departments monitored on their own, beyond whole institutions (sorted, no repeats).
     pub departments: Vec<DepartmentId>,
+    /// Co-ops this person may monitor (sorted, no repeats).
+    pub coops: Vec<CoopId>,
+    /// Of those, the co-ops they are monitoring now: their members' chats are in
+    /// `institutions` (sorted, no repeats).
+    pub monitored_coops: Vec<CoopId>,
 }
 
 impl StaffPrincipal {
     /// Evaluates `user`'s rights: the grants of their account row plus `stored` grants;
-    /// `coop_members` lists the institutions of every co-op a grant names.
+    /// `coop_members` lists the institutions of every co-op a grant names; `monitoring` is the
+    /// co-ops they have switched Online (any they may not monitor are ignored).
     pub fn evaluate(
         user: User,
         stored: &[Grant],
         coop_members: &[(CoopId, InstitutionId)],
+        monitoring: &[CoopId],
     ) -> Self {
         let mut grants = Grant::of_account(&user);
         grants.extend_from_slice(stored);
@@ -101,15 +110,24 @@ impl StaffPrincipal {
         grants.dedup();
         let mut institutions = Vec::new();
         let mut departments = Vec::new();
+        let mut coops = Vec::new();
+        let mut monitored_coops = Vec::new();
         for g in &grants {
             match *g {
                 Grant::InstitutionStaff(i) | Grant::InstitutionAdmin(i) => institutions.push(i),
-                Grant::MonitorCoop(c) => institutions.extend(
-                    coop_members
-                        .iter()
-                        .filter(|(coop, _)| *coop == c)
-                        .map(|(_, i)| *i),
-                ),
+                Grant::MonitorCoop(c) => {
+                    coops.push(c);
+                    if !monitoring.contains(&c) {
+                        continue;
+                    }
+                    monitored_coops.push(c);
+                    institutions.extend(
+                        coop_members
+                            .iter()
+                            .filter(|(coop, _)| *coop == c)
+                            .map(|(_, i)| *i),
+                    );
+                }
                 Grant::MonitorDepartment(d) => departments.push(d),
                 Grant::CoopAdmin(_) | Grant::SystemAdmin => {}
             }
@@ -123,12 +141,19 @@ impl StaffPrincipal {
             grants,
             institutions,
             departments,
+            coops,
+            monitored_coops,
         }
     }
 
     /// The rights of an account with no stored grants.
     pub fn new(user: User) -> Self {
-        Self::evaluate(user, &[], &[])
+        Self::evaluate(user, &[], &[], &[])
+    }
+
+    /// Whether this person may switch monitoring of `coop` on.
+    pub fn may_monitor_coop(&self, coop: CoopId) -> bool {
+        self.coops.binary_search(&coop).is_ok()
     }
 
     pub fn id(&self) -> UserId {
@@ -193,12 +218,19 @@ mod tests {
         let coop = CoopId::from(Uuid::from_u128(50));
         let other = InstitutionId::from(Uuid::from_u128(11));
         let dept = DepartmentId::from(Uuid::from_u128(70));
-        let p = StaffPrincipal::evaluate(
-            user(Role::Operator),
-            &[Grant::MonitorCoop(coop), Grant::MonitorDepartment(dept)],
-            &[(coop, other), (coop, Uuid::from_u128(10).into())],
-        );
+        let grants = [Grant::MonitorCoop(coop), Grant::MonitorDepartment(dept)];
+        let members = [(coop, other), (coop, Uuid::from_u128(10).into())];
+        // May monitor the co-op, but is not monitoring it: its members' chats stay out of view.
+        let off = StaffPrincipal::evaluate(user(Role::Operator), &grants, &members, &[]);
+        assert_eq!(off.institutions, vec![Uuid::from_u128(10).into()]);
+        assert!(off.may_monitor_coop(coop) && off.monitored_coops.is_empty());
+        let p = StaffPrincipal::evaluate(user(Role::Operator), &grants, &members, &[coop]);
         assert_eq!(p.institutions, vec![Uuid::from_u128(10).into(), other]);
+        assert_eq!(p.monitored_coops, vec![coop]);
+        // Monitoring a co-op one has no grant for changes nothing.
+        let stray = CoopId::from(Uuid::from_u128(51));
+        let q = StaffPrincipal::evaluate(user(Role::Operator), &[], &members, &[coop, stray]);
+        assert_eq!(q.institutions, vec![Uuid::from_u128(10).into()]);
         assert!(p.sees_queue(Uuid::from_u128(99).into(), dept));
         assert!(!p.has(Grant::InstitutionAdmin(Uuid::from_u128(10).into())));
         let admin = StaffPrincipal::new(user(Role::InstitutionAdmin));

@@ -12,6 +12,7 @@ pub mod decision;
 pub mod directory;
 pub mod ids;
 pub mod message;
+pub mod monitoring;
 pub mod text;
 pub mod timer;
 
@@ -25,5 +26,6 @@ pub use ids::{
     UserId, WidgetId,
 };
 pub use message::{Audience, Heads, Message, MessageKind, NewMessage, Sender, Seq};
+pub use monitoring::{Monitor, MonitorScope};
 pub use text::{ClientMsgId, DisplayName, Email, MessageBody, TextError};
 pub use timer::{Timer, TimerKey, TimerKind, TimerOp};

@@ -157,6 +157,9 @@ pub enum ServerFrame {
     ChatHidden {
         chat_id: ChatId,
     },
+    /// Someone started or stopped monitoring a queue this socket's staff member shares: the
+    /// Librarians list (and an open Check status) should be read again.
+    MonitorsChanged {},
     Error {
         code: String,
         message: String,

@@ -61,6 +61,10 @@ pub struct StaffChatView {
     pub question: Option<String>,
     pub referrer: Option<String>,
     pub user_agent: Option<String>,
+    /// The patron's browser, readable ("Firefox 133 on Windows 10"), when it can be told.
+    pub browser: Option<String>,
+    /// The co-ops the chat's institution belongs to (through which co-op staff see it).
+    pub coops: Vec<NamedRef>,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: OffsetDateTime,
@@ -81,6 +85,8 @@ pub struct ChatNames {
     pub institution: String,
     pub department: String,
     pub widget: String,
+    pub browser: Option<String>,
+    pub coops: Vec<NamedRef>,
 }
 
 impl StaffChatView {
@@ -113,6 +119,8 @@ impl StaffChatView {
             question: chat.question.as_ref().map(ToString::to_string),
             referrer: chat.referrer.clone(),
             user_agent: chat.user_agent.clone(),
+            browser: names.browser,
+            coops: names.coops,
             created_at: chat.created_at,
             claimed_at: chat.claimed_at,
             ended_at: chat.ended_at,

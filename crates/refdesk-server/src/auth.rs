@@ -151,10 +151,17 @@ pub async fn staff_of_session(state: &AppState, token: &str) -> Result<StaffPrin
     }
 }
 
-/// A staff member's rights: their account's grants, their stored grants, and the members of
-/// the co-ops those name.
+/// A staff member's rights: their account's grants, their stored grants, the members of the
+/// co-ops those name, and which co-ops they are monitoring now.
 pub async fn staff_principal(state: &AppState, user: User) -> Result<StaffPrincipal, ApiError> {
     let grants = state.store().grants_of(user.id).await?;
+    let monitoring: Vec<CoopId> = state
+        .store()
+        .monitoring_of(user.id)
+        .await?
+        .iter()
+        .filter_map(|m| m.scope.coop())
+        .collect();
     let coops: Vec<CoopId> = grants
         .iter()
         .filter_map(|g| match g {
@@ -163,7 +170,12 @@ pub async fn staff_principal(state: &AppState, user: User) -> Result<StaffPrinci
         })
         .collect();
     let members = state.store().coop_members(&coops).await?;
-    Ok(StaffPrincipal::evaluate(user, &grants, &members))
+    Ok(StaffPrincipal::evaluate(
+        user,
+        &grants,
+        &members,
+        &monitoring,
+    ))
 }
 
 /// The guest of a chat box's token, while it is younger than `guest_token_hours`: a token left

@@ -52,6 +52,8 @@ impl ChatCache {
 #[derive(Debug, Default)]
 pub struct NameCache {
     names: RwLock<HashMap<Uuid, String>>,
+    /// The co-ops of each institution, by id and name.
+    coops: RwLock<HashMap<InstitutionId, Vec<(Uuid, String)>>>,
 }
 
 impl NameCache {
@@ -93,6 +95,30 @@ impl NameCache {
             None => Ok(self.remember(id.into(), store.department(id).await?.name.to_string())),
         }
     }
+    /// The co-ops `institution` belongs to (as of when first asked: membership changes are
+    /// rare; a node reads them again when it restarts).
+    pub async fn coops_of(
+        &self,
+        store: &DynStore,
+        institution: InstitutionId,
+    ) -> Result<Vec<(Uuid, String)>, StoreError> {
+        if let Some(c) = self.coops.read().expect("cache lock").get(&institution) {
+            return Ok(c.clone());
+        }
+        let coops: Vec<(Uuid, String)> = store
+            .coops_of_institution(institution)
+            .await?
+            .into_iter()
+            .map(|c| (c.id.into(), c.name.to_string()))
+            .collect();
+        let mut all = self.coops.write().expect("cache lock");
+        if all.len() >= MAX_ENTRIES {
+            all.clear();
+        }
+        all.insert(institution, coops.clone());
+        Ok(coops)
+    }
+
     pub async fn widget(&self, store: &DynStore, id: WidgetId) -> Result<String, StoreError> {
         match self.cached(id.into()) {
             Some(n) => Ok(n),

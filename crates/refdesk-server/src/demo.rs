@@ -1,16 +1,20 @@
-//! The demo world of `refdesk demo`: three libraries (not yet a co-op) with departments, chat
-//! boxes and operator accounts. Seeding is idempotent: running the demo again on the same data folder
-//! finds what is there and adds only what is missing.
+//! The demo world of `refdesk demo`: three libraries with departments, chat boxes and operator
+//! accounts, answering each other's patrons as one co-op (every operator may monitor it).
+//! Seeding is idempotent: running the demo again on the same data folder finds what is there
+//! and adds only what is missing.
 
 use crate::auth::hash_password;
 use crate::service::new_id;
-use refdesk_core::{Department, DisplayName, Email, Institution, Role, User, Widget};
+use refdesk_core::{Coop, Department, DisplayName, Email, Grant, Institution, Role, User, Widget};
 use refdesk_store::{Conflict, DynStore, StoreError};
 
 /// The password of every demo account (printed at start; this is a local playground).
 pub const DEMO_PASSWORD: &str = "refdesk-demo";
 
 pub const SLUGS: [&str; 3] = ["riverside", "hillcrest", "lakeside"];
+
+/// The co-op the three demo libraries form.
+pub const COOP_NAME: &str = "Three Rivers Library Co-op";
 
 struct LibrarySpec {
     slug: &'static str,
@@ -66,6 +70,8 @@ pub async fn seed(store: &DynStore) -> Result<Vec<DemoAccount>, StoreError> {
         .map_err(StoreError::other)?
         .map_err(|e| StoreError::corrupt(e.to_string()))?;
     let mut accounts = Vec::new();
+    let mut members = Vec::new();
+    let mut operators = Vec::new();
     for spec in &LIBRARIES {
         let institution = match store.institution_by_slug(spec.slug).await {
             Ok(i) => i,
@@ -80,6 +86,7 @@ pub async fn seed(store: &DynStore) -> Result<Vec<DemoAccount>, StoreError> {
             }
             Err(e) => return Err(e),
         };
+        members.push(institution.id);
         let mut departments = store.departments(institution.id).await?;
         if departments.is_empty() {
             for d in spec.departments {
@@ -112,12 +119,31 @@ pub async fn seed(store: &DynStore) -> Result<Vec<DemoAccount>, StoreError> {
                 role: Role::Operator,
             };
             ignore_existing(store.create_user(&user, &hash).await)?;
+            operators.push(store.user_by_email(&user.email).await?.user.id);
             accounts.push(DemoAccount {
                 email,
                 name: (*full).to_owned(),
                 library: spec.name.to_owned(),
             });
         }
+    }
+    let existing = store.coops_of_institution(members[0]).await?;
+    let coop = match existing.into_iter().find(|c| c.name.as_str() == COOP_NAME) {
+        Some(c) => c,
+        None => {
+            let c = Coop {
+                id: new_id(),
+                name: name(COOP_NAME),
+            };
+            store.create_coop(&c).await?;
+            c
+        }
+    };
+    for i in members {
+        store.add_coop_member(coop.id, i).await?;
+    }
+    for user in operators {
+        store.add_grant(user, Grant::MonitorCoop(coop.id)).await?;
     }
     Ok(accounts)
 }

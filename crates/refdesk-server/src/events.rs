@@ -2,7 +2,7 @@
 //! nodes by the bus. An event only wakes subscribers; the store stays the source of truth, and a
 //! subscriber that missed events catches up from it by sequence number.
 
-use refdesk_core::{Chat, ChatId, DepartmentId, InstitutionId, Message, StreamId, UserId};
+use refdesk_core::{Chat, ChatId, CoopId, DepartmentId, InstitutionId, Message, StreamId, UserId};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,8 +24,15 @@ pub enum Event {
     },
     /// A staff session ended (signed out, or expired): its sockets close.
     SessionEnded { session: uuid::Uuid },
-    /// A staff member's grants changed: their sockets evaluate them again.
+    /// A staff member's grants (or the co-ops they monitor) changed: their sockets evaluate
+    /// them again.
     AccessChanged { user: UserId },
+    /// Someone started or stopped monitoring a department of `institution`, or `coop`: the
+    /// dashboards that list who is monitoring read it again.
+    MonitorsChanged {
+        institution: Option<InstitutionId>,
+        coop: Option<CoopId>,
+    },
 }
 
 /// What a socket subscribes to.
@@ -42,6 +49,8 @@ pub enum Topic {
     Session(uuid::Uuid),
     /// Changes to one staff member's rights.
     User(UserId),
+    /// Who monitors one co-op (for the staff who may monitor it).
+    Coop(CoopId),
 }
 
 impl Event {
@@ -58,6 +67,11 @@ impl Event {
             Event::Typing { chat_id, .. } => [Some(Topic::Stream((*chat_id).into())), None, None],
             Event::SessionEnded { session } => [Some(Topic::Session(*session)), None, None],
             Event::AccessChanged { user } => [Some(Topic::User(*user)), None, None],
+            Event::MonitorsChanged { institution, coop } => [
+                institution.map(Topic::Institution),
+                coop.map(Topic::Coop),
+                None,
+            ],
         };
         topics.into_iter().flatten()
     }

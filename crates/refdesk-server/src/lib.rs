@@ -4,6 +4,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod browser;
 pub mod bus;
 pub mod cache;
 pub mod clock;

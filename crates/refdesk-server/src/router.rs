@@ -1,6 +1,6 @@
 //! Every route of refdesk, in one place.
 
-use crate::http::{auth, chats, conversations, health, pages, widgets};
+use crate::http::{auth, chats, conversations, health, monitoring, pages, widgets};
 use crate::state::AppState;
 use crate::{assets, ws};
 use axum::Router;
@@ -35,6 +35,9 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(chats::history))
         .routes(routes!(conversations::open, conversations::list))
         .routes(routes!(conversations::history))
+        .routes(routes!(monitoring::mine, monitoring::switch))
+        .routes(routes!(monitoring::coop_status))
+        .routes(routes!(monitoring::librarians))
         .routes(routes!(health::healthz))
 }
 

@@ -64,6 +64,46 @@ pub(crate) async fn coop_members(
         .collect())
 }
 
+type CoopRow = (Uuid, String);
+
+fn decode_coops(rows: Vec<CoopRow>) -> Result<Vec<Coop>> {
+    rows.into_iter()
+        .map(|(id, name)| {
+            Ok(Coop {
+                id: id.into(),
+                name: refdesk_core::DisplayName::parse(&name)
+                    .map_err(|e| store_error(crate::error::corrupt(e)))?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn coops(pool: &PgPool, ids: &[CoopId]) -> Result<Vec<Coop>> {
+    let ids: Vec<Uuid> = ids.iter().map(|c| *c.as_uuid()).collect();
+    let rows: Vec<CoopRow> =
+        sqlx::query_as("SELECT id, name FROM coops WHERE id = ANY($1) ORDER BY name, id")
+            .bind(&ids)
+            .fetch_all(pool)
+            .await
+            .map_err(store_error)?;
+    decode_coops(rows)
+}
+
+pub(crate) async fn coops_of_institution(
+    pool: &PgPool,
+    institution: InstitutionId,
+) -> Result<Vec<Coop>> {
+    let rows: Vec<CoopRow> = sqlx::query_as(
+        "SELECT c.id, c.name FROM coop_members AS m JOIN coops AS c ON c.id = m.coop_id \
+         WHERE m.institution_id = $1 ORDER BY c.name, c.id",
+    )
+    .bind(institution.as_uuid())
+    .fetch_all(pool)
+    .await
+    .map_err(store_error)?;
+    decode_coops(rows)
+}
+
 /// Gives `user` a grant; nothing when they have it already.
 pub(crate) async fn add_grant(pool: &PgPool, user: UserId, g: Grant) -> Result<()> {
     insert_grant(&mut *pool.acquire().await.map_err(store_error)?, user, g).await

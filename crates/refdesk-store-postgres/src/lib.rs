@@ -20,6 +20,7 @@ mod error;
 mod grants;
 mod history;
 mod messages;
+mod monitoring;
 mod timers;
 mod writer;
 
@@ -117,6 +118,12 @@ impl DirectoryStore for PgStore {
     async fn create_coop(&self, coop: &Coop) -> Result<()> {
         grants::create_coop(&self.pool, coop).await
     }
+    async fn coops(&self, ids: &[CoopId]) -> Result<Vec<Coop>> {
+        grants::coops(&self.pool, ids).await
+    }
+    async fn coops_of_institution(&self, institution: InstitutionId) -> Result<Vec<Coop>> {
+        grants::coops_of_institution(&self.pool, institution).await
+    }
     async fn add_coop_member(&self, coop: CoopId, institution: InstitutionId) -> Result<()> {
         grants::add_coop_member(&self.pool, coop, institution).await
     }
@@ -190,6 +197,9 @@ impl ChatStore for PgStore {
     }
     async fn open_chat_of_guest(&self, guest: GuestId) -> Result<Option<Chat>> {
         chats::open_chat_of_guest(&self.pool, guest).await
+    }
+    async fn chats_held(&self, operators: &[UserId]) -> Result<Vec<(UserId, u32)>> {
+        monitoring::chats_held(&self.pool, operators).await
     }
     async fn chats(&self, filter: &ChatFilter) -> Result<Vec<Chat>> {
         chats::chats(&self.pool, filter).await

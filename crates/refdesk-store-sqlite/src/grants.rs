@@ -59,6 +59,50 @@ pub(crate) async fn coop_members(
         .collect())
 }
 
+type CoopRow = (Uuid, String);
+
+fn decode_coops(rows: Vec<CoopRow>) -> Result<Vec<Coop>> {
+    rows.into_iter()
+        .map(|(id, name)| {
+            Ok(Coop {
+                id: id.into(),
+                name: crate::rows::text("coops.name", &name, refdesk_core::DisplayName::parse)?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn coops(pool: &SqlitePool, ids: &[CoopId]) -> Result<Vec<Coop>> {
+    let ids: Vec<String> = ids
+        .iter()
+        .map(|c| Uuid::from(*c).simple().to_string())
+        .collect();
+    let rows: Vec<CoopRow> = sqlx::query_as(
+        "SELECT id, name FROM coops WHERE id IN (SELECT unhex(value) FROM json_each($1)) \
+         ORDER BY name, id",
+    )
+    .bind(serde_json::to_string(&ids).map_err(StoreError::other)?)
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    decode_coops(rows)
+}
+
+pub(crate) async fn coops_of_institution(
+    pool: &SqlitePool,
+    institution: InstitutionId,
+) -> Result<Vec<Coop>> {
+    let rows: Vec<CoopRow> = sqlx::query_as(
+        "SELECT c.id, c.name FROM coop_members AS m JOIN coops AS c ON c.id = m.coop_id \
+         WHERE m.institution_id = $1 ORDER BY c.name, c.id",
+    )
+    .bind(Uuid::from(institution))
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    decode_coops(rows)
+}
+
 /// A reference to a user, co-op or institution that does not exist is `NotFound`.
 pub(crate) fn unknown_reference(e: sqlx::Error) -> StoreError {
     if e.as_database_error()

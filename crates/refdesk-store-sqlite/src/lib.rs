@@ -13,6 +13,7 @@ mod directory;
 mod dump;
 mod grants;
 mod history;
+mod monitoring;
 mod rows;
 #[cfg(test)]
 mod tests;
@@ -214,6 +215,12 @@ impl DirectoryStore for SqliteStore {
     async fn coop_members(&self, coops: &[CoopId]) -> Result<Vec<(CoopId, InstitutionId)>> {
         grants::coop_members(&self.read, coops).await
     }
+    async fn coops(&self, ids: &[CoopId]) -> Result<Vec<Coop>> {
+        grants::coops(&self.read, ids).await
+    }
+    async fn coops_of_institution(&self, institution: InstitutionId) -> Result<Vec<Coop>> {
+        grants::coops_of_institution(&self.read, institution).await
+    }
     async fn grants_of(&self, user: UserId) -> Result<Vec<Grant>> {
         grants::grants_of(&self.read, user).await
     }
@@ -270,6 +277,9 @@ impl ChatStore for SqliteStore {
     }
     async fn open_chat_of_guest(&self, guest: GuestId) -> Result<Option<Chat>> {
         chats::open_chat_of_guest(&self.read, guest).await
+    }
+    async fn chats_held(&self, operators: &[UserId]) -> Result<Vec<(UserId, u32)>> {
+        monitoring::chats_held(&self.read, operators).await
     }
     async fn chats(&self, filter: &ChatFilter) -> Result<Vec<Chat>> {
         chats::chats(&self.read, filter).await

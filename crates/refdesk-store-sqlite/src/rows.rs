@@ -84,7 +84,11 @@ pub(crate) fn is_second_open_chat(e: &sqlx::Error) -> bool {
             .is_some_and(|d| d.message().contains("chats.guest_id"))
 }
 
-fn text<T>(column: &str, value: &str, parse: fn(&str) -> Result<T, TextError>) -> Result<T> {
+pub(crate) fn text<T>(
+    column: &str,
+    value: &str,
+    parse: fn(&str) -> Result<T, TextError>,
+) -> Result<T> {
     parse(value).map_err(|e| StoreError::corrupt(format!("{column}: {e}")))
 }
 

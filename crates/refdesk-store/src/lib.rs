@@ -28,7 +28,7 @@ use async_trait::async_trait;
 use refdesk_core::{
     Audience, Chat, ChatHistoryEntry, ChatId, Conversation, ConversationId, Coop, CoopId, Decision,
     Department, DepartmentId, Email, Grant, Guest, GuestId, Institution, InstitutionId, Message,
-    NewMessage, Seq, StreamId, TimerOp, User, UserId, Widget, WidgetId,
+    Monitor, MonitorScope, NewMessage, Seq, StreamId, TimerOp, User, UserId, Widget, WidgetId,
 };
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -47,6 +47,7 @@ pub trait Store:
     + ConversationStore
     + MessageLog
     + TimerStore
+    + MonitoringStore
     + MigrationStore
 {
 }
@@ -58,6 +59,7 @@ impl<T> Store for T where
         + ConversationStore
         + MessageLog
         + TimerStore
+        + MonitoringStore
         + MigrationStore
 {
 }
@@ -75,6 +77,10 @@ pub trait DirectoryStore: Send + Sync + std::fmt::Debug + 'static {
     async fn add_coop_member(&self, coop: CoopId, institution: InstitutionId) -> Result<()>;
     /// The members of the given co-ops, ordered by co-op, then institution.
     async fn coop_members(&self, coops: &[CoopId]) -> Result<Vec<(CoopId, InstitutionId)>>;
+    /// The given co-ops that exist, by name.
+    async fn coops(&self, ids: &[CoopId]) -> Result<Vec<Coop>>;
+    /// The co-ops `institution` belongs to, by name.
+    async fn coops_of_institution(&self, institution: InstitutionId) -> Result<Vec<Coop>>;
     async fn create_department(&self, department: &Department) -> Result<()>;
     async fn department(&self, id: DepartmentId) -> Result<Department>;
     async fn departments(&self, institution: InstitutionId) -> Result<Vec<Department>>;
@@ -118,6 +124,8 @@ pub trait ChatStore: Send + Sync + std::fmt::Debug + 'static {
     async fn open_chat_of_guest(&self, guest: GuestId) -> Result<Option<Chat>>;
     /// Chats matching the filter, oldest first, one page.
     async fn chats(&self, filter: &ChatFilter) -> Result<Vec<Chat>>;
+    /// How many active chats each of `operators` holds (those holding none are left out).
+    async fn chats_held(&self, operators: &[UserId]) -> Result<Vec<(UserId, u32)>>;
     /// Applies a decision as a compare-and-set: only if the chat is still at
     /// `decision.from_version`. In one transaction it moves the state, stores the history row
     /// (version `from_version + 1`), applies the decision's timer operations and appends `note`
@@ -187,6 +195,32 @@ pub trait MessageLog: Send + Sync + std::fmt::Debug + 'static {
             (Audience::Patron, StreamId::Conversation(_)) => Ok(Vec::new()),
         }
     }
+}
+
+/// Who is monitoring which queue right now (see [`refdesk_core::monitoring`]). Live state, kept
+/// in the store so that every node agrees; not part of a dump.
+#[async_trait]
+pub trait MonitoringStore: Send + Sync + std::fmt::Debug + 'static {
+    /// Switches `user`'s monitoring of `scope` Online (keeping an earlier `since`) or Offline.
+    /// `NotFound` for an unknown user.
+    async fn set_monitoring(
+        &self,
+        user: UserId,
+        scope: MonitorScope,
+        online: bool,
+        at: OffsetDateTime,
+    ) -> Result<()>;
+    /// Replaces everything `user` monitors with `online`, from `at` (a new sign-in, a sign-out).
+    async fn reset_monitoring(
+        &self,
+        user: UserId,
+        online: &[MonitorScope],
+        at: OffsetDateTime,
+    ) -> Result<()>;
+    /// What `user` monitors, in scope order.
+    async fn monitoring_of(&self, user: UserId) -> Result<Vec<Monitor>>;
+    /// Who monitors any of `scopes`, by scope, then since when.
+    async fn monitors_of(&self, scopes: &[MonitorScope]) -> Result<Vec<Monitor>>;
 }
 
 /// Durable timers: set and cancelled with the decisions that want them, claimed by one node when

@@ -101,6 +101,9 @@ pub async fn login(
         })])
         .await?;
     tracing::info!(user.id = %record.user.id, "staff signed in");
+    // Each sign-in starts as local monitoring on, co-op monitoring off.
+    let staff = crate::auth::staff_principal(&state, record.user.clone()).await?;
+    state.start_monitoring(&staff).await?;
     let secure = if state.settings().secure_cookies {
         "; Secure"
     } else {
@@ -146,6 +149,7 @@ pub async fn logout(
                 session: hash.key(),
             })
             .await;
+        state.stop_monitoring(&staff.0).await?;
         tracing::info!(user.id = %staff.0.id(), "staff signed out");
     }
     let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");

@@ -5,6 +5,7 @@ pub mod chats;
 pub mod conversations;
 pub mod health;
 mod json;
+pub mod monitoring;
 pub mod pages;
 pub mod widgets;
 

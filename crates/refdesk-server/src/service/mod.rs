@@ -5,6 +5,7 @@
 mod chats;
 mod conversations;
 mod grants;
+mod monitoring;
 mod presence;
 mod send;
 mod views;

@@ -26,6 +26,16 @@ impl AppState {
             institution: n.institution(s, chat.institution_id).await?,
             department: n.department(s, chat.department_id).await?,
             widget: n.widget(s, chat.widget_id).await?,
+            browser: chat
+                .user_agent
+                .as_deref()
+                .and_then(crate::browser::browser_name),
+            coops: n
+                .coops_of(s, chat.institution_id)
+                .await?
+                .into_iter()
+                .map(|(id, name)| refdesk_protocol::NamedRef { id, name })
+                .collect(),
         };
         Ok(StaffChatView::new(chat, names))
     }

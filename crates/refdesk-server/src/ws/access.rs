@@ -72,6 +72,7 @@ impl SocketAccess {
             .iter()
             .map(|i| Topic::Institution(*i))
             .chain(staff.departments.iter().map(|d| Topic::Department(*d)))
+            .chain(staff.coops.iter().map(|c| Topic::Coop(*c)))
             .chain(std::iter::once(Topic::User(staff.id())))
             .chain(self.session.map(Topic::Session))
             .collect();
@@ -80,7 +81,12 @@ impl SocketAccess {
             .lock()
             .expect("access lock")
             .iter()
-            .filter(|t| matches!(t, Topic::Institution(_) | Topic::Department(_)))
+            .filter(|t| {
+                matches!(
+                    t,
+                    Topic::Institution(_) | Topic::Department(_) | Topic::Coop(_)
+                )
+            })
             .filter(|t| !wanted.contains(t))
             .copied()
             .collect();

@@ -204,6 +204,10 @@ impl Writer {
                 Principal::Staff(s) if s.id() == *user => self.regrant().await,
                 _ => Ok(()),
             },
+            Event::MonitorsChanged { .. } => match self.principal {
+                Principal::Staff(_) => self.feed(&ServerFrame::MonitorsChanged {}).await,
+                Principal::Patron { .. } => Ok(()),
+            },
             Event::ChatChanged {
                 chat,
                 queue_position,

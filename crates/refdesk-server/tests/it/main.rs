@@ -10,6 +10,7 @@ mod errors;
 mod frames;
 mod hardening;
 mod isolation;
+mod monitoring;
 mod openapi;
 mod resume;
 mod timers;

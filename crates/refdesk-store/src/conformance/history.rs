@@ -193,6 +193,19 @@ pub async fn grants_and_coops_round_trip(store: DynStore) {
         vec![(coop.id, f.institution.id)]
     );
     assert!(f.store.coop_members(&[]).await.unwrap().is_empty());
+    let unknown = CoopId::from(uuid::Uuid::now_v7());
+    assert_eq!(
+        f.store.coops(&[coop.id, unknown]).await.unwrap(),
+        vec![coop.clone()]
+    );
+    assert_eq!(
+        f.store
+            .coops_of_institution(f.institution.id)
+            .await
+            .unwrap(),
+        vec![coop.clone()]
+    );
+    assert!(f.store.coops(&[]).await.unwrap().is_empty());
     let monitor = Grant::MonitorCoop(coop.id);
     let admin = Grant::SystemAdmin;
     f.store.add_grant(f.bob.id, monitor).await.unwrap();

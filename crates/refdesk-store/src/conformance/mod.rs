@@ -12,6 +12,7 @@ mod fixture;
 mod history;
 mod messages;
 mod migration;
+mod monitoring;
 mod timers;
 
 pub use chats::*;
@@ -21,6 +22,7 @@ pub use fixture::Fixture;
 pub use history::*;
 pub use messages::*;
 pub use migration::*;
+pub use monitoring::*;
 pub use timers::*;
 
 /// Opens another store instance on one and the same (fresh) database each time it is called, as
@@ -69,6 +71,8 @@ macro_rules! conformance_suite {
             conversation_messages_are_gap_free_beside_chats
             conversation_retries_are_stored_once
             streams_take_only_their_own_kinds
+            monitoring_is_switched_per_scope_and_reset
+            chats_held_counts_active_chats
         );
         $crate::conformance_suite!(@pairs $make, [$(#[$attr])*]
             a_dump_restores_exactly_into_an_empty_store

@@ -1,0 +1,167 @@
+//! Who monitors which queue right now, and how many chats operators hold.
+
+use crate::SqliteStore;
+use crate::grants::unknown_reference;
+use crate::rows::{Result, db, from_micros, micros};
+use async_trait::async_trait;
+use refdesk_core::{Monitor, MonitorScope, UserId};
+use refdesk_store::{MonitoringStore, StoreError};
+use sqlx::{SqliteConnection, SqlitePool};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+pub(crate) async fn set(
+    conn: &mut SqliteConnection,
+    user: UserId,
+    scope: MonitorScope,
+    online: bool,
+    at: OffsetDateTime,
+) -> Result<()> {
+    if !online {
+        sqlx::query(
+            "DELETE FROM monitoring WHERE user_id = $1 AND scope_kind = $2 AND scope_id = $3",
+        )
+        .bind(Uuid::from(user))
+        .bind(scope.kind())
+        .bind(scope.id())
+        .execute(conn)
+        .await
+        .map_err(db)?;
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO monitoring (user_id, scope_kind, scope_id, since) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(Uuid::from(user))
+    .bind(scope.kind())
+    .bind(scope.id())
+    .bind(micros(at))
+    .execute(conn)
+    .await
+    .map_err(unknown_reference)?;
+    Ok(())
+}
+
+pub(crate) async fn reset(
+    conn: &mut SqliteConnection,
+    user: UserId,
+    online: &[MonitorScope],
+    at: OffsetDateTime,
+) -> Result<()> {
+    sqlx::query("DELETE FROM monitoring WHERE user_id = $1")
+        .bind(Uuid::from(user))
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    for scope in online {
+        set(conn, user, *scope, true, at).await?;
+    }
+    Ok(())
+}
+
+type MonitorRow = (Uuid, String, Uuid, i64);
+
+fn decode(rows: Vec<MonitorRow>) -> Result<Vec<Monitor>> {
+    rows.into_iter()
+        .map(|(user, kind, id, since)| {
+            Ok(Monitor {
+                user_id: user.into(),
+                scope: MonitorScope::from_parts(&kind, id)
+                    .ok_or_else(|| StoreError::corrupt(format!("monitoring: {kind:?}")))?,
+                since: from_micros(since)?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn of_user(pool: &SqlitePool, user: UserId) -> Result<Vec<Monitor>> {
+    let rows: Vec<MonitorRow> = sqlx::query_as(
+        "SELECT user_id, scope_kind, scope_id, since FROM monitoring WHERE user_id = $1 \
+         ORDER BY scope_kind, scope_id",
+    )
+    .bind(Uuid::from(user))
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    decode(rows)
+}
+
+pub(crate) async fn of_scopes(pool: &SqlitePool, scopes: &[MonitorScope]) -> Result<Vec<Monitor>> {
+    if scopes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys: Vec<(&str, String)> = scopes
+        .iter()
+        .map(|s| (s.kind(), s.id().simple().to_string()))
+        .collect();
+    let rows: Vec<MonitorRow> = sqlx::query_as(
+        "SELECT m.user_id, m.scope_kind, m.scope_id, m.since \
+         FROM json_each($1) AS k JOIN monitoring AS m \
+           ON m.scope_kind = k.value ->> 0 AND m.scope_id = unhex(k.value ->> 1) \
+         ORDER BY m.scope_kind, m.scope_id, m.since, m.user_id",
+    )
+    .bind(serde_json::to_string(&keys).map_err(StoreError::other)?)
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    decode(rows)
+}
+
+pub(crate) async fn chats_held(
+    pool: &SqlitePool,
+    operators: &[UserId],
+) -> Result<Vec<(UserId, u32)>> {
+    if operators.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = operators
+        .iter()
+        .map(|u| Uuid::from(*u).simple().to_string())
+        .collect();
+    let rows: Vec<(Uuid, i64)> = sqlx::query_as(
+        "SELECT operator_id, COUNT(*) FROM chats \
+         WHERE operator_id IN (SELECT unhex(value) FROM json_each($1)) \
+         GROUP BY operator_id ORDER BY operator_id",
+    )
+    .bind(serde_json::to_string(&ids).map_err(StoreError::other)?)
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    Ok(rows
+        .into_iter()
+        .map(|(u, n)| (u.into(), u32::try_from(n).unwrap_or(u32::MAX)))
+        .collect())
+}
+
+#[async_trait]
+impl MonitoringStore for SqliteStore {
+    async fn set_monitoring(
+        &self,
+        user: UserId,
+        scope: MonitorScope,
+        online: bool,
+        at: OffsetDateTime,
+    ) -> Result<()> {
+        self.writer
+            .exec(move |c| Box::pin(async move { set(c, user, scope, online, at).await }))
+            .await
+    }
+    async fn reset_monitoring(
+        &self,
+        user: UserId,
+        online: &[MonitorScope],
+        at: OffsetDateTime,
+    ) -> Result<()> {
+        let online = online.to_vec();
+        self.writer
+            .exec(move |c| Box::pin(async move { reset(c, user, &online, at).await }))
+            .await
+    }
+    async fn monitoring_of(&self, user: UserId) -> Result<Vec<Monitor>> {
+        of_user(&self.read, user).await
+    }
+    async fn monitors_of(&self, scopes: &[MonitorScope]) -> Result<Vec<Monitor>> {
+        of_scopes(&self.read, scopes).await
+    }
+}
