@@ -16,7 +16,14 @@ function Row({ chat }: { chat: StaffChatView }) {
         aria-current={selected.value === chat.id ? "true" : undefined}
         onClick={() => select(chat.id)}
       >
-        <span class="row-name">{chat.patron_name || "Patron"}</span>
+        <span class="row-name">
+          {chat.institution.id === me.value?.institution_id && (
+            <svg class="home" role="img" aria-label="From your library" viewBox="0 0 16 16" width="14" height="14">
+              <path d="M8 1 1 7h2v7h4v-4h2v4h4V7h2z" fill="currentColor" />
+            </svg>
+          )}
+          {chat.patron_name || "Patron"}
+        </span>
         <span class="row-question">{chat.question ?? ""}</span>
         <span class="row-when">
           {when} · {chat.institution.name}

@@ -27,10 +27,11 @@ function Details({ c }: { c: StaffChatView }) {
     <dl class="details">
       {row("Question", c.question)}
       {row("Institution", c.institution.name)}
+      {row("Co-op", c.coops.map((x) => x.name).join(", ") || null)}
       {row("Department", c.department.name)}
       {row("Widget", c.widget.name)}
       {row("Referring page", c.referrer)}
-      {row("Browser", c.user_agent)}
+      {row("Browser", c.browser ?? c.user_agent)}
       {row("Email", c.patron_email)}
       {row("Started", clock(c.created_at))}
     </dl>

@@ -1,4 +1,5 @@
-// The staff dashboard: sign in, the live Patron chats list, preview, claim and the chat pane.
+// The staff dashboard: sign in, the live Patron chats list, preview, claim and the chat pane,
+// and beside them monitoring (local and co-op) and the Librarians list.
 
 import "./app.css";
 import { effect } from "@preact/signals";
@@ -7,6 +8,8 @@ import { setBadge } from "./alerts";
 import { ChatList } from "./ChatList";
 import { ChatPane } from "./ChatPane";
 import { Header } from "./Header";
+import { Librarians } from "./Librarians";
+import { MonitoringSettings } from "./MonitoringSettings";
 import { SignIn } from "./SignIn";
 import { loadMe, me, waiting } from "./state";
 
@@ -20,6 +23,10 @@ function App() {
       <div class="body">
         <ChatList />
         <ChatPane />
+        <aside class="side" aria-label="Monitoring and librarians">
+          <MonitoringSettings />
+          <Librarians />
+        </aside>
       </div>
     </div>
   );

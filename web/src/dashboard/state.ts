@@ -4,6 +4,7 @@
 
 import { batch, computed, signal } from "@preact/signals";
 import type { MessageView, ServerFrame, StaffChatView, UserView } from "../shared/api";
+import { forgetMonitoring, loadMonitoring, refreshLibrarians } from "./monitoring";
 import { ended, newClientMsgId } from "../shared/api";
 import { openSocket, type Socket } from "../shared/socket";
 import { chime, notify } from "./alerts";
@@ -94,6 +95,7 @@ function onFrame(f: ServerFrame) {
       });
       welcomed = true;
       if (fresh.length) arrived(fresh[0]);
+      void loadMonitoring();
       // Resend what was never acknowledged; the server de-duplicates by client_msg_id.
       for (const [chatId, t] of Object.entries(threads.value))
         for (const p of t.pending)
@@ -101,11 +103,25 @@ function onFrame(f: ServerFrame) {
       return;
     }
     case "chat": {
-      const isNew = !chats.value.has(f.chat.id);
+      const known = chats.value.get(f.chat.id);
       upsert(f.chat);
-      if (isNew && f.chat.status === "waiting") arrived(f.chat);
+      if (!known && f.chat.status === "waiting") arrived(f.chat);
+      // Who holds how many chats changed: the Librarians list reads it again.
+      if (known?.status !== f.chat.status || known?.operator?.id !== f.chat.operator?.id) refreshLibrarians();
       return;
     }
+    case "chat_hidden": {
+      // No longer ours to see (co-op monitoring switched off, a grant taken away).
+      const next = new Map(chats.value);
+      next.delete(f.chat_id);
+      chats.value = next;
+      if (selected.value === f.chat_id) select(null);
+      watched.delete(f.chat_id);
+      return;
+    }
+    case "monitors_changed":
+      refreshLibrarians();
+      return;
     case "message": {
       const m = f.message;
       setThread(m.chat_id, (t) =>
@@ -231,6 +247,7 @@ export async function signOut(): Promise<void> {
     typing.value = {};
     chatErrors.value = {};
   });
+  forgetMonitoring();
 }
 
 function watch(id: string) {

@@ -31,6 +31,10 @@ export interface StaffChatView {
   question: string | null;
   referrer: string | null;
   user_agent: string | null;
+  /** The patron's browser, readable ("Firefox 133 on Windows 10"). */
+  browser: string | null;
+  /** The co-ops the chat's institution belongs to. */
+  coops: NamedRef[];
   created_at: string;
   claimed_at: string | null;
   ended_at: string | null;
@@ -63,6 +67,40 @@ export interface WidgetConfig {
   institution_name: string;
 }
 
+export interface MonitorToggle {
+  id: string;
+  name: string;
+  online: boolean;
+  since: string | null;
+}
+
+export interface MonitoringView {
+  departments: MonitorToggle[];
+  coops: MonitorToggle[];
+}
+
+export interface MonitoredScope {
+  kind: "department" | "coop";
+  id: string;
+  name: string;
+  since: string;
+}
+
+export interface LibrarianView {
+  id: string;
+  name: string;
+  institution: NamedRef;
+  monitoring: MonitoredScope[];
+  chats: number;
+  me: boolean;
+}
+
+export interface CoopStatusView {
+  coop: NamedRef;
+  others: number;
+  monitors: LibrarianView[];
+}
+
 export interface ApiErrorBody {
   error: { code: string; message: string };
 }
@@ -84,6 +122,8 @@ export type ServerFrame =
   | { type: "message"; message: MessageView }
   | { type: "chat"; chat: StaffChatView }
   | { type: "chat_status"; chat: PatronChatView }
+  | { type: "chat_hidden"; chat_id: string }
+  | { type: "monitors_changed" }
   | { type: "typing"; chat_id: string; from: "patron" | "staff"; name: string | null; active: boolean }
   | { type: "error"; code: string; message: string; in_reply_to: string | null; frame: string | null };
 
