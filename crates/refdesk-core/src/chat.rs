@@ -351,6 +351,19 @@ pub enum ReferrerError {
     TooLong,
 }
 
+/// Checks a referring URL as [`strip_referrer`] does, and keeps its query string and fragment
+/// only when the institution's policy says so.
+pub fn referrer_for(
+    url: &str,
+    query: crate::policy::ReferrerQuery,
+) -> Result<String, ReferrerError> {
+    let stripped = strip_referrer(url)?;
+    Ok(match query {
+        crate::policy::ReferrerQuery::Stripped => stripped,
+        crate::policy::ReferrerQuery::Kept => url.to_owned(),
+    })
+}
+
 /// Checks a referring URL (an `http(s)://` URL of at most [`MAX_REFERRER_CHARS`], no control
 /// characters) and strips its query string and fragment (they may carry patron identifiers).
 pub fn strip_referrer(url: &str) -> Result<String, ReferrerError> {

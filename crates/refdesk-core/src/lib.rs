@@ -13,6 +13,7 @@ pub mod directory;
 pub mod ids;
 pub mod message;
 pub mod monitoring;
+pub mod policy;
 pub mod text;
 pub mod timer;
 
@@ -27,5 +28,6 @@ pub use ids::{
 };
 pub use message::{Audience, Heads, Message, MessageKind, NewMessage, Sender, Seq};
 pub use monitoring::{Monitor, MonitorScope};
+pub use policy::{InstitutionPolicy, IpAddresses, PolicyError, ReferrerQuery};
 pub use text::{ClientMsgId, DisplayName, Email, MessageBody, TextError};
 pub use timer::{Timer, TimerKey, TimerKind, TimerOp};

@@ -6,12 +6,14 @@
 pub mod error;
 pub mod frames;
 pub mod monitoring;
+pub mod policy;
 pub mod rest;
 pub mod views;
 
 pub use error::{ErrorBody, ErrorDetail};
 pub use frames::{Answering, ClientFrame, ResumePoint, SendKind, ServerFrame, stream_of};
 pub use monitoring::*;
+pub use policy::*;
 pub use rest::*;
 pub use views::*;
 

@@ -23,6 +23,9 @@ pub struct MonitorToggle {
 /// What the signed-in staff member may monitor, and what they are monitoring now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct MonitoringView {
+    /// My institution's setting: after this many minutes without input, the dashboard asks
+    /// "Are you still monitoring?" and goes Offline unless answered.
+    pub ask_still_monitoring_after_minutes: u32,
     /// Local monitoring: the departments of my institution (and any granted on their own).
     pub departments: Vec<MonitorToggle>,
     /// Co-op monitoring: the co-ops I may monitor.

@@ -2,7 +2,9 @@
 //! fresh by the events that change it, local or from other nodes) and display names. They only
 //! spare the database reads; every rule that matters is enforced again by the store.
 
-use refdesk_core::{Chat, ChatId, DepartmentId, InstitutionId, UserId, WidgetId};
+use refdesk_core::{
+    Chat, ChatId, DepartmentId, InstitutionId, InstitutionPolicy, UserId, WidgetId,
+};
 use refdesk_store::{DynStore, StoreError};
 use std::collections::HashMap;
 use std::sync::RwLock;
@@ -52,6 +54,8 @@ impl ChatCache {
 #[derive(Debug, Default)]
 pub struct NameCache {
     names: RwLock<HashMap<Uuid, String>>,
+    /// Each staff member's institution.
+    homes: RwLock<HashMap<UserId, InstitutionId>>,
     /// The co-ops of each institution, by id and name.
     coops: RwLock<HashMap<InstitutionId, Vec<(Uuid, String)>>>,
 }
@@ -74,6 +78,27 @@ impl NameCache {
             Some(n) => Ok(n),
             None => Ok(self.remember(id.into(), store.user(id).await?.name.to_string())),
         }
+    }
+    /// A staff member's name and institution.
+    pub async fn user_at(
+        &self,
+        store: &DynStore,
+        id: UserId,
+    ) -> Result<(String, InstitutionId), StoreError> {
+        let home = self.homes.read().expect("cache lock").get(&id).copied();
+        if let (Some(name), Some(home)) = (self.cached(id.into()), home) {
+            return Ok((name, home));
+        }
+        let user = store.user(id).await?;
+        let mut homes = self.homes.write().expect("cache lock");
+        if homes.len() >= MAX_ENTRIES {
+            homes.clear();
+        }
+        homes.insert(id, user.institution_id);
+        Ok((
+            self.remember(id.into(), user.name.to_string()),
+            user.institution_id,
+        ))
     }
     pub async fn institution(
         &self,
@@ -124,5 +149,42 @@ impl NameCache {
             Some(n) => Ok(n),
             None => Ok(self.remember(id.into(), store.widget(id).await?.name.to_string())),
         }
+    }
+}
+
+/// Institutions' policies, each kept for `POLICY_TTL`: a change made on this node takes effect
+/// here at once, on other nodes within that time.
+#[derive(Debug, Default)]
+pub struct PolicyCache {
+    policies: RwLock<HashMap<InstitutionId, (std::time::Instant, InstitutionPolicy)>>,
+}
+
+pub const POLICY_TTL: std::time::Duration = std::time::Duration::from_secs(10);
+
+impl PolicyCache {
+    pub async fn get(
+        &self,
+        store: &DynStore,
+        institution: InstitutionId,
+    ) -> Result<InstitutionPolicy, StoreError> {
+        if let Some((at, p)) = self.policies.read().expect("cache lock").get(&institution)
+            && at.elapsed() < POLICY_TTL
+        {
+            return Ok(p.clone());
+        }
+        let p = store.institution_policy(institution).await?;
+        let mut all = self.policies.write().expect("cache lock");
+        if all.len() >= MAX_ENTRIES {
+            all.clear();
+        }
+        all.insert(institution, (std::time::Instant::now(), p.clone()));
+        Ok(p)
+    }
+
+    pub fn forget(&self, institution: InstitutionId) {
+        self.policies
+            .write()
+            .expect("cache lock")
+            .remove(&institution);
     }
 }

@@ -16,11 +16,16 @@ pub const SLUGS: [&str; 3] = ["riverside", "hillcrest", "lakeside"];
 /// The co-op the three demo libraries form.
 pub const COOP_NAME: &str = "Three Rivers Library Co-op";
 
+/// The co-op's admin: an account of Lakeside's, with the co-op admin grant.
+const COOP_ADMIN: (&str, &str) = ("cora", "Cora Coordinator");
+
 struct LibrarySpec {
     slug: &'static str,
     name: &'static str,
     departments: &'static [&'static str],
     operators: &'static [(&'static str, &'static str)],
+    /// The institution's admin (login, name), if the demo has one.
+    admin: Option<(&'static str, &'static str)>,
 }
 
 const LIBRARIES: [LibrarySpec; 3] = [
@@ -29,18 +34,21 @@ const LIBRARIES: [LibrarySpec; 3] = [
         name: "Riverside Public Library",
         departments: &["Reference", "Local History"],
         operators: &[("alice", "Alice Archer"), ("bob", "Bob Binder")],
+        admin: Some(("rita", "Rita Rivers")),
     },
     LibrarySpec {
         slug: "hillcrest",
         name: "Hillcrest University Library",
         departments: &["Research Help"],
         operators: &[("carol", "Carol Catalog")],
+        admin: None,
     },
     LibrarySpec {
         slug: "lakeside",
         name: "Lakeside County Library",
         departments: &["Ask a Librarian"],
         operators: &[("dave", "Dave Dewey")],
+        admin: None,
     },
 ];
 
@@ -50,6 +58,8 @@ pub struct DemoAccount {
     pub email: String,
     pub name: String,
     pub library: String,
+    /// What the account is for, beyond answering chats ("institution admin", "co-op admin").
+    pub role: Option<&'static str>,
 }
 
 fn name(s: &str) -> DisplayName {
@@ -72,6 +82,7 @@ pub async fn seed(store: &DynStore) -> Result<Vec<DemoAccount>, StoreError> {
     let mut accounts = Vec::new();
     let mut members = Vec::new();
     let mut operators = Vec::new();
+    let mut coop_admins = Vec::new();
     for spec in &LIBRARIES {
         let institution = match store.institution_by_slug(spec.slug).await {
             Ok(i) => i,
@@ -109,21 +120,36 @@ pub async fn seed(store: &DynStore) -> Result<Vec<DemoAccount>, StoreError> {
             };
             store.create_widget(&w).await?;
         }
-        for (login, full) in spec.operators {
+        let people = spec
+            .operators
+            .iter()
+            .map(|p| (p, Role::Operator))
+            .chain(spec.admin.iter().map(|p| (p, Role::InstitutionAdmin)))
+            .chain((spec.slug == "lakeside").then_some((&COOP_ADMIN, Role::CoopAdmin)));
+        for ((login, full), role) in people {
             let email = format!("{login}@{}.example", spec.slug);
             let user = User {
                 id: new_id(),
                 institution_id: institution.id,
                 email: Email::parse(&email).expect("demo emails are valid"),
                 name: name(full),
-                role: Role::Operator,
+                role,
             };
             ignore_existing(store.create_user(&user, &hash).await)?;
-            operators.push(store.user_by_email(&user.email).await?.user.id);
+            let id = store.user_by_email(&user.email).await?.user.id;
+            match role {
+                Role::CoopAdmin => coop_admins.push(id),
+                _ => operators.push(id),
+            }
             accounts.push(DemoAccount {
                 email,
                 name: (*full).to_owned(),
                 library: spec.name.to_owned(),
+                role: match role {
+                    Role::InstitutionAdmin => Some("institution admin"),
+                    Role::CoopAdmin => Some("co-op admin"),
+                    _ => None,
+                },
             });
         }
     }
@@ -144,6 +170,9 @@ pub async fn seed(store: &DynStore) -> Result<Vec<DemoAccount>, StoreError> {
     }
     for user in operators {
         store.add_grant(user, Grant::MonitorCoop(coop.id)).await?;
+    }
+    for user in coop_admins {
+        store.add_grant(user, Grant::CoopAdmin(coop.id)).await?;
     }
     Ok(accounts)
 }

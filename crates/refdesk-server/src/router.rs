@@ -1,6 +1,6 @@
 //! Every route of refdesk, in one place.
 
-use crate::http::{auth, chats, conversations, health, monitoring, pages, widgets};
+use crate::http::{auth, chats, conversations, health, institutions, monitoring, pages, widgets};
 use crate::state::AppState;
 use crate::{assets, ws};
 use axum::Router;
@@ -17,7 +17,8 @@ use utoipa_axum::routes;
     info(title = "refdesk", description = "Virtual reference chat for libraries and library co-ops. \
         The WebSocket protocol at /ws is described in docs/API.md."),
     tags((name = "auth", description = "Staff sign-in"), (name = "patron", description = "The chat box"),
-         (name = "staff", description = "The dashboard"), (name = "operations", description = "For system admins"))
+         (name = "staff", description = "The dashboard"),
+         (name = "admin", description = "Managing institutions and co-ops"), (name = "operations", description = "For system admins"))
 )]
 struct ApiDoc;
 
@@ -38,6 +39,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(monitoring::mine, monitoring::switch))
         .routes(routes!(monitoring::coop_status))
         .routes(routes!(monitoring::librarians))
+        .routes(routes!(institutions::policy, institutions::set_policy))
         .routes(routes!(health::healthz))
 }
 

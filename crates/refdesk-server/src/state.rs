@@ -2,7 +2,7 @@
 //! name cache and the metrics handle. Cheap to clone.
 
 use crate::bus::{Bus, InProcessBus};
-use crate::cache::NameCache;
+use crate::cache::{NameCache, PolicyCache};
 use crate::clock::{Clock, SystemClock};
 use crate::events::Event;
 use crate::hub::Hub;
@@ -24,6 +24,7 @@ struct Inner {
     hub: Arc<Hub>,
     bus: Arc<dyn Bus>,
     names: NameCache,
+    policies: PolicyCache,
     clock: Arc<dyn Clock>,
     timing: Timing,
     /// Woken when this node sets a timer, so the timer task looks at the store again.
@@ -67,6 +68,7 @@ impl AppState {
             hub,
             bus,
             names: NameCache::default(),
+            policies: PolicyCache::default(),
             clock,
             timing,
             timers_changed: Notify::new(),
@@ -98,6 +100,9 @@ impl AppState {
     }
     pub fn names(&self) -> &NameCache {
         &self.0.names
+    }
+    pub fn policies(&self) -> &PolicyCache {
+        &self.0.policies
     }
 
     /// Sends a committed event to every node's sockets.

@@ -21,14 +21,15 @@ mod grants;
 mod history;
 mod messages;
 mod monitoring;
+mod policies;
 mod timers;
 mod writer;
 
 use async_trait::async_trait;
 use refdesk_core::{
     Chat, ChatHistoryEntry, ChatId, Conversation, ConversationId, Coop, CoopId, Decision,
-    Department, DepartmentId, Email, Grant, Guest, GuestId, Institution, InstitutionId, Message,
-    NewMessage, Seq, StreamId, TimerOp, User, UserId, Widget, WidgetId,
+    Department, DepartmentId, Email, Grant, Guest, GuestId, Institution, InstitutionId,
+    InstitutionPolicy, Message, NewMessage, Seq, StreamId, TimerOp, User, UserId, Widget, WidgetId,
 };
 use refdesk_store::{
     Appended, ChatFilter, ChatStore, ClaimedTimer, ConversationStore, Directory, DirectoryStore,
@@ -114,6 +115,16 @@ impl DirectoryStore for PgStore {
     }
     async fn institution_by_slug(&self, slug: &str) -> Result<Institution> {
         directory::institution_by_slug(&self.pool, slug).await
+    }
+    async fn institution_policy(&self, institution: InstitutionId) -> Result<InstitutionPolicy> {
+        policies::policy(&self.pool, institution).await
+    }
+    async fn set_institution_policy(
+        &self,
+        institution: InstitutionId,
+        policy: &InstitutionPolicy,
+    ) -> Result<()> {
+        policies::set_policy(&self.pool, institution, policy).await
     }
     async fn create_coop(&self, coop: &Coop) -> Result<()> {
         grants::create_coop(&self.pool, coop).await

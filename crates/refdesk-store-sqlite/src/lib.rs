@@ -14,6 +14,7 @@ mod dump;
 mod grants;
 mod history;
 mod monitoring;
+mod policies;
 mod rows;
 #[cfg(test)]
 mod tests;
@@ -23,8 +24,8 @@ mod writer;
 use async_trait::async_trait;
 use refdesk_core::{
     Chat, ChatHistoryEntry, ChatId, Coop, CoopId, Decision, Department, DepartmentId, Email, Grant,
-    Guest, GuestId, Institution, InstitutionId, Message, NewMessage, Seq, StreamId, TimerOp, User,
-    UserId, Widget, WidgetId,
+    Guest, GuestId, Institution, InstitutionId, InstitutionPolicy, Message, NewMessage, Seq,
+    StreamId, TimerOp, User, UserId, Widget, WidgetId,
 };
 use refdesk_store::{
     Appended, ChatFilter, ChatStore, ClaimedTimer, DirectoryStore, MessageLog, NewChat, Result,
@@ -162,6 +163,19 @@ impl DirectoryStore for SqliteStore {
     }
     async fn institution_by_slug(&self, slug: &str) -> Result<Institution> {
         directory::institution_by_slug(&self.read, slug).await
+    }
+    async fn institution_policy(&self, institution: InstitutionId) -> Result<InstitutionPolicy> {
+        policies::policy(&self.read, institution).await
+    }
+    async fn set_institution_policy(
+        &self,
+        institution: InstitutionId,
+        policy: &InstitutionPolicy,
+    ) -> Result<()> {
+        let p = policy.clone();
+        self.writer
+            .exec(move |c| Box::pin(async move { policies::set_policy(c, institution, &p).await }))
+            .await
     }
     async fn create_department(&self, department: &Department) -> Result<()> {
         let d = department.clone();

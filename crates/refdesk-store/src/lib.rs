@@ -27,8 +27,9 @@ pub use records::{
 use async_trait::async_trait;
 use refdesk_core::{
     Audience, Chat, ChatHistoryEntry, ChatId, Conversation, ConversationId, Coop, CoopId, Decision,
-    Department, DepartmentId, Email, Grant, Guest, GuestId, Institution, InstitutionId, Message,
-    Monitor, MonitorScope, NewMessage, Seq, StreamId, TimerOp, User, UserId, Widget, WidgetId,
+    Department, DepartmentId, Email, Grant, Guest, GuestId, Institution, InstitutionId,
+    InstitutionPolicy, Message, Monitor, MonitorScope, NewMessage, Seq, StreamId, TimerOp, User,
+    UserId, Widget, WidgetId,
 };
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -72,6 +73,15 @@ pub trait DirectoryStore: Send + Sync + std::fmt::Debug + 'static {
     async fn create_institution(&self, institution: &Institution) -> Result<()>;
     async fn institution(&self, id: InstitutionId) -> Result<Institution>;
     async fn institution_by_slug(&self, slug: &str) -> Result<Institution>;
+    /// The institution's policy (the defaults when none was stored). `NotFound` for an unknown
+    /// institution.
+    async fn institution_policy(&self, institution: InstitutionId) -> Result<InstitutionPolicy>;
+    /// Stores the institution's policy, replacing the one before.
+    async fn set_institution_policy(
+        &self,
+        institution: InstitutionId,
+        policy: &InstitutionPolicy,
+    ) -> Result<()>;
     async fn create_coop(&self, coop: &Coop) -> Result<()>;
     /// Adds an institution to a co-op (nothing when it is a member already).
     async fn add_coop_member(&self, coop: CoopId, institution: InstitutionId) -> Result<()>;

@@ -93,13 +93,16 @@ fn print_demo(url: &str, accounts: &[demo::DemoAccount]) {
     println!("  Library websites (play the patron):     {url}/demo/");
     println!("  Staff dashboard (play the librarian):   {url}/dashboard/");
     println!();
-    println!(
-        "Operator accounts (password for all: {}):",
-        demo::DEMO_PASSWORD
-    );
+    println!("Accounts (password for all: {}):", demo::DEMO_PASSWORD);
     for a in accounts {
-        println!("  {:<28} {:<16} {}", a.email, a.name, a.library);
+        let role = a.role.map(|r| format!(" ({r})")).unwrap_or_default();
+        println!("  {:<28} {:<18} {}{role}", a.email, a.name, a.library);
     }
+    println!();
+    println!(
+        "The three libraries form the {}: every librarian may switch co-op monitoring on.",
+        demo::COOP_NAME
+    );
     println!();
     println!("Press Ctrl-C to stop.");
 }

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod chats;
 pub mod conversations;
 pub mod health;
+pub mod institutions;
 mod json;
 pub mod monitoring;
 pub mod pages;

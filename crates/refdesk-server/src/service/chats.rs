@@ -6,7 +6,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::events::Event;
 use crate::state::AppState;
 use axum::http::StatusCode;
-use refdesk_core::chat::{ChatEvent, strip_referrer};
+use refdesk_core::chat::{ChatEvent, referrer_for};
 use refdesk_core::{
     Chat, ChatCommand, ChatId, ChatStatus, Guest, MessageBody, MessageKind, NewMessage, Principal,
     Rejection, Sender, StaffPrincipal,
@@ -102,7 +102,14 @@ impl AppState {
             referrer: match form.referrer.as_deref() {
                 None | Some("") => None,
                 Some(r) => {
-                    Some(strip_referrer(r).map_err(|e| ApiError::invalid_body(e.to_string()))?)
+                    let policy = self
+                        .policies()
+                        .get(self.store(), widget.institution_id)
+                        .await?;
+                    Some(
+                        referrer_for(r, policy.referrer_query)
+                            .map_err(|e| ApiError::invalid_body(e.to_string()))?,
+                    )
                 }
             },
             user_agent: user_agent.map(|ua| ua.chars().take(300).collect()),
@@ -128,6 +135,9 @@ impl AppState {
     /// Claims a waiting chat. Claiming a chat you already hold answers with the chat.
     pub async fn claim(&self, staff: &StaffPrincipal, id: ChatId) -> ApiResult<Chat> {
         let chat = self.chat_for(&Principal::Staff(staff.clone()), id).await?;
+        if chat.state.status() == ChatStatus::Waiting {
+            self.check_chat_limit(staff).await?;
+        }
         let claim = ChatCommand::Claim {
             operator: staff.id(),
         };
@@ -137,6 +147,33 @@ impl AppState {
             }
             other => Ok(other?),
         }
+    }
+
+    /// Refuses one more chat to an operator who holds as many as their institution allows.
+    /// (Two claims by one person at the same instant may both pass: the limit guards workload,
+    /// not data.)
+    async fn check_chat_limit(&self, staff: &StaffPrincipal) -> ApiResult<()> {
+        let policy = self
+            .policies()
+            .get(self.store(), staff.user.institution_id)
+            .await?;
+        let Some(max) = policy.max_chats_per_operator else {
+            return Ok(());
+        };
+        let held = self
+            .store()
+            .chats_held(&[staff.id()])
+            .await?
+            .first()
+            .map_or(0, |(_, n)| *n);
+        if policy.may_hold_another(held) {
+            return Ok(());
+        }
+        Err(ApiError::new(
+            axum::http::StatusCode::CONFLICT,
+            "too_many_chats",
+            format!("you already hold {held} chats, the most your library allows at once ({max})"),
+        ))
     }
 
     /// Closes or ends a chat: staff close it, a patron ends it (or abandons it while waiting).

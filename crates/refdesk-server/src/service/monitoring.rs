@@ -36,17 +36,35 @@ impl AppState {
     /// A new sign-in starts with local monitoring on (every local department) and co-op
     /// monitoring off.
     pub async fn start_monitoring(&self, staff: &StaffPrincipal) -> ApiResult<()> {
-        let local: Vec<MonitorScope> = self
+        let mut local: Vec<MonitorScope> = self
             .local_departments(staff)
             .await?
             .iter()
             .map(|d| MonitorScope::Department(d.id))
             .collect();
+        let policy = self
+            .policies()
+            .get(self.store(), staff.user.institution_id)
+            .await?;
+        if policy.coop_monitoring_at_sign_in {
+            local.extend(staff.coops.iter().map(|c| MonitorScope::Coop(*c)));
+        }
         self.store()
             .reset_monitoring(staff.id(), &local, self.now())
             .await?;
         self.monitors_changed(staff, None).await;
         self.coops_switched_off(staff).await;
+        if policy.coop_monitoring_at_sign_in {
+            for c in &staff.coops {
+                self.publish(Event::MonitorsChanged {
+                    institution: None,
+                    coop: Some(*c),
+                })
+                .await;
+            }
+            self.publish(Event::AccessChanged { user: staff.id() })
+                .await;
+        }
         Ok(())
     }
 
@@ -98,7 +116,12 @@ impl AppState {
             online: on.contains_key(&scope),
             since: on.get(&scope).map(|m| m.since),
         };
+        let policy = self
+            .policies()
+            .get(self.store(), staff.user.institution_id)
+            .await?;
         Ok(MonitoringView {
+            ask_still_monitoring_after_minutes: policy.ask_still_monitoring_after_minutes,
             departments: self
                 .local_departments(staff)
                 .await?

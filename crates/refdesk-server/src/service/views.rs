@@ -115,13 +115,20 @@ impl AppState {
         Ok(Some(view.with_body(event.describe(&name))))
     }
 
-    /// A staff member's name as `audience` may see it: the full name among staff, the public
-    /// name (first name) for patrons.
+    /// A staff member's name as `audience` may see it: the full name among staff; for patrons
+    /// the public name (first name), or "Librarian" where their institution shows no names.
     pub async fn staff_name(&self, id: UserId, audience: Audience) -> ApiResult<String> {
-        let full = self.names().user(self.store(), id).await?;
+        let (full, institution) = self.names().user_at(self.store(), id).await?;
         Ok(match audience {
             Audience::Staff => full,
-            Audience::Patron => refdesk_core::directory::public_name(&full),
+            Audience::Patron => {
+                let policy = self.policies().get(self.store(), institution).await?;
+                if policy.staff_names_shown_to_patrons {
+                    refdesk_core::directory::public_name(&full)
+                } else {
+                    "Librarian".to_owned()
+                }
+            }
         })
     }
 }

@@ -361,7 +361,12 @@ impl Session {
                             // Only the librarian in the chat types to the patron, by the name
                             // patrons see; a colleague previewing the chat does not.
                             Principal::Staff(s) if chat.state.operator() == Some(s.id()) => {
-                                (true, Some(s.user.public_name()))
+                                let name = self
+                                    .state
+                                    .staff_name(s.id(), refdesk_core::Audience::Patron)
+                                    .await
+                                    .unwrap_or_else(|_| s.user.public_name());
+                                (true, Some(name))
                             }
                             Principal::Staff(_) => return,
                             Principal::Patron { .. } => (false, None),

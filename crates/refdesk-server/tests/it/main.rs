@@ -12,6 +12,7 @@ mod hardening;
 mod isolation;
 mod monitoring;
 mod openapi;
+mod policies;
 mod resume;
 mod timers;
 mod ws;

@@ -73,6 +73,7 @@ macro_rules! conformance_suite {
             streams_take_only_their_own_kinds
             monitoring_is_switched_per_scope_and_reset
             chats_held_counts_active_chats
+            institution_policies_default_and_round_trip
         );
         $crate::conformance_suite!(@pairs $make, [$(#[$attr])*]
             a_dump_restores_exactly_into_an_empty_store

@@ -91,3 +91,39 @@ pub async fn chats_held_counts_active_chats(store: DynStore) {
     assert_eq!(held, vec![(f.alice.id, 2)]);
     assert!(f.store.chats_held(&[]).await.unwrap().is_empty());
 }
+
+pub async fn institution_policies_default_and_round_trip(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let id = f.institution.id;
+    assert_eq!(
+        f.store.institution_policy(id).await.unwrap(),
+        InstitutionPolicy::default()
+    );
+    let p = InstitutionPolicy {
+        transcript_retention_days: Some(90),
+        ip_addresses: IpAddresses::NotStored,
+        referrer_query: ReferrerQuery::Kept,
+        staff_names_shown_to_patrons: false,
+        operator_grace_seconds: 120,
+        max_chats_per_operator: Some(3),
+        ask_still_monitoring_after_minutes: 30,
+        coop_monitoring_at_sign_in: true,
+    };
+    f.store.set_institution_policy(id, &p).await.unwrap();
+    assert_eq!(f.store.institution_policy(id).await.unwrap(), p);
+    let again = InstitutionPolicy {
+        max_chats_per_operator: None,
+        ..p
+    };
+    f.store.set_institution_policy(id, &again).await.unwrap();
+    assert_eq!(f.store.institution_policy(id).await.unwrap(), again);
+    let unknown = InstitutionId::from(Uuid::now_v7());
+    assert!(matches!(
+        f.store.institution_policy(unknown).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        f.store.set_institution_policy(unknown, &again).await,
+        Err(StoreError::NotFound)
+    ));
+}

@@ -1,0 +1,59 @@
+//! An institution's policy on the wire (`GET`/`PUT /api/institutions/{id}/policy`).
+
+use refdesk_core::{InstitutionPolicy, IpAddresses, ReferrerQuery};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Privacy and staffing settings of one institution. A `PUT` gives every field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InstitutionPolicyBody {
+    /// Days a transcript is kept after its chat ends; `null` keeps it (1–36500).
+    pub transcript_retention_days: Option<u32>,
+    /// `stored`, `truncated` or `not_stored`.
+    #[schema(value_type = String, example = "truncated")]
+    pub ip_addresses: IpAddresses,
+    /// `stripped` or `kept`: the referring page's query string and fragment.
+    #[schema(value_type = String, example = "stripped")]
+    pub referrer_query: ReferrerQuery,
+    /// Whether patrons see the answering librarian's first name (else "Librarian").
+    pub staff_names_shown_to_patrons: bool,
+    /// How long an operator whose connections are all gone keeps their chats (10–3600 s).
+    pub operator_grace_seconds: u32,
+    /// The most chats one operator holds at once; `null` for no limit (1–100).
+    pub max_chats_per_operator: Option<u32>,
+    /// Minutes without input before the dashboard asks "Are you still monitoring?" (5–1440).
+    pub ask_still_monitoring_after_minutes: u32,
+    /// Whether co-op monitoring starts Online at sign-in.
+    pub coop_monitoring_at_sign_in: bool,
+}
+
+impl From<InstitutionPolicy> for InstitutionPolicyBody {
+    fn from(p: InstitutionPolicy) -> Self {
+        InstitutionPolicyBody {
+            transcript_retention_days: p.transcript_retention_days,
+            ip_addresses: p.ip_addresses,
+            referrer_query: p.referrer_query,
+            staff_names_shown_to_patrons: p.staff_names_shown_to_patrons,
+            operator_grace_seconds: p.operator_grace_seconds,
+            max_chats_per_operator: p.max_chats_per_operator,
+            ask_still_monitoring_after_minutes: p.ask_still_monitoring_after_minutes,
+            coop_monitoring_at_sign_in: p.coop_monitoring_at_sign_in,
+        }
+    }
+}
+
+impl From<InstitutionPolicyBody> for InstitutionPolicy {
+    fn from(b: InstitutionPolicyBody) -> Self {
+        InstitutionPolicy {
+            transcript_retention_days: b.transcript_retention_days,
+            ip_addresses: b.ip_addresses,
+            referrer_query: b.referrer_query,
+            staff_names_shown_to_patrons: b.staff_names_shown_to_patrons,
+            operator_grace_seconds: b.operator_grace_seconds,
+            max_chats_per_operator: b.max_chats_per_operator,
+            ask_still_monitoring_after_minutes: b.ask_still_monitoring_after_minutes,
+            coop_monitoring_at_sign_in: b.coop_monitoring_at_sign_in,
+        }
+    }
+}
