@@ -1,5 +1,7 @@
 import { enableNotifications, permission } from "./alerts";
-import { connection, me, signOut } from "./state";
+import { connection, me, signOut, view } from "./state";
+
+const isAdmin = (role: string | undefined) => role === "institution_admin" || role === "system_admin";
 
 const connectionText = {
   connecting: "Connecting…",
@@ -35,6 +37,11 @@ export function Header() {
       </p>
       <div class="spacer" />
       <Notifications />
+      {isAdmin(user?.role) && (
+        <button type="button" class="secondary" onClick={() => (view.value = view.value === "chats" ? "settings" : "chats")}>
+          {view.value === "chats" ? "Library settings" : "Back to chats"}
+        </button>
+      )}
       {user && <span class="who">Signed in as {user.name}</span>}
       <button type="button" class="secondary" onClick={() => void signOut()}>
         Sign out

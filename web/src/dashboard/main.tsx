@@ -11,7 +11,9 @@ import { Header } from "./Header";
 import { Librarians } from "./Librarians";
 import { MonitoringSettings } from "./MonitoringSettings";
 import { SignIn } from "./SignIn";
-import { loadMe, me, waiting } from "./state";
+import { LibrarySettings } from "./LibrarySettings";
+import { StillMonitoring } from "./StillMonitoring";
+import { loadMe, me, view, waiting } from "./state";
 
 function App() {
   const user = me.value;
@@ -20,14 +22,21 @@ function App() {
   return (
     <div class="app">
       <Header />
-      <div class="body">
-        <ChatList />
-        <ChatPane />
-        <aside class="side" aria-label="Monitoring and librarians">
-          <MonitoringSettings />
-          <Librarians />
-        </aside>
-      </div>
+      <StillMonitoring />
+      {view.value === "settings" ? (
+        <div class="body">
+          <LibrarySettings />
+        </div>
+      ) : (
+        <div class="body">
+          <ChatList />
+          <ChatPane />
+          <aside class="side" aria-label="Monitoring and librarians">
+            <MonitoringSettings />
+            <Librarians />
+          </aside>
+        </div>
+      )}
     </div>
   );
 }

@@ -26,6 +26,8 @@ export interface Thread {
 export const me = signal<UserView | null | undefined>(undefined);
 export const chats = signal<ReadonlyMap<string, StaffChatView>>(new Map());
 export const selected = signal<string | null>(null);
+/** Which screen: the chats, or (for admins) the library's settings. */
+export const view = signal<"chats" | "settings">("chats");
 export const connection = signal<"connecting" | "connected" | "reconnecting">("connecting");
 export const threads = signal<Readonly<Record<string, Thread>>>({});
 /** Name of the patron typing, per chat. */
@@ -246,6 +248,7 @@ export async function signOut(): Promise<void> {
     threads.value = {};
     typing.value = {};
     chatErrors.value = {};
+    view.value = "chats";
   });
   forgetMonitoring();
 }

@@ -74,7 +74,19 @@ export interface MonitorToggle {
   since: string | null;
 }
 
+export interface InstitutionPolicy {
+  transcript_retention_days: number | null;
+  ip_addresses: "stored" | "truncated" | "not_stored";
+  referrer_query: "stripped" | "kept";
+  staff_names_shown_to_patrons: boolean;
+  operator_grace_seconds: number;
+  max_chats_per_operator: number | null;
+  ask_still_monitoring_after_minutes: number;
+  coop_monitoring_at_sign_in: boolean;
+}
+
 export interface MonitoringView {
+  ask_still_monitoring_after_minutes: number;
   departments: MonitorToggle[];
   coops: MonitorToggle[];
 }

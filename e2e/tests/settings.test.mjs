@@ -1,0 +1,94 @@
+// Library settings and the unattended dashboard: an institution admin sets the privacy and
+// staffing policy on its screen and it takes effect; an operator has no such screen; a
+// dashboard left alone asks "Are you still monitoring?" and goes Offline when nobody answers.
+
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { assertAccessible } from "../lib/a11y.mjs";
+import { launch, newPage, problems, screenshots } from "../lib/browser.mjs";
+import { startServer } from "../lib/server.mjs";
+import { askQuestion, chatRow, openChatBox, signIn, until } from "../lib/steps.mjs";
+
+describe("library settings in a browser", () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launch();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test("an institution admin sets the policy and it takes effect", async () => {
+    const { url } = server;
+    const { shot } = screenshots("04-settings");
+    const rita = await newPage(browser);
+    await signIn(rita, url, "rita@riverside.example");
+    await rita.getByRole("button", { name: "Library settings" }).click();
+    const form = rita.getByRole("main");
+    await form.getByRole("heading", { name: "Library settings" }).waitFor();
+    await assertAccessible(rita, "the library settings screen");
+    assert.equal(await form.getByRole("radio", { name: /Truncated/ }).isChecked(), true, "the private default");
+    await form.getByLabel("Show librarians' first names to patrons").uncheck();
+    await form.getByLabel("Most chats one operator holds at once (empty for no limit)").fill("1");
+    await form.getByRole("radio", { name: "Not stored" }).check();
+    await form.getByRole("button", { name: "Save settings" }).click();
+    await form.getByRole("status").filter({ hasText: "Settings saved." }).waitFor();
+    await shot(rita, "saved");
+    // A value out of bounds is refused (the form's own check; the server checks again), and
+    // nothing is saved.
+    const grace = form.getByLabel(/Seconds an operator may be disconnected/);
+    await grace.fill("5");
+    await form.getByRole("button", { name: "Save settings" }).click();
+    assert.equal(await grace.evaluate((e) => e.validity.rangeUnderflow), true);
+    await rita.reload();
+    await rita.getByRole("button", { name: "Library settings" }).click();
+    assert.equal(await rita.getByLabel(/Seconds an operator may be disconnected/).inputValue(), "60");
+    assert.equal(await rita.getByRole("radio", { name: "Not stored" }).isChecked(), true);
+
+    // An operator has no settings screen; their patron sees "Librarian", not a name.
+    const alice = await newPage(browser);
+    await signIn(alice, url, "alice@riverside.example");
+    assert.equal(await alice.getByRole("button", { name: "Library settings" }).count(), 0);
+    const patron = await newPage(browser);
+    await patron.goto(`${url}/demo/riverside`);
+    const box = await openChatBox(patron);
+    await askQuestion(box, { name: "Lee", question: "Is the library open on Sunday?" });
+    await chatRow(alice, "Lee").click();
+    await alice.getByRole("main").getByRole("button", { name: "Claim" }).click();
+    await box.getByRole("status").filter({ hasText: "You are chatting with Librarian" }).waitFor();
+    assert.ok(!(await box.locator("body").textContent()).includes("Alice"));
+    assert.deepEqual(problems, []);
+  });
+
+  test("an unattended dashboard asks, then goes Offline", async () => {
+    const { url } = server;
+    const { shot } = screenshots("05-unattended");
+    const dave = await newPage(browser);
+    await dave.clock.install();
+    await signIn(dave, url, "dave@lakeside.example");
+    const local = dave.getByRole("switch", { name: "Local monitoring: Ask a Librarian" });
+    await until(async () => (await local.getAttribute("aria-checked")) === "true", "local monitoring on");
+    // An hour without input (the default): the question.
+    await dave.clock.fastForward(61 * 60_000);
+    const dialog = dave.getByRole("dialog", { name: "Are you still monitoring?" });
+    await dialog.waitFor();
+    await assertAccessible(dave, "the still-monitoring question");
+    await shot(dave, "asked");
+    // Answered: nothing changes.
+    await dialog.getByRole("button", { name: "Yes, I am still here" }).click();
+    assert.equal(await local.getAttribute("aria-checked"), "true");
+    // Asked again and not answered within two minutes: Offline.
+    await dave.clock.fastForward(61 * 60_000);
+    await dialog.waitFor();
+    await dave.clock.fastForward(150_000);
+    await dave.getByRole("alert").filter({ hasText: "You were switched Offline" }).waitFor();
+    await until(async () => (await local.getAttribute("aria-checked")) === "false", "local monitoring off");
+    await shot(dave, "offline");
+    assert.deepEqual(problems, []);
+  });
+});
