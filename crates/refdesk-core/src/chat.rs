@@ -226,8 +226,8 @@ impl ChatEvent {
     }
 
     /// The system line shown in the conversation; `name` is the operator's name as this reader
-    /// may see it.
-    pub fn describe(&self, name: &str) -> String {
+    /// may see it, `audience` who reads it.
+    pub fn describe(&self, name: &str, audience: crate::message::Audience) -> String {
         match self {
             ChatEvent::Started => "The patron started the chat.".to_owned(),
             ChatEvent::Claimed { .. } => format!("{name} joined the chat."),
@@ -238,9 +238,14 @@ impl ChatEvent {
             ChatEvent::PatronGone => {
                 "The chat box was closed before the chat was answered.".to_owned()
             }
-            ChatEvent::Requeued { .. } => {
-                format!("{name} lost their connection; the chat went back to the queue.")
-            }
+            ChatEvent::Requeued { .. } => match audience {
+                crate::message::Audience::Staff => {
+                    format!("{name} lost their connection; the chat went back to the queue.")
+                }
+                crate::message::Audience::Patron => {
+                    format!("{name} was disconnected. A librarian will be with you shortly.")
+                }
+            },
         }
     }
     pub const fn operator(&self) -> Option<UserId> {

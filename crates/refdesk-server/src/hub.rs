@@ -4,7 +4,7 @@
 
 use crate::cache::ChatCache;
 use crate::events::{Event, Topic};
-use refdesk_core::ChatId;
+use refdesk_core::{ChatId, UserId};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -44,6 +44,8 @@ pub struct Hub {
     pub chats: ChatCache,
     /// How many patron sockets of this node follow each chat.
     patrons: Mutex<HashMap<ChatId, u32>>,
+    /// How many staff sockets of this node each staff member has.
+    staff: Mutex<HashMap<UserId, u32>>,
 }
 
 impl Hub {
@@ -133,6 +135,46 @@ impl Hub {
     /// The chats a patron socket of this node follows.
     pub fn chats_with_patrons(&self) -> Vec<ChatId> {
         self.patrons
+            .lock()
+            .expect("hub lock")
+            .keys()
+            .copied()
+            .collect()
+    }
+
+    /// A staff socket of `user` opened on this node.
+    pub fn staff_arrived(&self, user: UserId) {
+        *self
+            .staff
+            .lock()
+            .expect("hub lock")
+            .entry(user)
+            .or_default() += 1;
+    }
+
+    /// A staff socket of `user` closed on this node; true when it was their last one here.
+    pub fn staff_left(&self, user: UserId) -> bool {
+        let mut staff = self.staff.lock().expect("hub lock");
+        match staff.get_mut(&user) {
+            Some(n) if *n > 1 => {
+                *n -= 1;
+                false
+            }
+            _ => {
+                staff.remove(&user);
+                true
+            }
+        }
+    }
+
+    /// Whether `user` has a staff socket on this node.
+    pub fn has_staff(&self, user: UserId) -> bool {
+        self.staff.lock().expect("hub lock").contains_key(&user)
+    }
+
+    /// The staff members with a socket on this node.
+    pub fn staff_here(&self) -> Vec<UserId> {
+        self.staff
             .lock()
             .expect("hub lock")
             .keys()

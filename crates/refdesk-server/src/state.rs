@@ -30,6 +30,8 @@ struct Inner {
     /// Woken when this node sets a timer, so the timer task looks at the store again.
     timers_changed: Notify,
     limits: crate::limits::Limits,
+    /// This node's id, for its leases in the store (new at every start).
+    node_id: uuid::Uuid,
 }
 
 impl AppState {
@@ -72,6 +74,7 @@ impl AppState {
             clock,
             timing,
             timers_changed: Notify::new(),
+            node_id: uuid::Uuid::now_v7(),
         }))
     }
 
@@ -100,6 +103,9 @@ impl AppState {
     }
     pub fn names(&self) -> &NameCache {
         &self.0.names
+    }
+    pub fn node_id(&self) -> uuid::Uuid {
+        self.0.node_id
     }
     pub fn policies(&self) -> &PolicyCache {
         &self.0.policies

@@ -67,8 +67,23 @@ impl AppState {
                     self.start_patron_timer(&chat).await;
                     return Ok(Fired::Stale);
                 }
+                if timer.key.kind == TimerKind::OperatorAway
+                    && let Some(op) = chat.state.operator()
+                    && self.staff_connected(op).await
+                {
+                    // Back on some node (their socket moved): they keep their chats.
+                    return Ok(Fired::Stale);
+                }
+                let requeued_from = (timer.key.kind == TimerKind::OperatorAway)
+                    .then(|| chat.state.operator())
+                    .flatten();
                 match self.decide_chat(chat, Chat::timeout(timer)).await {
-                    Ok(_) => Ok(Fired::Applied),
+                    Ok(c) => {
+                        if let Some(op) = requeued_from {
+                            self.note_requeue(&c, op).await?;
+                        }
+                        Ok(Fired::Applied)
+                    }
                     Err(ChatFailure::Rejected(r)) => {
                         tracing::debug!(timer = ?timer.key, code = r.code(), "stale timer");
                         Ok(Fired::Stale)
@@ -100,6 +115,7 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
         loop {
             if presence_refreshed.elapsed() >= PRESENCE {
                 state.refresh_patron_presence().await;
+                state.refresh_staff_presence().await;
                 presence_refreshed = std::time::Instant::now();
             }
             if let Err(e) = state.fire_due_timers().await {

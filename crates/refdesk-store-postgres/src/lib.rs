@@ -212,6 +212,9 @@ impl ChatStore for PgStore {
     async fn chats_held(&self, operators: &[UserId]) -> Result<Vec<(UserId, u32)>> {
         monitoring::chats_held(&self.pool, operators).await
     }
+    async fn chats_of_operator(&self, operator: UserId) -> Result<Vec<Chat>> {
+        monitoring::chats_of_operator(&self.pool, operator).await
+    }
     async fn chats(&self, filter: &ChatFilter) -> Result<Vec<Chat>> {
         chats::chats(&self.pool, filter).await
     }

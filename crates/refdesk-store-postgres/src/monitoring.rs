@@ -74,8 +74,89 @@ pub(crate) async fn chats_held(pool: &PgPool, operators: &[UserId]) -> Result<Ve
         .collect())
 }
 
+pub(crate) async fn chats_of_operator(
+    pool: &PgPool,
+    operator: UserId,
+) -> Result<Vec<refdesk_core::Chat>> {
+    let rows: Vec<crate::rows::ChatRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        chat_columns!(),
+        " FROM chats WHERE operator_id = $1 ORDER BY created_at, id"
+    ))
+    .bind(operator.as_uuid())
+    .fetch_all(pool)
+    .await
+    .map_err(store_error)?;
+    rows.into_iter()
+        .map(|r| r.decode().map_err(store_error))
+        .collect()
+}
+
+async fn anywhere(conn: &mut PgConnection, user: UserId, now: OffsetDateTime) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM staff_presence WHERE user_id = $1 AND expires_at > $2",
+    )
+    .bind(user.as_uuid())
+    .bind(now)
+    .fetch_one(conn)
+    .await
+    .map_err(store_error)?;
+    Ok(n > 0)
+}
+
 #[async_trait]
 impl MonitoringStore for PgStore {
+    async fn staff_connected(&self, user: UserId, node: Uuid, until: OffsetDateTime) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO staff_presence (user_id, node_id, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id, node_id) DO UPDATE SET expires_at = excluded.expires_at",
+        )
+        .bind(user.as_uuid())
+        .bind(node)
+        .bind(until)
+        .execute(&self.pool)
+        .await
+        .map_err(store_error)?;
+        Ok(())
+    }
+    async fn staff_disconnected(
+        &self,
+        user: UserId,
+        node: Uuid,
+        now: OffsetDateTime,
+    ) -> Result<bool> {
+        let mut conn = self.pool.acquire().await.map_err(store_error)?;
+        sqlx::query("DELETE FROM staff_presence WHERE user_id = $1 AND node_id = $2")
+            .bind(user.as_uuid())
+            .bind(node)
+            .execute(&mut *conn)
+            .await
+            .map_err(store_error)?;
+        Ok(!anywhere(&mut conn, user, now).await?)
+    }
+    async fn staff_connected_anywhere(&self, user: UserId, now: OffsetDateTime) -> Result<bool> {
+        let mut conn = self.pool.acquire().await.map_err(store_error)?;
+        anywhere(&mut conn, user, now).await
+    }
+    async fn take_expired_staff(&self, now: OffsetDateTime) -> Result<Vec<UserId>> {
+        let mut conn = self.pool.acquire().await.map_err(store_error)?;
+        let gone: Vec<(Uuid,)> =
+            sqlx::query_as("DELETE FROM staff_presence WHERE expires_at <= $1 RETURNING user_id")
+                .bind(now)
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(store_error)?;
+        let mut users: Vec<UserId> = gone.into_iter().map(|(u,)| u.into()).collect();
+        users.sort();
+        users.dedup();
+        let mut out = Vec::new();
+        for u in users {
+            if !anywhere(&mut conn, u, now).await? {
+                out.push(u);
+            }
+        }
+        Ok(out)
+    }
     async fn set_monitoring(
         &self,
         user: UserId,

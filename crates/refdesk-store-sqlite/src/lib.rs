@@ -295,6 +295,9 @@ impl ChatStore for SqliteStore {
     async fn chats_held(&self, operators: &[UserId]) -> Result<Vec<(UserId, u32)>> {
         monitoring::chats_held(&self.read, operators).await
     }
+    async fn chats_of_operator(&self, operator: UserId) -> Result<Vec<Chat>> {
+        monitoring::chats_of_operator(&self.read, operator).await
+    }
     async fn chats(&self, filter: &ChatFilter) -> Result<Vec<Chat>> {
         chats::chats(&self.read, filter).await
     }

@@ -134,8 +134,113 @@ pub(crate) async fn chats_held(
         .collect())
 }
 
+pub(crate) async fn chats_of_operator(
+    pool: &SqlitePool,
+    operator: UserId,
+) -> Result<Vec<refdesk_core::Chat>> {
+    let rows: Vec<crate::rows::ChatRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        crate::rows::chat_columns!(),
+        " FROM chats WHERE operator_id = $1 ORDER BY created_at, id"
+    ))
+    .bind(Uuid::from(operator))
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    crate::rows::all(rows)
+}
+
+async fn connected(
+    conn: &mut SqliteConnection,
+    user: UserId,
+    node: Uuid,
+    until: OffsetDateTime,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO staff_presence (user_id, node_id, expires_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id, node_id) DO UPDATE SET expires_at = excluded.expires_at",
+    )
+    .bind(Uuid::from(user))
+    .bind(node)
+    .bind(micros(until))
+    .execute(conn)
+    .await
+    .map_err(unknown_reference)?;
+    Ok(())
+}
+
+async fn anywhere(conn: &mut SqliteConnection, user: UserId, now: OffsetDateTime) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM staff_presence WHERE user_id = $1 AND expires_at > $2",
+    )
+    .bind(Uuid::from(user))
+    .bind(micros(now))
+    .fetch_one(conn)
+    .await
+    .map_err(db)?;
+    Ok(n > 0)
+}
+
+async fn disconnected(
+    conn: &mut SqliteConnection,
+    user: UserId,
+    node: Uuid,
+    now: OffsetDateTime,
+) -> Result<bool> {
+    sqlx::query("DELETE FROM staff_presence WHERE user_id = $1 AND node_id = $2")
+        .bind(Uuid::from(user))
+        .bind(node)
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    Ok(!anywhere(conn, user, now).await?)
+}
+
+async fn take_expired(conn: &mut SqliteConnection, now: OffsetDateTime) -> Result<Vec<UserId>> {
+    let gone: Vec<(Uuid,)> =
+        sqlx::query_as("DELETE FROM staff_presence WHERE expires_at <= $1 RETURNING user_id")
+            .bind(micros(now))
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db)?;
+    let mut users: Vec<UserId> = gone.into_iter().map(|(u,)| u.into()).collect();
+    users.sort();
+    users.dedup();
+    let mut out = Vec::new();
+    for u in users {
+        if !anywhere(conn, u, now).await? {
+            out.push(u);
+        }
+    }
+    Ok(out)
+}
+
 #[async_trait]
 impl MonitoringStore for SqliteStore {
+    async fn staff_connected(&self, user: UserId, node: Uuid, until: OffsetDateTime) -> Result<()> {
+        self.writer
+            .exec(move |c| Box::pin(async move { connected(c, user, node, until).await }))
+            .await
+    }
+    async fn staff_disconnected(
+        &self,
+        user: UserId,
+        node: Uuid,
+        now: OffsetDateTime,
+    ) -> Result<bool> {
+        self.writer
+            .exec(move |c| Box::pin(async move { disconnected(c, user, node, now).await }))
+            .await
+    }
+    async fn staff_connected_anywhere(&self, user: UserId, now: OffsetDateTime) -> Result<bool> {
+        let mut conn = self.read.acquire().await.map_err(db)?;
+        anywhere(&mut conn, user, now).await
+    }
+    async fn take_expired_staff(&self, now: OffsetDateTime) -> Result<Vec<UserId>> {
+        self.writer
+            .exec(move |c| Box::pin(async move { take_expired(c, now).await }))
+            .await
+    }
     async fn set_monitoring(
         &self,
         user: UserId,

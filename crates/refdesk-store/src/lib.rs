@@ -33,6 +33,7 @@ use refdesk_core::{
 };
 use std::sync::Arc;
 use time::OffsetDateTime;
+use uuid::Uuid;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -136,6 +137,8 @@ pub trait ChatStore: Send + Sync + std::fmt::Debug + 'static {
     async fn chats(&self, filter: &ChatFilter) -> Result<Vec<Chat>>;
     /// How many active chats each of `operators` holds (those holding none are left out).
     async fn chats_held(&self, operators: &[UserId]) -> Result<Vec<(UserId, u32)>>;
+    /// The active chats `operator` holds, oldest first.
+    async fn chats_of_operator(&self, operator: UserId) -> Result<Vec<Chat>>;
     /// Applies a decision as a compare-and-set: only if the chat is still at
     /// `decision.from_version`. In one transaction it moves the state, stores the history row
     /// (version `from_version + 1`), applies the decision's timer operations and appends `note`
@@ -231,6 +234,23 @@ pub trait MonitoringStore: Send + Sync + std::fmt::Debug + 'static {
     async fn monitoring_of(&self, user: UserId) -> Result<Vec<Monitor>>;
     /// Who monitors any of `scopes`, by scope, then since when.
     async fn monitors_of(&self, scopes: &[MonitorScope]) -> Result<Vec<Monitor>>;
+
+    /// Node `node` holds a socket of `user` until `until` (a lease each node renews while it
+    /// does, so a node that dies stops counting once its leases run out).
+    async fn staff_connected(&self, user: UserId, node: Uuid, until: OffsetDateTime) -> Result<()>;
+    /// Node `node` holds no socket of `user` any more. True when no node holds one (no lease
+    /// left unexpired at `now`).
+    async fn staff_disconnected(
+        &self,
+        user: UserId,
+        node: Uuid,
+        now: OffsetDateTime,
+    ) -> Result<bool>;
+    /// Whether any node holds a socket of `user` (an unexpired lease at `now`).
+    async fn staff_connected_anywhere(&self, user: UserId, now: OffsetDateTime) -> Result<bool>;
+    /// Drops the leases expired at `now` (nodes that died) and returns the users no node holds
+    /// a socket of any more because of that.
+    async fn take_expired_staff(&self, now: OffsetDateTime) -> Result<Vec<UserId>>;
 }
 
 /// Durable timers: set and cancelled with the decisions that want them, claimed by one node when

@@ -60,3 +60,157 @@ impl AppState {
         }
     }
 }
+
+/// How long a node's claim that it holds a staff member's socket lasts unless renewed (the
+/// timer task renews it every 20 s): a node that dies stops counting after this.
+pub const STAFF_LEASE: time::Duration = time::Duration::seconds(90);
+
+impl AppState {
+    /// A staff socket of `staff` opened on this node: they are here, so the timers that would
+    /// send their chats back to the queue stop.
+    pub async fn staff_arrived(&self, staff: &refdesk_core::StaffPrincipal) {
+        let user = staff.id();
+        self.hub().staff_arrived(user);
+        let result = async {
+            self.store()
+                .staff_connected(user, self.node_id(), self.now() + STAFF_LEASE)
+                .await?;
+            let ops: Vec<TimerOp> = self
+                .store()
+                .chats_of_operator(user)
+                .await?
+                .iter()
+                .map(Chat::operator_returned)
+                .collect();
+            if !ops.is_empty() {
+                self.store().set_timers(&ops).await?;
+            }
+            Ok::<_, refdesk_store::StoreError>(())
+        }
+        .await;
+        if let Err(e) = result {
+            tracing::warn!(user.id = %user, error = %e, "recording a staff connection failed");
+        }
+    }
+
+    /// A staff socket of `user` closed on this node. When no node holds one any more, each chat
+    /// they hold goes back to the queue after their institution's grace period, unless they
+    /// come back first.
+    pub async fn staff_gone(&self, user: refdesk_core::UserId) {
+        if !self.hub().staff_left(user) {
+            return;
+        }
+        match self
+            .store()
+            .staff_disconnected(user, self.node_id(), self.now())
+            .await
+        {
+            Ok(true) => self.operator_absent(user).await,
+            Ok(false) => {}
+            Err(e) => {
+                tracing::warn!(user.id = %user, error = %e, "recording a staff disconnect failed")
+            }
+        }
+    }
+
+    /// Starts the operator-away timers of every chat `user` holds.
+    async fn operator_absent(&self, user: refdesk_core::UserId) {
+        let result = async {
+            let home = self.store().user(user).await?.institution_id;
+            let grace = self
+                .policies()
+                .get(self.store(), home)
+                .await?
+                .operator_grace_seconds;
+            let timing = refdesk_core::Timing {
+                operator_grace: time::Duration::seconds(i64::from(grace)),
+                ..*self.timing()
+            };
+            let now = self.now();
+            let ops: Vec<TimerOp> = self
+                .store()
+                .chats_of_operator(user)
+                .await?
+                .iter()
+                .filter_map(|c| c.operator_left(user, now, &timing))
+                .collect();
+            if !ops.is_empty() {
+                self.store().set_timers(&ops).await?;
+                self.timers_changed().notify_one();
+            }
+            Ok::<_, refdesk_store::StoreError>(())
+        }
+        .await;
+        if let Err(e) = result {
+            tracing::warn!(user.id = %user, error = %e, "starting operator-away timers failed");
+        }
+    }
+
+    /// Whether `user` has a staff socket on any node.
+    pub async fn staff_connected(&self, user: refdesk_core::UserId) -> bool {
+        self.hub().has_staff(user)
+            || self
+                .store()
+                .staff_connected_anywhere(user, self.now())
+                .await
+                .unwrap_or(true)
+    }
+
+    /// Renews this node's leases on its staff sockets, and starts the operator-away timers of
+    /// staff whose only sockets were on a node that died (its leases ran out). Run now and then
+    /// by the timer task.
+    pub async fn refresh_staff_presence(&self) {
+        let until = self.now() + STAFF_LEASE;
+        for user in self.hub().staff_here() {
+            if let Err(e) = self
+                .store()
+                .staff_connected(user, self.node_id(), until)
+                .await
+            {
+                tracing::warn!(user.id = %user, error = %e, "renewing a staff lease failed");
+            }
+        }
+        match self.store().take_expired_staff(self.now()).await {
+            Ok(gone) => {
+                for user in gone {
+                    self.operator_absent(user).await;
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "reading expired staff leases failed"),
+        }
+    }
+}
+
+impl AppState {
+    /// After a chat went back to the queue because `operator` was gone: an internal note for
+    /// whoever takes it next.
+    pub(crate) async fn note_requeue(
+        &self,
+        chat: &Chat,
+        operator: refdesk_core::UserId,
+    ) -> crate::error::ApiResult<()> {
+        let name = self
+            .staff_name(operator, refdesk_core::Audience::Staff)
+            .await?;
+        let body = format!(
+            "{name} was disconnected for longer than the grace period; the chat went back to the \
+             queue. The patron was told a librarian will be with them shortly."
+        );
+        let note = refdesk_core::NewMessage {
+            id: crate::service::new_id(),
+            stream: chat.id.into(),
+            kind: refdesk_core::MessageKind::InternalNote,
+            sender: refdesk_core::Sender::System,
+            body: refdesk_core::MessageBody::parse(&body)
+                .map_err(crate::error::ApiError::internal)?,
+            client_msg_id: None,
+            created_at: self.now(),
+        };
+        let appended = self.store().append_message(note).await?;
+        self.publish(crate::events::Event::Message {
+            message: appended.message,
+        })
+        .await;
+        Ok(())
+    }
+}

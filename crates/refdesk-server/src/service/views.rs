@@ -112,7 +112,7 @@ impl AppState {
             Some(op) => self.staff_name(op, audience).await?,
             None => String::new(),
         };
-        Ok(Some(view.with_body(event.describe(&name))))
+        Ok(Some(view.with_body(event.describe(&name, audience))))
     }
 
     /// A staff member's name as `audience` may see it: the full name among staff; for patrons

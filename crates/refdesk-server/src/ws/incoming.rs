@@ -16,12 +16,23 @@ pub(super) enum Unreadable {
     TooLarge,
 }
 
-/// The next text frame's content; `None` when the socket ended.
+/// How often the writer pings the client.
+pub(super) const HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(25);
+/// A socket from which nothing (no frame, no pong) arrives for this long is taken as dead: a
+/// laptop closed mid-shift, a network gone without a close. Its staff member's grace period
+/// starts then, not whenever TCP notices.
+pub(super) const HEARTBEAT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(75);
+
+/// The next text frame's content; `None` when the socket ended or went silent for
+/// `HEARTBEAT_TIMEOUT`.
 pub(super) async fn next_text(
     stream: &mut SplitStream<WebSocket>,
 ) -> Option<Result<String, Unreadable>> {
     loop {
-        match stream.next().await? {
+        let next = tokio::time::timeout(HEARTBEAT_TIMEOUT, stream.next())
+            .await
+            .ok()?;
+        match next? {
             Ok(WsMessage::Text(t)) => return Some(Ok(t.to_string())),
             Ok(WsMessage::Binary(_)) => return Some(Err(Unreadable::Binary)),
             Ok(WsMessage::Ping(_) | WsMessage::Pong(_)) => continue,

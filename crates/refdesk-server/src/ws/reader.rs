@@ -83,8 +83,18 @@ pub async fn run(state: AppState, socket: WebSocket, staff: Option<(StaffPrincip
         patron_chats: Vec::new(),
         refusal: None,
     };
+    let staff_user = match &principal {
+        Principal::Staff(s) => Some(s.clone()),
+        Principal::Patron { .. } => None,
+    };
     if session.welcome(resume).await {
+        if let Some(s) = &staff_user {
+            session.state.staff_arrived(s).await;
+        }
         session.read_loop(&mut stream).await;
+        if let Some(s) = &staff_user {
+            session.state.staff_gone(s.id()).await;
+        }
     }
     session.access.unsubscribe_all();
     session.patron_gone().await;

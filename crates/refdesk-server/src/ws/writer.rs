@@ -72,10 +72,21 @@ impl Writer {
     }
 
     pub async fn run(mut self) {
+        // Heartbeats: a ping now and then, which every WebSocket client answers by itself; a
+        // socket that stays silent past `HEARTBEAT_TIMEOUT` is closed by its reader.
+        let mut ping = tokio::time::interval(super::incoming::HEARTBEAT);
+        ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ping.tick().await;
         let outcome: Result = async {
             loop {
                 tokio::select! {
                     biased;
+                    _ = ping.tick() => {
+                        self.sink
+                            .feed(WsMessage::Ping(Default::default()))
+                            .await
+                            .map_err(|_| WriterError::Socket)?;
+                    }
                     c = self.control.recv() => match c {
                         None | Some(Control::Close) => break,
                         Some(Control::Refuse(frame)) => return Err(WriterError::TooLarge(frame)),

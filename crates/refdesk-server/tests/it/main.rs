@@ -13,6 +13,7 @@ mod isolation;
 mod monitoring;
 mod openapi;
 mod policies;
+mod presence;
 mod resume;
 mod timers;
 mod ws;

@@ -74,6 +74,7 @@ macro_rules! conformance_suite {
             monitoring_is_switched_per_scope_and_reset
             chats_held_counts_active_chats
             institution_policies_default_and_round_trip
+            staff_presence_is_leased_per_node
         );
         $crate::conformance_suite!(@pairs $make, [$(#[$attr])*]
             a_dump_restores_exactly_into_an_empty_store

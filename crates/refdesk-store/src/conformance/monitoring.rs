@@ -127,3 +127,55 @@ pub async fn institution_policies_default_and_round_trip(store: DynStore) {
         Err(StoreError::NotFound)
     ));
 }
+
+pub async fn staff_presence_is_leased_per_node(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+    let t = now();
+    let lease = t + time::Duration::seconds(90);
+    let user = f.alice.id;
+    assert!(!f.store.staff_connected_anywhere(user, t).await.unwrap());
+    f.store.staff_connected(user, a, lease).await.unwrap();
+    f.store.staff_connected(user, b, lease).await.unwrap();
+    // Leaving node A while node B holds a socket: still here.
+    assert!(!f.store.staff_disconnected(user, a, t).await.unwrap());
+    assert!(f.store.staff_connected_anywhere(user, t).await.unwrap());
+    assert!(
+        f.store.staff_disconnected(user, b, t).await.unwrap(),
+        "gone from every node"
+    );
+    // A node that died: its lease runs out and the user is reported once.
+    f.store.staff_connected(user, a, lease).await.unwrap();
+    f.store
+        .staff_connected(f.bob.id, b, lease + time::Duration::hours(1))
+        .await
+        .unwrap();
+    let later = lease + time::Duration::seconds(1);
+    assert!(!f.store.staff_connected_anywhere(user, later).await.unwrap());
+    assert_eq!(f.store.take_expired_staff(later).await.unwrap(), vec![user]);
+    assert!(f.store.take_expired_staff(later).await.unwrap().is_empty());
+    assert!(
+        f.store
+            .staff_connected_anywhere(f.bob.id, later)
+            .await
+            .unwrap()
+    );
+    // The chats an operator holds.
+    let (chat, _) = f.chat().await;
+    let claim = ChatState::Waiting
+        .decide(ChatCommand::Claim { operator: user })
+        .unwrap();
+    f.store
+        .apply_decision(&decision(&chat, &claim), None)
+        .await
+        .unwrap();
+    let held = f.store.chats_of_operator(user).await.unwrap();
+    assert_eq!(held.iter().map(|c| c.id).collect::<Vec<_>>(), vec![chat.id]);
+    assert!(
+        f.store
+            .chats_of_operator(f.bob.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
