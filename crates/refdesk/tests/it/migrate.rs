@@ -78,7 +78,7 @@ async fn a_sqlite_installation_moves_to_postgres_with_its_chats() {
     assert!(ok, "{out}\n{err}");
     assert!(
         out.contains(
-            "done: 3 institutions, 4 users, 1 guests, 1 chats, 0 staff conversations, 3 messages"
+            "done: 3 institutions, 6 users, 1 guests, 1 chats, 0 staff conversations, 3 messages"
         ),
         "{out}"
     );
