@@ -192,10 +192,10 @@ impl AppState {
         let allowed = staff.may_monitor_coop(coop)
             || staff.has(refdesk_core::Grant::CoopAdmin(coop))
             || staff.has(refdesk_core::Grant::SystemAdmin);
-        let Some(found) = allowed
-            .then_some(())
-            .and(self.store().coops(&[coop]).await?.into_iter().next())
-        else {
+        if !allowed {
+            return Err(ApiError::not_found());
+        }
+        let Some(found) = self.store().coops(&[coop]).await?.into_iter().next() else {
             return Err(ApiError::not_found());
         };
         let scope = MonitorScope::Coop(coop);
