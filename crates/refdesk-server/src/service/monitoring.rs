@@ -53,18 +53,14 @@ impl AppState {
             .reset_monitoring(staff.id(), &local, self.now())
             .await?;
         self.monitors_changed(staff, None).await;
-        self.coops_switched_off(staff).await;
+        // The co-ops monitored before this sign-in, and those it switches on.
+        let mut changed = staff.monitored_coops.clone();
         if policy.coop_monitoring_at_sign_in {
-            for c in &staff.coops {
-                self.publish(Event::MonitorsChanged {
-                    institution: None,
-                    coop: Some(*c),
-                })
-                .await;
-            }
-            self.publish(Event::AccessChanged { user: staff.id() })
-                .await;
+            changed.extend(&staff.coops);
+            changed.sort();
+            changed.dedup();
         }
+        self.coops_switched(staff, &changed).await;
         Ok(())
     }
 
@@ -74,21 +70,21 @@ impl AppState {
             .reset_monitoring(staff.id(), &[], self.now())
             .await?;
         self.monitors_changed(staff, None).await;
-        self.coops_switched_off(staff).await;
+        self.coops_switched(staff, &staff.monitored_coops).await;
         Ok(())
     }
 
-    /// After a reset: the co-ops `staff` was monitoring hear of it, and so do the person's
-    /// other sockets (other sessions), which stop showing those co-ops' chats.
-    async fn coops_switched_off(&self, staff: &StaffPrincipal) {
-        for c in &staff.monitored_coops {
+    /// After a reset: the co-ops whose monitoring by `staff` changed hear of it, and so do the
+    /// person's other sockets (other sessions), which start or stop showing their chats.
+    async fn coops_switched(&self, staff: &StaffPrincipal, coops: &[CoopId]) {
+        for c in coops {
             self.publish(Event::MonitorsChanged {
                 institution: None,
                 coop: Some(*c),
             })
             .await;
         }
-        if !staff.monitored_coops.is_empty() {
+        if !coops.is_empty() {
             self.publish(Event::AccessChanged { user: staff.id() })
                 .await;
         }
