@@ -37,6 +37,9 @@ pub struct Widget {
     pub name: DisplayName,
     /// Origins (scheme://host[:port]) allowed to embed this widget; empty means "any".
     pub allowed_origins: Vec<String>,
+    /// The pre-chat form's fields and the chat box's texts.
+    #[serde(default)]
+    pub settings: crate::WidgetSettings,
 }
 
 impl Widget {

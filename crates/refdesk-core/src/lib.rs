@@ -16,6 +16,7 @@ pub mod monitoring;
 pub mod policy;
 pub mod text;
 pub mod timer;
+pub mod widget_settings;
 
 pub use access::{Grant, Principal, StaffPrincipal};
 pub use chat::{Chat, ChatCommand, ChatEvent, ChatState, ChatStatus, Rejection, Transition};
@@ -31,3 +32,6 @@ pub use monitoring::{Monitor, MonitorScope};
 pub use policy::{InstitutionPolicy, IpAddresses, PolicyError, ReferrerQuery};
 pub use text::{ClientMsgId, DisplayName, Email, MessageBody, TextError};
 pub use timer::{Timer, TimerKey, TimerKind, TimerOp};
+pub use widget_settings::{
+    FieldMode, PrechatFields, WidgetSettings, WidgetSettingsError, WidgetTexts,
+};

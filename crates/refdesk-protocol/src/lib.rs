@@ -9,6 +9,7 @@ pub mod monitoring;
 pub mod policy;
 pub mod rest;
 pub mod views;
+pub mod widgets;
 
 pub use error::{ErrorBody, ErrorDetail};
 pub use frames::{Answering, ClientFrame, ResumePoint, SendKind, ServerFrame, stream_of};
@@ -16,6 +17,7 @@ pub use monitoring::*;
 pub use policy::*;
 pub use rest::*;
 pub use views::*;
+pub use widgets::*;
 
 /// Largest WebSocket text frame refdesk reads, in bytes; larger frames get a `frame_too_large`
 /// error frame. (The transport refuses anything over four times this by closing the socket.)

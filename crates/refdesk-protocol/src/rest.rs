@@ -31,8 +31,10 @@ pub struct StartChatRequest {
     #[schema(value_type = Option<String>, format = Email)]
     #[serde(default)]
     pub email: Option<Email>,
-    #[schema(value_type = String, min_length = 1, max_length = 4000)]
-    pub question: MessageBody,
+    /// Required unless the widget's `fields.question` says otherwise.
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 4000)]
+    #[serde(default)]
+    pub question: Option<MessageBody>,
     /// The page of the library's site the chat box was opened on.
     #[serde(default)]
     #[schema(max_length = 2000)]
@@ -78,6 +80,9 @@ pub struct WidgetConfig {
     pub id: WidgetId,
     pub name: String,
     pub institution_name: String,
+    /// Which pre-chat fields to show, and which the patron must fill in.
+    pub fields: crate::PrechatFieldsBody,
+    pub texts: crate::WidgetTextsBody,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -117,6 +117,7 @@ pub async fn seed(store: &DynStore) -> Result<Vec<DemoAccount>, StoreError> {
                 department_id: departments[0].id,
                 name: name(&format!("{} website", spec.name)),
                 allowed_origins: vec![],
+                settings: Default::default(),
             };
             store.create_widget(&w).await?;
         }

@@ -1,6 +1,8 @@
 //! Every route of refdesk, in one place.
 
-use crate::http::{auth, chats, conversations, health, institutions, monitoring, pages, widgets};
+use crate::http::{
+    auth, chats, conversations, departments, health, institutions, monitoring, pages, widgets,
+};
 use crate::state::AppState;
 use crate::{assets, ws};
 use axum::Router;
@@ -40,6 +42,9 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(monitoring::coop_status))
         .routes(routes!(monitoring::librarians))
         .routes(routes!(institutions::policy, institutions::set_policy))
+        .routes(routes!(departments::list, departments::create))
+        .routes(routes!(widgets::list, widgets::create))
+        .routes(routes!(widgets::update))
         .routes(routes!(health::healthz))
 }
 

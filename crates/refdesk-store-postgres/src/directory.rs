@@ -96,23 +96,45 @@ pub(crate) async fn create_widget(pool: &PgPool, w: &Widget) -> Result<()> {
 
 pub(crate) async fn insert_widget(conn: &mut PgConnection, w: &Widget) -> Result<()> {
     sqlx::query(
-        "INSERT INTO widgets (id, institution_id, department_id, name, allowed_origins) \
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO widgets (id, institution_id, department_id, name, allowed_origins, settings) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(w.id.as_uuid())
     .bind(w.institution_id.as_uuid())
     .bind(w.department_id.as_uuid())
     .bind(w.name.as_str())
     .bind(&w.allowed_origins)
+    .bind(serde_json::to_string(&w.settings).map_err(StoreError::other)?)
     .execute(conn)
     .await
     .map_err(store_error)?;
     Ok(())
 }
 
+/// Rewrites a widget's name, department, origins and settings (never its institution).
+pub(crate) async fn update_widget(pool: &PgPool, w: &Widget) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE widgets SET department_id = $3, name = $4, allowed_origins = $5, settings = $6 \
+         WHERE id = $1 AND institution_id = $2",
+    )
+    .bind(w.id.as_uuid())
+    .bind(w.institution_id.as_uuid())
+    .bind(w.department_id.as_uuid())
+    .bind(w.name.as_str())
+    .bind(&w.allowed_origins)
+    .bind(serde_json::to_string(&w.settings).map_err(StoreError::other)?)
+    .execute(pool)
+    .await
+    .map_err(store_error)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
 pub(crate) async fn widget(pool: &PgPool, id: WidgetId) -> Result<Widget> {
     let row: Option<WidgetRow> = sqlx::query_as(
-        "SELECT id, institution_id, department_id, name, allowed_origins FROM widgets \
+        "SELECT id, institution_id, department_id, name, allowed_origins, settings FROM widgets \
          WHERE id = $1",
     )
     .bind(id.as_uuid())
@@ -124,7 +146,7 @@ pub(crate) async fn widget(pool: &PgPool, id: WidgetId) -> Result<Widget> {
 
 pub(crate) async fn widgets(pool: &PgPool, inst: InstitutionId) -> Result<Vec<Widget>> {
     let rows: Vec<WidgetRow> = sqlx::query_as(
-        "SELECT id, institution_id, department_id, name, allowed_origins FROM widgets \
+        "SELECT id, institution_id, department_id, name, allowed_origins, settings FROM widgets \
          WHERE institution_id = $1 ORDER BY name, id",
     )
     .bind(inst.as_uuid())

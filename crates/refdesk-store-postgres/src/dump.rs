@@ -70,7 +70,7 @@ pub(crate) async fn directory_snapshot(pool: &PgPool) -> Result<Directory> {
     .await?;
     let widgets: Vec<WidgetRow> = all(
         &mut tx,
-        "SELECT id, institution_id, department_id, name, allowed_origins FROM widgets \
+        "SELECT id, institution_id, department_id, name, allowed_origins, settings FROM widgets \
          ORDER BY id",
     )
     .await?;

@@ -159,6 +159,9 @@ impl DirectoryStore for PgStore {
     async fn widgets(&self, institution: InstitutionId) -> Result<Vec<Widget>> {
         directory::widgets(&self.pool, institution).await
     }
+    async fn update_widget(&self, widget: &Widget) -> Result<()> {
+        directory::update_widget(&self.pool, widget).await
+    }
     async fn create_user(&self, user: &User, password_hash: &str) -> Result<()> {
         directory::create_user(&self.pool, user, password_hash).await
     }

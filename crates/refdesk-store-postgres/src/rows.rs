@@ -140,6 +140,7 @@ pub(crate) struct WidgetRow {
     department_id: Uuid,
     name: String,
     allowed_origins: Vec<String>,
+    settings: String,
 }
 
 impl WidgetRow {
@@ -150,6 +151,8 @@ impl WidgetRow {
             department_id: self.department_id.into(),
             name: name(self.name)?,
             allowed_origins: self.allowed_origins,
+            settings: serde_json::from_str(&self.settings)
+                .map_err(|e| sqlx::Error::Decode(format!("widgets.settings: {e}").into()))?,
         })
     }
 }

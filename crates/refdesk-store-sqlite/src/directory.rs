@@ -42,17 +42,39 @@ pub(crate) async fn insert_department(conn: &mut SqliteConnection, d: &Departmen
 pub(crate) async fn insert_widget(conn: &mut SqliteConnection, w: &Widget) -> Result<()> {
     let origins = serde_json::to_string(&w.allowed_origins).map_err(StoreError::other)?;
     sqlx::query(
-        "INSERT INTO widgets (id, institution_id, department_id, name, allowed_origins) \
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO widgets (id, institution_id, department_id, name, allowed_origins, settings) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(Uuid::from(w.id))
     .bind(Uuid::from(w.institution_id))
     .bind(Uuid::from(w.department_id))
     .bind(w.name.as_str())
     .bind(origins)
+    .bind(serde_json::to_string(&w.settings).map_err(StoreError::other)?)
     .execute(conn)
     .await
     .map_err(unique_is(Conflict::AlreadyExists))?;
+    Ok(())
+}
+
+/// Rewrites a widget's name, department, origins and settings (never its institution).
+pub(crate) async fn update_widget(conn: &mut SqliteConnection, w: &Widget) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE widgets SET department_id = $3, name = $4, allowed_origins = $5, settings = $6 \
+         WHERE id = $1 AND institution_id = $2",
+    )
+    .bind(Uuid::from(w.id))
+    .bind(Uuid::from(w.institution_id))
+    .bind(Uuid::from(w.department_id))
+    .bind(w.name.as_str())
+    .bind(serde_json::to_string(&w.allowed_origins).map_err(StoreError::other)?)
+    .bind(serde_json::to_string(&w.settings).map_err(StoreError::other)?)
+    .execute(conn)
+    .await
+    .map_err(crate::grants::unknown_reference)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
     Ok(())
 }
 
@@ -172,7 +194,7 @@ pub(crate) async fn departments(pool: &SqlitePool, i: InstitutionId) -> Result<V
 
 pub(crate) async fn widget(pool: &SqlitePool, id: WidgetId) -> Result<Widget> {
     let row: Option<WidgetRow> = sqlx::query_as(
-        "SELECT id, institution_id, department_id, name, allowed_origins FROM widgets \
+        "SELECT id, institution_id, department_id, name, allowed_origins, settings FROM widgets \
          WHERE id = $1",
     )
     .bind(Uuid::from(id))
@@ -184,7 +206,7 @@ pub(crate) async fn widget(pool: &SqlitePool, id: WidgetId) -> Result<Widget> {
 
 pub(crate) async fn widgets(pool: &SqlitePool, i: InstitutionId) -> Result<Vec<Widget>> {
     let rows: Vec<WidgetRow> = sqlx::query_as(
-        "SELECT id, institution_id, department_id, name, allowed_origins FROM widgets \
+        "SELECT id, institution_id, department_id, name, allowed_origins, settings FROM widgets \
          WHERE institution_id = $1 ORDER BY name, id",
     )
     .bind(Uuid::from(i))

@@ -54,7 +54,7 @@ pub(crate) async fn directory_snapshot(pool: &SqlitePool) -> Result<Directory> {
             .await
             .map_err(db)?;
     let widgets: Vec<WidgetRow> = sqlx::query_as(
-        "SELECT id, institution_id, department_id, name, allowed_origins FROM widgets \
+        "SELECT id, institution_id, department_id, name, allowed_origins, settings FROM widgets \
          ORDER BY id",
     )
     .fetch_all(&mut *tx)

@@ -201,6 +201,12 @@ impl DirectoryStore for SqliteStore {
     async fn widgets(&self, institution: InstitutionId) -> Result<Vec<Widget>> {
         directory::widgets(&self.read, institution).await
     }
+    async fn update_widget(&self, widget: &Widget) -> Result<()> {
+        let w = widget.clone();
+        self.writer
+            .exec(move |c| Box::pin(async move { directory::update_widget(c, &w).await }))
+            .await
+    }
     async fn create_user(&self, user: &User, password_hash: &str) -> Result<()> {
         let (u, hash) = (user.clone(), password_hash.to_owned());
         self.writer

@@ -155,6 +155,7 @@ pub(crate) struct WidgetRow {
     department_id: Uuid,
     name: String,
     allowed_origins: String,
+    settings: String,
 }
 
 impl TryFrom<WidgetRow> for Widget {
@@ -167,6 +168,8 @@ impl TryFrom<WidgetRow> for Widget {
             name: text("widgets.name", &r.name, DisplayName::parse)?,
             allowed_origins: serde_json::from_str(&r.allowed_origins)
                 .map_err(|e| StoreError::corrupt(format!("widgets.allowed_origins: {e}")))?,
+            settings: serde_json::from_str(&r.settings)
+                .map_err(|e| StoreError::corrupt(format!("widgets.settings: {e}")))?,
         })
     }
 }

@@ -98,6 +98,9 @@ pub trait DirectoryStore: Send + Sync + std::fmt::Debug + 'static {
     async fn create_widget(&self, widget: &Widget) -> Result<()>;
     async fn widget(&self, id: WidgetId) -> Result<Widget>;
     async fn widgets(&self, institution: InstitutionId) -> Result<Vec<Widget>>;
+    /// Rewrites a widget's name, department, origins and settings; `NotFound` when no widget
+    /// of that id belongs to its institution.
+    async fn update_widget(&self, widget: &Widget) -> Result<()>;
     /// Creates a staff account; `Conflict::AlreadyExists` when the email is taken.
     async fn create_user(&self, user: &User, password_hash: &str) -> Result<()>;
     async fn user(&self, id: UserId) -> Result<User>;

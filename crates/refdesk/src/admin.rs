@@ -53,6 +53,7 @@ pub async fn run(store: &DynStore, command: AdminCommand) -> anyhow::Result<()> 
                 department_id: d.id,
                 name: DisplayName::parse(&format!("{} – {}", i.name, d.name))?,
                 allowed_origins,
+                settings: Default::default(),
             };
             store.create_widget(&w).await?;
             println!("department {} created: {}", d.name, d.id);

@@ -3,7 +3,7 @@
 // textContent. Budget: 10 KB gzipped with its CSS, checked by build.mjs.
 
 import "./chat.css";
-import type { ApiErrorBody, MessageView, PatronChatView, ServerFrame, WidgetConfig } from "../shared/api";
+import type { ApiErrorBody, FieldMode, MessageView, PatronChatView, ServerFrame, WidgetConfig } from "../shared/api";
 import { ended, newClientMsgId } from "../shared/api";
 import { openSocket, type Socket } from "../shared/socket";
 import { Store, type StoredMessage } from "./store";
@@ -14,6 +14,7 @@ const byId = <T extends HTMLElement = HTMLElement>(id: string) => document.getEl
 
 const ui = {
   title: byId("title"),
+  intro: byId("intro"),
   minimize: byId<HTMLButtonElement>("minimize"),
   conn: byId("conn"),
   loading: byId("loading"),
@@ -283,23 +284,48 @@ function referrer(): string | undefined {
   return document.referrer ? document.referrer.split(/[?#]/)[0] : undefined;
 }
 
+/** The widget's pre-chat fields; until its configuration arrives, the built-in defaults. */
+let fields: Record<"name" | "email" | "question", FieldMode> = { name: "optional", email: "optional", question: "required" };
+const fieldEls = () => ({ name: ui.name, email: ui.email, question: ui.question });
+const missing: Record<string, string> = {
+  name: "Please type your name.",
+  email: "Please type your email address.",
+  question: "Please type your question.",
+};
+
+function applyConfig(c: WidgetConfig) {
+  const title = c.texts.title || c.institution_name;
+  ui.title.textContent = title;
+  document.title = `Chat with a librarian – ${title}`;
+  if (c.texts.greeting) ui.intro.textContent = c.texts.greeting;
+  fields = c.fields;
+  for (const [key, input] of Object.entries(fieldEls())) {
+    const mode = fields[key as keyof typeof fields];
+    const label = document.querySelector<HTMLElement>(`label[for="${input.id}"]`)!;
+    label.hidden = input.hidden = mode === "hidden";
+    input.required = mode === "required";
+    byId(input.id + "-hint").textContent = mode === "required" ? "(required)" : "(optional)";
+  }
+}
+
 async function startChat(e: Event) {
   e.preventDefault();
-  const question = ui.question.value.trim();
   ui.formError.textContent = "";
-  ui.question.removeAttribute("aria-invalid");
-  if (!question) {
-    ui.formError.textContent = "Please type your question.";
-    ui.question.setAttribute("aria-invalid", "true");
-    ui.question.focus();
-    return;
+  const body: Record<string, string> = { widget_id: widgetId };
+  for (const [key, input] of Object.entries(fieldEls())) {
+    input.removeAttribute("aria-invalid");
+    const mode = fields[key as keyof typeof fields];
+    const value = input.value.trim();
+    if (mode === "hidden") continue;
+    if (!value && mode === "required") {
+      ui.formError.textContent = missing[key];
+      input.setAttribute("aria-invalid", "true");
+      input.focus();
+      return;
+    }
+    if (value) body[key] = value;
   }
-  const body: Record<string, string> = { widget_id: widgetId, question };
-  const name = ui.name.value.trim();
-  const email = ui.email.value.trim();
   const ref = referrer();
-  if (name) body.name = name;
-  if (email) body.email = email;
   if (ref) body.referrer = ref;
   const submit = ui.form.querySelector("button")!;
   submit.disabled = true;
@@ -400,7 +426,7 @@ function newChat() {
   ui.log.replaceChildren();
   pending.clear();
   showForm();
-  ui.question.focus();
+  [ui.name, ui.email, ui.question].find((x) => !x.hidden)?.focus();
 }
 
 // ---- start -------------------------------------------------------------------------------
@@ -438,8 +464,7 @@ function init() {
   api<WidgetConfig>("GET", `/api/widgets/${encodeURIComponent(widgetId)}`)
     .then((r) => {
       if (r.status !== 200) throw new Error();
-      ui.title.textContent = r.data.institution_name;
-      document.title = `Chat with a librarian – ${r.data.institution_name}`;
+      applyConfig(r.data);
     })
     .catch(() => {
       if (!store.s.chat) {

@@ -6,6 +6,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { InstitutionPolicy } from "../shared/api";
 import { http, HttpError } from "./http";
 import { me } from "./state";
+import { ChatBoxes } from "./ChatBoxes";
 
 const optionalNumber = (v: FormDataEntryValue | null) => (v === null || String(v).trim() === "" ? null : Number(v));
 
@@ -91,6 +92,7 @@ export function LibrarySettings() {
           {error}
         </p>
       </form>
+      <ChatBoxes />
     </main>
   );
 }

@@ -61,10 +61,26 @@ export interface MessageView {
   created_at: string;
 }
 
+export type FieldMode = "hidden" | "optional" | "required";
+
+export interface PrechatFields {
+  name: FieldMode;
+  email: FieldMode;
+  question: FieldMode;
+}
+
+export interface WidgetTexts {
+  title: string | null;
+  greeting: string | null;
+  offline: string | null;
+}
+
 export interface WidgetConfig {
   id: string;
   name: string;
   institution_name: string;
+  fields: PrechatFields;
+  texts: WidgetTexts;
 }
 
 export interface MonitorToggle {

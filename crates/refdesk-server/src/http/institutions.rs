@@ -10,7 +10,7 @@ use refdesk_protocol::{ErrorBody, InstitutionPolicyBody};
 
 /// Only the institution's admins (and system admins) read or change its policy; to anyone else
 /// the institution is not found.
-fn admin_of(staff: &StaffPrincipal, id: InstitutionId) -> ApiResult<()> {
+pub(crate) fn admin_of(staff: &StaffPrincipal, id: InstitutionId) -> ApiResult<()> {
     if staff.has(Grant::InstitutionAdmin(id)) || staff.has(Grant::SystemAdmin) {
         Ok(())
     } else {

@@ -1,12 +1,17 @@
-//! The chat box's public configuration.
+//! Chat boxes over REST: the public configuration a chat box reads, and the admin endpoints
+//! that list, create and rewrite an institution's widgets. The chat box reads its configuration
+//! from the store on every load, so a change takes effect at the next load, with no restart.
 
-use super::Json;
-use super::Path;
-use crate::error::ApiResult;
+use super::institutions::admin_of;
+use super::{Json, Path};
+use crate::auth::Staff;
+use crate::error::{ApiError, ApiResult};
+use crate::service::new_id;
 use crate::state::AppState;
 use axum::extract::State;
-use refdesk_core::WidgetId;
-use refdesk_protocol::{ErrorBody, WidgetConfig};
+use axum::http::StatusCode;
+use refdesk_core::{InstitutionId, Widget, WidgetId};
+use refdesk_protocol::{ErrorBody, WidgetBody, WidgetConfig, WidgetList, WidgetView};
 
 #[utoipa::path(get, path = "/api/widgets/{id}", tag = "patron",
     params(("id" = String, Path, description = "widget id")),
@@ -24,5 +29,96 @@ pub async fn widget(
         id: w.id,
         name: w.name.to_string(),
         institution_name,
+        fields: w.settings.fields.into(),
+        texts: w.settings.texts.into(),
     }))
+}
+
+#[utoipa::path(get, path = "/api/institutions/{id}/widgets", tag = "admin",
+    params(("id" = String, Path, description = "institution id")),
+    responses((status = 200, body = WidgetList), (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody, description = "no such institution, or not its admin")))]
+pub async fn list(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path(id): Path<InstitutionId>,
+) -> ApiResult<Json<WidgetList>> {
+    admin_of(&staff, id)?;
+    let widgets = state.store().widgets(id).await?;
+    Ok(Json(WidgetList {
+        widgets: widgets.into_iter().map(WidgetView::from).collect(),
+    }))
+}
+
+/// Builds the widget a body describes, checking every part against the institution.
+async fn widget_of(
+    state: &AppState,
+    institution_id: InstitutionId,
+    id: WidgetId,
+    body: WidgetBody,
+) -> ApiResult<Widget> {
+    let department = match state.store().department(body.department_id).await {
+        Ok(d) if d.institution_id == institution_id => d,
+        Ok(_) | Err(refdesk_store::StoreError::NotFound) => {
+            return Err(ApiError::invalid_body(
+                "department_id is not a department of this institution",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    for origin in &body.allowed_origins {
+        Widget::check_origin(origin)
+            .map_err(|_| ApiError::invalid_body(format!("{origin:?} is not an origin")))?;
+    }
+    let settings = body.settings();
+    settings
+        .check()
+        .map_err(|e| ApiError::invalid_body(e.to_string()))?;
+    Ok(Widget {
+        id,
+        institution_id,
+        department_id: department.id,
+        name: body.name,
+        allowed_origins: body.allowed_origins,
+        settings,
+    })
+}
+
+#[utoipa::path(post, path = "/api/institutions/{id}/widgets", tag = "admin",
+    params(("id" = String, Path, description = "institution id")),
+    request_body = WidgetBody,
+    responses((status = 201, body = WidgetView), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody, description = "no such institution, or not its admin")))]
+pub async fn create(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path(id): Path<InstitutionId>,
+    Json(body): Json<WidgetBody>,
+) -> ApiResult<(StatusCode, Json<WidgetView>)> {
+    admin_of(&staff, id)?;
+    let widget = widget_of(&state, id, new_id(), body).await?;
+    state.store().create_widget(&widget).await?;
+    tracing::info!(user.id = %staff.id(), widget.id = %widget.id, "widget created");
+    Ok((StatusCode::CREATED, Json(widget.into())))
+}
+
+#[utoipa::path(put, path = "/api/institutions/{id}/widgets/{widget_id}", tag = "admin",
+    params(("id" = String, Path, description = "institution id"),
+           ("widget_id" = String, Path, description = "widget id")),
+    request_body = WidgetBody,
+    responses((status = 200, body = WidgetView), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody, description = "no such widget of the institution, or not its admin")))]
+pub async fn update(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path((id, widget_id)): Path<(InstitutionId, WidgetId)>,
+    Json(body): Json<WidgetBody>,
+) -> ApiResult<Json<WidgetView>> {
+    admin_of(&staff, id)?;
+    let widget = widget_of(&state, id, widget_id, body).await?;
+    state.store().update_widget(&widget).await?;
+    tracing::info!(user.id = %staff.id(), widget.id = %widget.id, "widget changed");
+    Ok(Json(widget.into()))
 }

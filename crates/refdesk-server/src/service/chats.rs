@@ -72,6 +72,14 @@ impl AppState {
         user_agent: Option<String>,
     ) -> ApiResult<(Chat, Option<String>)> {
         let widget = self.store().widget(form.widget_id).await?;
+        widget
+            .settings
+            .check_form(
+                form.name.is_some(),
+                form.email.is_some(),
+                form.question.is_some(),
+            )
+            .map_err(|e| ApiError::invalid_body(e.to_string()))?;
         let (guest, token) = match guest {
             Some(g) if g.widget_id == widget.id => (g, None),
             Some(_) => {
@@ -98,7 +106,7 @@ impl AppState {
             guest_id: guest.id,
             patron_name: form.name,
             patron_email: form.email,
-            question: Some(form.question.clone()),
+            question: form.question.clone(),
             referrer: match form.referrer.as_deref() {
                 None | Some("") => None,
                 Some(r) => {
@@ -115,16 +123,16 @@ impl AppState {
             user_agent: user_agent.map(|ua| ua.chars().take(300).collect()),
             created_at: self.now(),
         };
-        let question = NewMessage {
+        let question = form.question.map(|body| NewMessage {
             id: new_id(),
             stream: new.id.into(),
             kind: MessageKind::Patron,
             sender: Sender::Patron(guest.id),
-            body: form.question,
+            body,
             client_msg_id: None,
             created_at: new.created_at,
-        };
-        let chat = self.store().start_chat(&new, Some(question)).await?;
+        });
+        let chat = self.store().start_chat(&new, question).await?;
         metrics::counter!("refdesk_chats_started_total").increment(1);
         // Until its chat box connects, the patron is away.
         self.start_patron_timer(&chat).await;

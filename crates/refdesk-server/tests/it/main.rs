@@ -16,4 +16,5 @@ mod policies;
 mod presence;
 mod resume;
 mod timers;
+mod widgets;
 mod ws;

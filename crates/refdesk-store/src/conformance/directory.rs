@@ -116,3 +116,43 @@ pub async fn guests_are_found_by_token_hash(store: DynStore) {
         Err(StoreError::NotFound)
     ));
 }
+
+pub async fn widgets_are_rewritten_in_place(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let s = &f.store;
+    let second = Department {
+        id: Uuid::now_v7().into(),
+        institution_id: f.institution.id,
+        name: DisplayName::parse("Law").unwrap(),
+    };
+    s.create_department(&second).await.unwrap();
+    let mut w = f.widget.clone();
+    w.department_id = second.id;
+    w.name = DisplayName::parse("Law library").unwrap();
+    w.allowed_origins = vec![];
+    w.settings.fields.email = FieldMode::Hidden;
+    w.settings.texts.greeting = Some("Ask us about law.".into());
+    s.update_widget(&w).await.unwrap();
+    assert_eq!(s.widget(w.id).await.unwrap(), w);
+    // Never across institutions, and never to a department that does not exist.
+    let other = Institution {
+        id: Uuid::now_v7().into(),
+        name: DisplayName::parse("Elsewhere").unwrap(),
+        slug: "elsewhere".into(),
+    };
+    s.create_institution(&other).await.unwrap();
+    let moved = Widget {
+        institution_id: other.id,
+        ..w.clone()
+    };
+    assert!(matches!(
+        s.update_widget(&moved).await,
+        Err(StoreError::NotFound)
+    ));
+    let dangling = Widget {
+        department_id: Uuid::now_v7().into(),
+        ..w.clone()
+    };
+    assert!(s.update_widget(&dangling).await.is_err());
+    assert_eq!(s.widget(w.id).await.unwrap(), w);
+}

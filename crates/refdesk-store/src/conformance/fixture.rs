@@ -69,6 +69,7 @@ impl Fixture {
             department_id: department.id,
             name: name("Main site"),
             allowed_origins: vec!["https://riverside.example".into()],
+            settings: Default::default(),
         };
         store.create_widget(&widget).await.unwrap();
         let alice = Self::make_user(&store, &institution, "alice").await;

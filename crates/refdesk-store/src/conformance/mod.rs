@@ -39,6 +39,7 @@ macro_rules! conformance_suite {
     ($make:path, $open:path $(, #[$attr:meta])*) => {
         $crate::conformance_suite!(@cases $make, [$(#[$attr])*]
             directory_round_trips
+            widgets_are_rewritten_in_place
             duplicate_directory_entries_conflict
             sessions_expire_and_end
             guests_are_found_by_token_hash

@@ -1,0 +1,146 @@
+//! Widgets and departments on the wire: the chat box's public configuration's fields and texts,
+//! and what an institution's admins read and write (`/api/institutions/{id}/widgets`,
+//! `/api/institutions/{id}/departments`).
+
+use refdesk_core::{
+    Department, DepartmentId, DisplayName, FieldMode, PrechatFields, Widget, WidgetId,
+    WidgetSettings, WidgetTexts,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Each pre-chat field: `hidden`, `optional` or `required`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PrechatFieldsBody {
+    #[schema(value_type = String, example = "optional")]
+    pub name: FieldMode,
+    #[schema(value_type = String, example = "optional")]
+    pub email: FieldMode,
+    #[schema(value_type = String, example = "required")]
+    pub question: FieldMode,
+}
+
+/// The chat box's texts; `null` shows the built-in text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WidgetTextsBody {
+    /// The heading (1–120 characters; default: the institution's name).
+    pub title: Option<String>,
+    /// The line above the pre-chat form (1–1000 characters).
+    pub greeting: Option<String>,
+    /// What the chat box says when nobody is monitoring (1–1000 characters).
+    pub offline: Option<String>,
+}
+
+impl From<PrechatFields> for PrechatFieldsBody {
+    fn from(f: PrechatFields) -> Self {
+        PrechatFieldsBody {
+            name: f.name,
+            email: f.email,
+            question: f.question,
+        }
+    }
+}
+
+impl From<WidgetTexts> for WidgetTextsBody {
+    fn from(t: WidgetTexts) -> Self {
+        WidgetTextsBody {
+            title: t.title,
+            greeting: t.greeting,
+            offline: t.offline,
+        }
+    }
+}
+
+/// A chat box as its institution's admins see it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct WidgetView {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: WidgetId,
+    pub name: String,
+    #[schema(value_type = String, format = Uuid)]
+    pub department_id: DepartmentId,
+    pub allowed_origins: Vec<String>,
+    pub fields: PrechatFieldsBody,
+    pub texts: WidgetTextsBody,
+}
+
+impl From<Widget> for WidgetView {
+    fn from(w: Widget) -> Self {
+        WidgetView {
+            id: w.id,
+            name: w.name.to_string(),
+            department_id: w.department_id,
+            allowed_origins: w.allowed_origins,
+            fields: w.settings.fields.into(),
+            texts: w.settings.texts.into(),
+        }
+    }
+}
+
+/// Creates a chat box, or (with `PUT`) rewrites one: every field is given.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WidgetBody {
+    #[schema(value_type = String, max_length = 120)]
+    pub name: DisplayName,
+    /// A department of the same institution: the queue its chats land in.
+    #[schema(value_type = String, format = Uuid)]
+    pub department_id: DepartmentId,
+    /// Origins (`https://host[:port]`) allowed to embed it; empty allows any.
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+    pub fields: PrechatFieldsBody,
+    pub texts: WidgetTextsBody,
+}
+
+impl WidgetBody {
+    pub fn settings(&self) -> WidgetSettings {
+        WidgetSettings {
+            fields: PrechatFields {
+                name: self.fields.name,
+                email: self.fields.email,
+                question: self.fields.question,
+            },
+            texts: WidgetTexts {
+                title: self.texts.title.clone(),
+                greeting: self.texts.greeting.clone(),
+                offline: self.texts.offline.clone(),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct WidgetList {
+    pub widgets: Vec<WidgetView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DepartmentView {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: DepartmentId,
+    pub name: String,
+}
+
+impl From<Department> for DepartmentView {
+    fn from(d: Department) -> Self {
+        DepartmentView {
+            id: d.id,
+            name: d.name.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DepartmentList {
+    pub departments: Vec<DepartmentView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DepartmentBody {
+    #[schema(value_type = String, max_length = 120)]
+    pub name: DisplayName,
+}

@@ -1,0 +1,51 @@
+//! An institution's departments (its queues) over REST, for its admins.
+
+use super::institutions::admin_of;
+use super::{Json, Path};
+use crate::auth::Staff;
+use crate::error::ApiResult;
+use crate::service::new_id;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use refdesk_core::{Department, InstitutionId};
+use refdesk_protocol::{DepartmentBody, DepartmentList, DepartmentView, ErrorBody};
+
+#[utoipa::path(get, path = "/api/institutions/{id}/departments", tag = "admin",
+    params(("id" = String, Path, description = "institution id")),
+    responses((status = 200, body = DepartmentList), (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody, description = "no such institution, or not its admin")))]
+pub async fn list(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path(id): Path<InstitutionId>,
+) -> ApiResult<Json<DepartmentList>> {
+    admin_of(&staff, id)?;
+    let departments = state.store().departments(id).await?;
+    Ok(Json(DepartmentList {
+        departments: departments.into_iter().map(DepartmentView::from).collect(),
+    }))
+}
+
+#[utoipa::path(post, path = "/api/institutions/{id}/departments", tag = "admin",
+    params(("id" = String, Path, description = "institution id")),
+    request_body = DepartmentBody,
+    responses((status = 201, body = DepartmentView), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody, description = "no such institution, or not its admin")))]
+pub async fn create(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path(id): Path<InstitutionId>,
+    Json(body): Json<DepartmentBody>,
+) -> ApiResult<(StatusCode, Json<DepartmentView>)> {
+    admin_of(&staff, id)?;
+    let department = Department {
+        id: new_id(),
+        institution_id: id,
+        name: body.name,
+    };
+    state.store().create_department(&department).await?;
+    tracing::info!(user.id = %staff.id(), department.id = %department.id, "department created");
+    Ok((StatusCode::CREATED, Json(department.into())))
+}
