@@ -23,6 +23,52 @@ describe("library settings in a browser", () => {
     await server?.stop();
   });
 
+  test("an institution admin adds a department and a chat box, and the chat box works", async () => {
+    const { url } = server;
+    const { shot } = screenshots("04-chat-boxes");
+    const rita = await newPage(browser);
+    await signIn(rita, url, "rita@riverside.example");
+    await rita.getByRole("button", { name: "Library settings" }).click();
+    const boxes = rita.getByRole("region", { name: "Departments and chat boxes" });
+    await boxes.getByLabel("New department").fill("Law");
+    await boxes.getByRole("button", { name: "Add department" }).click();
+    await boxes.getByRole("status").filter({ hasText: "Department Law added." }).waitFor();
+    const add = boxes.getByRole("group", { name: "New chat box" });
+    await add.getByLabel("Name", { exact: true }).fill("Law desk");
+    await add.locator("select").selectOption({ label: "Law" });
+    await add.getByRole("group", { name: "Pre-chat field: Email" }).getByRole("radio", { name: "Hidden" }).check();
+    await add.getByRole("group", { name: "Pre-chat field: Name" }).getByRole("radio", { name: "Required" }).check();
+    await add.getByLabel(/Greeting/).fill("Ask the law librarians <b>anything</b>.");
+    await add.getByRole("button", { name: "Add chat box" }).click();
+    await boxes.getByRole("status").filter({ hasText: "Chat box Law desk added." }).waitFor();
+    await assertAccessible(rita, "the departments and chat boxes screen");
+    await shot(rita, "added");
+    const embed = await boxes.getByRole("group", { name: "Law desk" }).locator("code").textContent();
+    const widget = /data-widget="([^"]+)"/.exec(embed)[1];
+
+    // The new chat box follows its settings: no email field, the name required, the greeting
+    // shown as text.
+    const patron = await newPage(browser);
+    await patron.goto(`${url}/chat/${widget}`);
+    await patron.getByText("Ask the law librarians <b>anything</b>.").waitFor();
+    assert.equal(await patron.getByLabel("Email").isVisible(), false);
+    await patron.getByLabel("Question").fill("Where are the state statutes?");
+    await patron.getByRole("button", { name: "Start chat" }).click();
+    await patron.getByRole("alert").filter({ hasText: "Please type your name." }).waitFor();
+    await patron.getByLabel("Name").fill("Jo");
+    await patron.getByRole("button", { name: "Start chat" }).click();
+    await patron.getByRole("log").getByText("Where are the state statutes?").waitFor();
+
+    // It lands in the Law department, where Riverside's operators claim it.
+    const alice = await newPage(browser);
+    await signIn(alice, url, "alice@riverside.example");
+    await chatRow(alice, "Jo").click();
+    await alice.getByRole("button", { name: "Claim" }).click();
+    await patron.getByRole("status").filter({ hasText: "You are chatting with Alice" }).waitFor();
+    assert.deepEqual(problems, []);
+    await Promise.all([rita, patron, alice].map((p) => p.close()));
+  });
+
   test("an institution admin sets the policy and it takes effect", async () => {
     const { url } = server;
     const { shot } = screenshots("04-settings");
