@@ -102,13 +102,13 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, cookie: Option<&str>, body: Value) -> (u16, Value) {
-        let mut req = self.http.post(format!("{}{path}", self.url)).json(&body);
-        if let Some(c) = cookie {
-            req = req.header("cookie", c);
-        }
-        let resp = req.send().await.unwrap();
-        let status = resp.status().as_u16();
-        (status, resp.json().await.unwrap_or(Value::Null))
+        let req = self.http.post(format!("{}{path}", self.url)).json(&body);
+        send(req, cookie).await
+    }
+
+    pub async fn put(&self, path: &str, cookie: Option<&str>, body: Value) -> (u16, Value) {
+        let req = self.http.put(format!("{}{path}", self.url)).json(&body);
+        send(req, cookie).await
     }
 
     pub async fn get(
@@ -202,4 +202,14 @@ impl TestApp {
         assert_eq!(welcome["type"], "welcome", "{welcome}");
         (ws, welcome)
     }
+}
+
+/// Sends a request, with the staff cookie when given: (status, JSON body or `null`).
+async fn send(mut req: reqwest::RequestBuilder, cookie: Option<&str>) -> (u16, Value) {
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
 }

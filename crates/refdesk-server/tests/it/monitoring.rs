@@ -6,16 +6,7 @@ use refdesk_core::{CoopId, Grant};
 use serde_json::{Value, json};
 
 async fn put(app: &TestApp, staff: &StaffClient, body: Value) -> (u16, Value) {
-    let resp = app
-        .http
-        .put(format!("{}/api/monitoring", app.url))
-        .header("cookie", &staff.cookie)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
+    app.put("/api/monitoring", Some(&staff.cookie), body).await
 }
 
 async fn monitoring(app: &TestApp, staff: &StaffClient) -> Value {

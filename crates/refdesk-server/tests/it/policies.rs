@@ -3,21 +3,8 @@
 //! referrer queries, staff names shown to patrons, the chats-per-operator limit, co-op
 //! monitoring at sign-in.
 
-use crate::app::{StaffClient, TestApp};
+use crate::app::TestApp;
 use serde_json::{Value, json};
-
-async fn put(app: &TestApp, staff: &StaffClient, path: &str, body: Value) -> (u16, Value) {
-    let resp = app
-        .http
-        .put(format!("{}{path}", app.url))
-        .header("cookie", &staff.cookie)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
 
 async fn riverside_policy_path(app: &TestApp) -> String {
     let id = app
@@ -63,7 +50,7 @@ async fn only_the_institutions_admins_manage_its_policy() {
             "{who}"
         );
         assert_eq!(
-            put(&app, &other, &path, policy(|_| {})).await.0,
+            app.put(&path, Some(&other.cookie), policy(|_| {})).await.0,
             404,
             "{who}"
         );
@@ -79,7 +66,7 @@ async fn only_the_institutions_admins_manage_its_policy() {
                 .remove("coop_monitoring_at_sign_in");
         }),
     ] {
-        let (status, body) = put(&app, &rita, &path, bad).await;
+        let (status, body) = app.put(&path, Some(&rita.cookie), bad).await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
             (400, Some("invalid_body")),
@@ -90,7 +77,7 @@ async fn only_the_institutions_admins_manage_its_policy() {
         app.get(&path, Some(&rita.cookie), None).await.1["ip_addresses"],
         "truncated"
     );
-    let (status, body) = put(&app, &rita, &path, policy(|_| {})).await;
+    let (status, body) = app.put(&path, Some(&rita.cookie), policy(|_| {})).await;
     assert_eq!((status, &body["ip_addresses"]), (200, &json!("not_stored")));
     assert_eq!(
         app.get(&path, Some(&rita.cookie), None).await.1["transcript_retention_days"],
@@ -109,7 +96,7 @@ async fn policies_take_effect() {
         p["max_chats_per_operator"] = json!(1);
         p["coop_monitoring_at_sign_in"] = json!(true);
     });
-    assert_eq!(put(&app, &rita, &path, tuned).await.0, 200);
+    assert_eq!(app.put(&path, Some(&rita.cookie), tuned).await.0, 200);
 
     // The referrer keeps its query; patrons see "Librarian", never a name.
     let alice = app.login("alice@riverside").await;

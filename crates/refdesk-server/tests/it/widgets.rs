@@ -2,21 +2,8 @@
 //! they may, bad bodies change nothing, and the chat box reads its fields and texts live (the
 //! next `GET /api/widgets/{id}` and the next pre-chat form follow the change, no restart).
 
-use crate::app::{StaffClient, TestApp};
+use crate::app::TestApp;
 use serde_json::{Value, json};
-
-async fn put(app: &TestApp, staff: &StaffClient, path: &str, body: Value) -> (u16, Value) {
-    let resp = app
-        .http
-        .put(format!("{}{path}", app.url))
-        .header("cookie", &staff.cookie)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
 
 async fn institution(app: &TestApp, slug: &str) -> String {
     let i = app.state.store().institution_by_slug(slug).await.unwrap();
@@ -102,13 +89,13 @@ async fn an_admin_adds_a_department_and_a_chat_box_that_follows_its_settings() {
     assert_eq!(app.claim(&alice, chat).await.0, 200);
 
     // A change takes effect at once: the question becomes required again.
-    let (status, _) = put(
-        &app,
-        &rita,
-        &format!("{widgets}/{wid}"),
-        widget_body(&dep_id, |w| w["fields"]["question"] = json!("required")),
-    )
-    .await;
+    let (status, _) = app
+        .put(
+            &format!("{widgets}/{wid}"),
+            Some(&rita.cookie),
+            widget_body(&dep_id, |w| w["fields"]["question"] = json!("required")),
+        )
+        .await;
     assert_eq!(status, 200);
     let (_, config) = app.get(&format!("/api/widgets/{wid}"), None, None).await;
     assert_eq!(config["fields"]["question"], "required");
@@ -146,13 +133,13 @@ async fn only_the_institutions_admins_manage_its_chat_boxes_and_bad_bodies_chang
             .post(&widgets, Some(&other.cookie), widget_body(&dep, |_| {}))
             .await;
         assert_eq!(status, 404, "{who}");
-        let (status, _) = put(
-            &app,
-            &other,
-            &format!("{widgets}/{wid}"),
-            widget_body(&dep, |_| {}),
-        )
-        .await;
+        let (status, _) = app
+            .put(
+                &format!("{widgets}/{wid}"),
+                Some(&other.cookie),
+                widget_body(&dep, |_| {}),
+            )
+            .await;
         assert_eq!(status, 404, "{who}");
     }
 
@@ -175,7 +162,9 @@ async fn only_the_institutions_admins_manage_its_chat_boxes_and_bad_bodies_chang
         widget_body(&dep, |w| w["fields"]["name"] = json!("sometimes")),
         widget_body(&dep, |w| w["colour"] = json!("red")),
     ] {
-        let (status, body) = put(&app, &rita, &format!("{widgets}/{wid}"), bad).await;
+        let (status, body) = app
+            .put(&format!("{widgets}/{wid}"), Some(&rita.cookie), bad)
+            .await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
             (400, Some("invalid_body")),
@@ -192,12 +181,12 @@ async fn only_the_institutions_admins_manage_its_chat_boxes_and_bad_bodies_chang
         .await
         .unwrap()[0]
         .id;
-    let (status, _) = put(
-        &app,
-        &rita,
-        &format!("{widgets}/{hillcrest_widget}"),
-        widget_body(&dep, |_| {}),
-    )
-    .await;
+    let (status, _) = app
+        .put(
+            &format!("{widgets}/{hillcrest_widget}"),
+            Some(&rita.cookie),
+            widget_body(&dep, |_| {}),
+        )
+        .await;
     assert_eq!(status, 404);
 }
