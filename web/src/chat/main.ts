@@ -3,9 +3,10 @@
 // textContent. Budget: 10 KB gzipped with its CSS, checked by build.mjs.
 
 import "./chat.css";
-import type { ApiErrorBody, FieldMode, MessageView, PatronChatView, ServerFrame, WidgetConfig } from "../shared/api";
+import type { ApiErrorBody, MessageView, PatronChatView, ServerFrame, WidgetConfig } from "../shared/api";
 import { ended, newClientMsgId } from "../shared/api";
 import { openSocket, type Socket } from "../shared/socket";
+import { applyFields, readFields } from "./prechat";
 import { Store, type StoredMessage } from "./store";
 
 const widgetId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() || "");
@@ -284,47 +285,20 @@ function referrer(): string | undefined {
   return document.referrer ? document.referrer.split(/[?#]/)[0] : undefined;
 }
 
-/** The widget's pre-chat fields; until its configuration arrives, the built-in defaults. */
-let fields: Record<"name" | "email" | "question", FieldMode> = { name: "optional", email: "optional", question: "required" };
-const fieldEls = () => ({ name: ui.name, email: ui.email, question: ui.question });
-const missing: Record<string, string> = {
-  name: "Please type your name.",
-  email: "Please type your email address.",
-  question: "Please type your question.",
-};
-
 function applyConfig(c: WidgetConfig) {
   const title = c.texts.title || c.institution_name;
   ui.title.textContent = title;
   document.title = `Chat with a librarian – ${title}`;
   if (c.texts.greeting) ui.intro.textContent = c.texts.greeting;
-  fields = c.fields;
-  for (const [key, input] of Object.entries(fieldEls())) {
-    const mode = fields[key as keyof typeof fields];
-    const label = document.querySelector<HTMLElement>(`label[for="${input.id}"]`)!;
-    label.hidden = input.hidden = mode === "hidden";
-    input.required = mode === "required";
-    byId(input.id + "-hint").textContent = mode === "required" ? "(required)" : "(optional)";
-  }
+  applyFields(c.fields);
 }
 
 async function startChat(e: Event) {
   e.preventDefault();
   ui.formError.textContent = "";
-  const body: Record<string, string> = { widget_id: widgetId };
-  for (const [key, input] of Object.entries(fieldEls())) {
-    input.removeAttribute("aria-invalid");
-    const mode = fields[key as keyof typeof fields];
-    const value = input.value.trim();
-    if (mode === "hidden") continue;
-    if (!value && mode === "required") {
-      ui.formError.textContent = missing[key];
-      input.setAttribute("aria-invalid", "true");
-      input.focus();
-      return;
-    }
-    if (value) body[key] = value;
-  }
+  const fields = readFields(ui.formError);
+  if (!fields) return;
+  const body: Record<string, string> = { widget_id: widgetId, ...fields };
   const ref = referrer();
   if (ref) body.referrer = ref;
   const submit = ui.form.querySelector("button")!;
