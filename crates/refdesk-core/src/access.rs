@@ -5,8 +5,9 @@
 //! than one linear order of roles. The server evaluates a staff member's grants from the store
 //! (when they sign in, and again whenever their grants or their monitoring change while a socket
 //! is open) with [`StaffPrincipal::evaluate`]; what the grants let them see is computed once,
-//! there. A co-op's member institutions are seen only while the co-op is monitored (a grant
-//! says one *may* monitor it; [`crate::monitoring`] says one *does*).
+//! there. A co-op's chats (those its members' routing plans have offered to it) are seen only
+//! while the co-op is monitored (a grant says one *may* monitor it; [`crate::monitoring`] says
+//! one *does*); nothing else of its member institutions is.
 
 use crate::chat::Chat;
 use crate::directory::{Role, User};
@@ -85,12 +86,15 @@ pub struct StaffPrincipal {
     pub grants: Vec<Grant>,
     /// Institutions whose chats this person may see and claim (sorted, no repeats).
     pub institutions: Vec<InstitutionId>,
+    /// Members of the co-ops they are monitoring now, whose staff they may write to (sorted,
+    /// no repeats). Their chats are seen only once offered to the co-op.
+    pub coop_institutions: Vec<InstitutionId>,
     /// Departments monitored on their own, beyond whole institutions (sorted, no repeats).
     pub departments: Vec<DepartmentId>,
     /// Co-ops this person may monitor (sorted, no repeats).
     pub coops: Vec<CoopId>,
-    /// Of those, the co-ops they are monitoring now: their members' chats are in
-    /// `institutions` (sorted, no repeats).
+    /// Of those, the co-ops they are monitoring now: the chats offered to them are seen
+    /// (sorted, no repeats).
     pub monitored_coops: Vec<CoopId>,
 }
 
@@ -109,6 +113,7 @@ impl StaffPrincipal {
         grants.sort();
         grants.dedup();
         let mut institutions = Vec::new();
+        let mut coop_institutions = Vec::new();
         let mut departments = Vec::new();
         let mut coops = Vec::new();
         let mut monitored_coops = Vec::new();
@@ -121,7 +126,7 @@ impl StaffPrincipal {
                         continue;
                     }
                     monitored_coops.push(c);
-                    institutions.extend(
+                    coop_institutions.extend(
                         coop_members
                             .iter()
                             .filter(|(coop, _)| *coop == c)
@@ -134,12 +139,15 @@ impl StaffPrincipal {
         }
         institutions.sort();
         institutions.dedup();
+        coop_institutions.sort();
+        coop_institutions.dedup();
         departments.sort();
         departments.dedup();
         Self {
             user,
             grants,
             institutions,
+            coop_institutions,
             departments,
             coops,
             monitored_coops,
@@ -167,9 +175,21 @@ impl StaffPrincipal {
         self.institutions.binary_search(&institution).is_ok()
             || self.departments.binary_search(&department).is_ok()
     }
+
+    /// Whether this person sees `chat` in a queue: its institution's or department's, or the
+    /// co-op's it is offered to while they monitor that co-op.
+    pub fn sees_chat(&self, chat: &Chat) -> bool {
+        self.sees_queue(chat.institution_id, chat.department_id)
+            || chat
+                .coop_id
+                .is_some_and(|c| self.monitored_coops.binary_search(&c).is_ok())
+    }
 }
 
 /// The caller of an API or the owner of a WebSocket.
+// One per request or socket, matched on everywhere: boxing the staff side would cost every
+// match an indirection to save a few hundred bytes per connection.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Principal {
     Staff(StaffPrincipal),
@@ -190,8 +210,7 @@ impl Principal {
         match self {
             Principal::Patron { guest_id } => chat.guest_id == *guest_id,
             Principal::Staff(staff) => {
-                staff.sees_queue(chat.institution_id, chat.department_id)
-                    || chat.state.operator() == Some(staff.id())
+                staff.sees_chat(chat) || chat.state.operator() == Some(staff.id())
             }
         }
     }
@@ -224,13 +243,18 @@ mod tests {
         let off = StaffPrincipal::evaluate(user(Role::Operator), &grants, &members, &[]);
         assert_eq!(off.institutions, vec![Uuid::from_u128(10).into()]);
         assert!(off.may_monitor_coop(coop) && off.monitored_coops.is_empty());
+        assert!(off.coop_institutions.is_empty());
         let p = StaffPrincipal::evaluate(user(Role::Operator), &grants, &members, &[coop]);
-        assert_eq!(p.institutions, vec![Uuid::from_u128(10).into(), other]);
+        // Monitoring it: the other member's staff may be written to, but its queues are not
+        // seen (only chats offered to the co-op are).
+        assert_eq!(p.institutions, vec![Uuid::from_u128(10).into()]);
+        assert_eq!(p.coop_institutions, vec![Uuid::from_u128(10).into(), other]);
         assert_eq!(p.monitored_coops, vec![coop]);
         // Monitoring a co-op one has no grant for changes nothing.
         let stray = CoopId::from(Uuid::from_u128(51));
         let q = StaffPrincipal::evaluate(user(Role::Operator), &[], &members, &[coop, stray]);
         assert_eq!(q.institutions, vec![Uuid::from_u128(10).into()]);
+        assert!(q.monitored_coops.is_empty());
         assert!(p.sees_queue(Uuid::from_u128(99).into(), dept));
         assert!(!p.has(Grant::InstitutionAdmin(Uuid::from_u128(10).into())));
         let admin = StaffPrincipal::new(user(Role::InstitutionAdmin));

@@ -4,8 +4,9 @@
 //! compare-and-set on the chat's version, so two operators can never both win a claim, and a
 //! late timer or a stale request never applies to a chat that has moved on.
 
-use crate::ids::{ChatId, DepartmentId, GuestId, InstitutionId, UserId, WidgetId};
+use crate::ids::{ChatId, CoopId, DepartmentId, GuestId, InstitutionId, UserId, WidgetId};
 use crate::message::{Heads, MessageKind, Sender, Seq};
+use crate::routing::{RouteReason, StepTarget};
 use crate::text::{DisplayName, Email, MessageBody};
 use crate::timer::TimerKind;
 use serde::{Deserialize, Serialize};
@@ -137,6 +138,25 @@ impl ChatState {
                 },
             ) => (Waiting, ChatEvent::Requeued { operator }),
             (_, ChatCommand::Timeout { .. }) => return Err(Rejection::Stale),
+            (
+                Waiting,
+                ChatCommand::Route {
+                    step,
+                    target,
+                    reason,
+                    ..
+                },
+            ) => (
+                Waiting,
+                ChatEvent::Routed {
+                    step,
+                    target,
+                    reason,
+                },
+            ),
+            (Active { operator: by }, ChatCommand::Route { .. }) => {
+                return Err(Rejection::AlreadyClaimed { by });
+            }
         };
         Ok(Transition {
             from: *self,
@@ -179,6 +199,14 @@ pub enum ChatCommand {
     /// A timer of this chat is due. `version` is the chat's version when it was set: if the chat
     /// has changed since, the timer is stale and changes nothing.
     Timeout { kind: TimerKind, version: u64 },
+    /// A waiting chat moves on to `step` of its widget's routing plan. `version` is the chat's
+    /// version this was decided on: a claim that came first wins.
+    Route {
+        step: u32,
+        target: StepTarget,
+        reason: RouteReason,
+        version: u64,
+    },
 }
 
 /// What happened to a chat: one typed row of its history per state change, stored with the
@@ -203,6 +231,12 @@ pub enum ChatEvent {
     Requeued {
         operator: UserId,
     },
+    /// The chat moved on to a step of its routing plan.
+    Routed {
+        step: u32,
+        target: StepTarget,
+        reason: RouteReason,
+    },
 }
 
 impl ChatEvent {
@@ -216,6 +250,7 @@ impl ChatEvent {
             ChatEvent::Abandoned => "abandoned",
             ChatEvent::PatronGone => "patron_gone",
             ChatEvent::Requeued { .. } => "requeued",
+            ChatEvent::Routed { .. } => "routed",
         }
     }
 
@@ -226,7 +261,8 @@ impl ChatEvent {
     }
 
     /// The system line shown in the conversation; `name` is the operator's name as this reader
-    /// may see it, `audience` who reads it.
+    /// may see it (for a routing step, the name of where the chat went), `audience` who reads
+    /// it.
     pub fn describe(&self, name: &str, audience: crate::message::Audience) -> String {
         match self {
             ChatEvent::Started => "The patron started the chat.".to_owned(),
@@ -244,6 +280,21 @@ impl ChatEvent {
                 }
                 crate::message::Audience::Patron => {
                     format!("{name} was disconnected. A librarian will be with you shortly.")
+                }
+            },
+            ChatEvent::Routed { reason, .. } => match audience {
+                crate::message::Audience::Staff => match reason {
+                    RouteReason::Unstaffed => {
+                        format!("Nobody was monitoring; the chat was offered to {name}.")
+                    }
+                    RouteReason::Waited => {
+                        format!("The chat waited unanswered; it was offered to {name}.")
+                    }
+                },
+                crate::message::Audience::Patron => {
+                    "Your question has been passed on to more librarians; the first one free \
+                     will answer you."
+                        .to_owned()
                 }
             },
         }
@@ -332,6 +383,12 @@ pub struct Chat {
     /// store with each transition to an operator.
     #[serde(default)]
     pub answered_by: Option<UserId>,
+    /// The step of its widget's routing plan the chat has reached (0: the widget's department).
+    #[serde(default)]
+    pub step: u32,
+    /// The co-op it is offered to, while its step is a co-op.
+    #[serde(default)]
+    pub coop_id: Option<CoopId>,
 }
 
 impl Chat {

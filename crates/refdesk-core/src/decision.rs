@@ -37,6 +37,17 @@ pub struct Decision {
     pub transition: Transition,
     pub at: OffsetDateTime,
     pub timers: Vec<TimerOp>,
+    /// Where the chat is offered from now on, when the decision moves it to another step.
+    pub placement: Option<Placement>,
+}
+
+/// Where a waiting chat is offered: its routing step, its department, and the co-op while its
+/// step is one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    pub step: u32,
+    pub department_id: DepartmentId,
+    pub coop_id: Option<crate::ids::CoopId>,
 }
 
 impl Decision {
@@ -64,22 +75,35 @@ impl Chat {
     /// Decides `command` at `now`: the next state, its history event and the timers it sets or
     /// cancels. The store applies the decision only if the chat is still at `self.version`.
     pub fn decide(&self, now: OffsetDateTime, command: ChatCommand) -> Result<Decision, Rejection> {
-        if let ChatCommand::Timeout { version, .. } = command
+        if let ChatCommand::Timeout { version, .. } | ChatCommand::Route { version, .. } = command
             && version != self.version
         {
             return Err(Rejection::Stale);
         }
         let transition = self.state.decide(command)?;
+        let cancel = |kinds: &[TimerKind]| -> Vec<TimerOp> {
+            kinds
+                .iter()
+                .map(|k| TimerOp::Cancel(self.timer_key(*k)))
+                .collect()
+        };
         let timers = match transition.to {
-            // Claimed: nobody waits for the patron to come back any more.
-            ChatState::Active { .. } => {
-                vec![TimerOp::Cancel(self.timer_key(TimerKind::PatronAway))]
-            }
-            ChatState::Waiting => vec![TimerOp::Cancel(self.timer_key(TimerKind::OperatorAway))],
-            ChatState::Closed | ChatState::Abandoned => vec![
-                TimerOp::Cancel(self.timer_key(TimerKind::PatronAway)),
-                TimerOp::Cancel(self.timer_key(TimerKind::OperatorAway)),
-            ],
+            // Claimed: nobody waits for the patron to come back, or routes the chat on, any more.
+            ChatState::Active { .. } => cancel(&[
+                TimerKind::PatronAway,
+                TimerKind::RouteStep,
+                TimerKind::Realert,
+            ]),
+            ChatState::Waiting => cancel(&[TimerKind::OperatorAway]),
+            ChatState::Closed | ChatState::Abandoned => cancel(&TimerKind::OF_CHAT),
+        };
+        let placement = match transition.event {
+            ChatEvent::Routed { step, target, .. } => Some(Placement {
+                step,
+                department_id: target.department().unwrap_or(self.department_id),
+                coop_id: target.coop(),
+            }),
+            _ => None,
         };
         Ok(Decision {
             chat_id: self.id,
@@ -87,6 +111,7 @@ impl Chat {
             transition,
             at: now,
             timers,
+            placement,
         })
     }
 

@@ -27,6 +27,8 @@ fn chat_at(state: ChatState, version: u64) -> Chat {
         last_patron_seq: Seq(1),
         version,
         answered_by: None,
+        step: 0,
+        coop_id: None,
     }
 }
 
@@ -78,7 +80,12 @@ fn claiming_cancels_the_patron_timer_and_the_old_timer_is_stale() {
         .unwrap();
     assert_eq!(
         claim.timers,
-        vec![TimerOp::Cancel(chat.timer_key(TimerKind::PatronAway))]
+        [
+            TimerKind::PatronAway,
+            TimerKind::RouteStep,
+            TimerKind::Realert
+        ]
+        .map(|k| TimerOp::Cancel(chat.timer_key(k)))
     );
     let claimed = apply(&chat, &claim);
     assert_eq!(claimed.version, 2);
@@ -244,4 +251,58 @@ fn who_answered_a_chat_is_kept_after_it_ends() {
     // A chat closed while it waited was answered by nobody.
     let unanswered = apply(&chat, &chat.decide(t0(), close).unwrap());
     assert_eq!(unanswered.answered_by, None);
+}
+
+#[test]
+fn a_route_moves_a_waiting_chat_to_its_step_and_loses_to_an_earlier_claim() {
+    use crate::routing::{RouteReason, StepTarget};
+    let chat = chat_at(ChatState::Waiting, 3);
+    let coop: crate::CoopId = Uuid::from_u128(90).into();
+    let route = ChatCommand::Route {
+        step: 2,
+        target: StepTarget::Coop(coop),
+        reason: RouteReason::Waited,
+        version: 3,
+    };
+    let d = chat.decide(t0(), route).unwrap();
+    assert_eq!(d.transition.to, ChatState::Waiting);
+    let p = d.placement.unwrap();
+    assert_eq!((p.step, p.coop_id), (2, Some(coop)));
+    // The department stays where it was while the chat is offered to a co-op.
+    assert_eq!(p.department_id, chat.department_id);
+    assert!(matches!(d.event(), ChatEvent::Routed { step: 2, .. }));
+    // Decided on an older version: a claim came first.
+    let stale = ChatCommand::Route {
+        step: 2,
+        target: StepTarget::Coop(coop),
+        reason: RouteReason::Waited,
+        version: 2,
+    };
+    assert_eq!(chat.decide(t0(), stale), Err(Rejection::Stale));
+    let claimed = chat_at(
+        ChatState::Active {
+            operator: Uuid::from_u128(7).into(),
+        },
+        3,
+    );
+    assert!(matches!(
+        claimed.decide(t0(), route),
+        Err(Rejection::AlreadyClaimed { .. })
+    ));
+    // A claim cancels the routing and re-alert timers.
+    let claim = chat
+        .decide(
+            t0(),
+            ChatCommand::Claim {
+                operator: Uuid::from_u128(7).into(),
+            },
+        )
+        .unwrap();
+    for kind in [crate::TimerKind::RouteStep, crate::TimerKind::Realert] {
+        assert!(
+            claim
+                .timers
+                .contains(&TimerOp::Cancel(chat.timer_key(kind)))
+        );
+    }
 }

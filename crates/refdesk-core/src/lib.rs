@@ -14,6 +14,7 @@ pub mod ids;
 pub mod message;
 pub mod monitoring;
 pub mod policy;
+pub mod routing;
 pub mod text;
 pub mod timer;
 pub mod widget_settings;
@@ -21,7 +22,7 @@ pub mod widget_settings;
 pub use access::{Grant, Principal, StaffPrincipal};
 pub use chat::{Chat, ChatCommand, ChatEvent, ChatState, ChatStatus, Rejection, Transition};
 pub use conversation::{Conversation, ConversationError};
-pub use decision::{ChatHistoryEntry, Decision, Timing};
+pub use decision::{ChatHistoryEntry, Decision, Placement, Timing};
 pub use directory::{Coop, Department, Guest, Institution, Role, User, Widget};
 pub use ids::{
     ChatId, ConversationId, CoopId, DepartmentId, GuestId, InstitutionId, MessageId, StreamId,
@@ -30,6 +31,7 @@ pub use ids::{
 pub use message::{Audience, Heads, Message, MessageKind, NewMessage, Sender, Seq};
 pub use monitoring::{Monitor, MonitorScope};
 pub use policy::{InstitutionPolicy, IpAddresses, PolicyError, ReferrerQuery};
+pub use routing::{CoopHours, RouteReason, RouteStep, RoutingPlan, StepTarget};
 pub use text::{ClientMsgId, DisplayName, Email, MessageBody, TextError};
 pub use timer::{Timer, TimerKey, TimerKind, TimerOp};
 pub use widget_settings::{

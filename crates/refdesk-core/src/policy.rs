@@ -44,6 +44,9 @@ pub struct InstitutionPolicy {
     pub ask_still_monitoring_after_minutes: u32,
     /// Whether co-op monitoring starts Online at sign-in (local monitoring always does).
     pub coop_monitoring_at_sign_in: bool,
+    /// The institution's IANA time zone (e.g. `America/Toronto`): its co-op hours are read in
+    /// it.
+    pub time_zone: String,
 }
 
 impl Default for InstitutionPolicy {
@@ -57,6 +60,7 @@ impl Default for InstitutionPolicy {
             max_chats_per_operator: None,
             ask_still_monitoring_after_minutes: 60,
             coop_monitoring_at_sign_in: false,
+            time_zone: "UTC".to_owned(),
         }
     }
 }
@@ -72,6 +76,8 @@ pub enum PolicyError {
     MaxChats,
     #[error("ask_still_monitoring_after_minutes must be between 5 and 1440")]
     Unattended,
+    #[error("time_zone must be an IANA time zone name such as America/Toronto")]
+    TimeZone,
 }
 
 impl InstitutionPolicy {
@@ -95,6 +101,7 @@ impl InstitutionPolicy {
         if !(5..=1440).contains(&self.ask_still_monitoring_after_minutes) {
             return Err(PolicyError::Unattended);
         }
+        crate::routing::check_time_zone(&self.time_zone).map_err(|_| PolicyError::TimeZone)?;
         Ok(())
     }
 
@@ -141,6 +148,11 @@ mod tests {
             p(|p| p.ask_still_monitoring_after_minutes = 1),
             Err(PolicyError::Unattended)
         );
+        assert_eq!(
+            p(|p| p.time_zone = "Mars/Olympus".into()),
+            Err(PolicyError::TimeZone)
+        );
+        assert!(p(|p| p.time_zone = "America/Toronto".into()).is_ok());
         let limited = InstitutionPolicy {
             max_chats_per_operator: Some(2),
             ..InstitutionPolicy::default()

@@ -20,19 +20,35 @@ pub enum TimerKind {
     OperatorAway,
     /// A staff session reaches its expiry: its open sockets lose their rights when due.
     SessionExpiry,
+    /// A waiting chat has waited at its routing step as long as the next step asks: look at
+    /// where it goes now.
+    RouteStep,
+    /// A waiting chat has waited long enough for its step's monitors to be alerted again.
+    Realert,
 }
 
 impl TimerKind {
-    pub const ALL: [TimerKind; 3] = [
+    pub const ALL: [TimerKind; 5] = [
         TimerKind::PatronAway,
         TimerKind::OperatorAway,
         TimerKind::SessionExpiry,
+        TimerKind::RouteStep,
+        TimerKind::Realert,
+    ];
+    /// The kinds whose subject is a chat.
+    pub const OF_CHAT: [TimerKind; 4] = [
+        TimerKind::PatronAway,
+        TimerKind::OperatorAway,
+        TimerKind::RouteStep,
+        TimerKind::Realert,
     ];
     pub const fn as_str(self) -> &'static str {
         match self {
             TimerKind::PatronAway => "patron_away",
             TimerKind::OperatorAway => "operator_away",
             TimerKind::SessionExpiry => "session_expiry",
+            TimerKind::RouteStep => "route_step",
+            TimerKind::Realert => "realert",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {

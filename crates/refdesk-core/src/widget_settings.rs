@@ -59,6 +59,8 @@ pub struct WidgetTexts {
 pub struct WidgetSettings {
     pub fields: PrechatFields,
     pub texts: WidgetTexts,
+    /// Where its chats are offered after its department.
+    pub routing: crate::routing::RoutingPlan,
 }
 
 /// Why settings, or a pre-chat form checked against them, were refused.

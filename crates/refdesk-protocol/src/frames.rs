@@ -153,8 +153,13 @@ pub enum ServerFrame {
         name: Option<String>,
         active: bool,
     },
-    /// This socket may no longer see the chat (its grants changed): drop it from the screen.
+    /// This socket may no longer see the chat (its grants changed, or the chat moved to a
+    /// queue it does not see): drop it from the screen.
     ChatHidden {
+        chat_id: ChatId,
+    },
+    /// A chat has waited at its step unclaimed for its plan's re-alert time: alert again.
+    ChatRealert {
         chat_id: ChatId,
     },
     /// Someone started or stopped monitoring a queue this socket's staff member shares: the

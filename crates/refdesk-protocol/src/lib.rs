@@ -3,6 +3,7 @@
 //! what a patron can ever receive is decided here (see [`views`]).
 #![forbid(unsafe_code)]
 
+pub mod coops;
 pub mod error;
 pub mod frames;
 pub mod monitoring;
@@ -11,6 +12,7 @@ pub mod rest;
 pub mod views;
 pub mod widgets;
 
+pub use coops::*;
 pub use error::{ErrorBody, ErrorDetail};
 pub use frames::{Answering, ClientFrame, ResumePoint, SendKind, ServerFrame, stream_of};
 pub use monitoring::*;

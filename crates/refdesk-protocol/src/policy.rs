@@ -26,6 +26,9 @@ pub struct InstitutionPolicyBody {
     pub ask_still_monitoring_after_minutes: u32,
     /// Whether co-op monitoring starts Online at sign-in.
     pub coop_monitoring_at_sign_in: bool,
+    /// The IANA time zone co-op hours are read in (e.g. `America/Toronto`).
+    #[schema(example = "America/Toronto")]
+    pub time_zone: String,
 }
 
 impl From<InstitutionPolicy> for InstitutionPolicyBody {
@@ -39,6 +42,7 @@ impl From<InstitutionPolicy> for InstitutionPolicyBody {
             max_chats_per_operator: p.max_chats_per_operator,
             ask_still_monitoring_after_minutes: p.ask_still_monitoring_after_minutes,
             coop_monitoring_at_sign_in: p.coop_monitoring_at_sign_in,
+            time_zone: p.time_zone,
         }
     }
 }
@@ -54,6 +58,7 @@ impl From<InstitutionPolicyBody> for InstitutionPolicy {
             max_chats_per_operator: b.max_chats_per_operator,
             ask_still_monitoring_after_minutes: b.ask_still_monitoring_after_minutes,
             coop_monitoring_at_sign_in: b.coop_monitoring_at_sign_in,
+            time_zone: b.time_zone,
         }
     }
 }

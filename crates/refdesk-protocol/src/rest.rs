@@ -83,6 +83,9 @@ pub struct WidgetConfig {
     /// Which pre-chat fields to show, and which the patron must fill in.
     pub fields: crate::PrechatFieldsBody,
     pub texts: crate::WidgetTextsBody,
+    /// Whether anyone is monitoring a step of its routing plan now (and a co-op step is within
+    /// its hours): when not, the chat box shows its offline text instead of the form.
+    pub online: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

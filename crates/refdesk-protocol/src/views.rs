@@ -63,8 +63,13 @@ pub struct StaffChatView {
     pub user_agent: Option<String>,
     /// The patron's browser, readable ("Firefox 133 on Windows 10"), when it can be told.
     pub browser: Option<String>,
-    /// The co-ops the chat's institution belongs to (through which co-op staff see it).
+    /// The co-ops the chat's institution belongs to.
     pub coops: Vec<NamedRef>,
+    /// The co-op the chat is offered to now (its routing plan reached a co-op step): co-op
+    /// staff see it through this one.
+    pub offered_to: Option<NamedRef>,
+    /// The step of its widget's routing plan it has reached (0: the widget's department).
+    pub step: u32,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: OffsetDateTime,
@@ -120,6 +125,16 @@ impl StaffChatView {
             referrer: chat.referrer.clone(),
             user_agent: chat.user_agent.clone(),
             browser: names.browser,
+            offered_to: chat.coop_id.map(|c| NamedRef {
+                id: c.into(),
+                name: names
+                    .coops
+                    .iter()
+                    .find(|n| n.id == uuid::Uuid::from(c))
+                    .map(|n| n.name.clone())
+                    .unwrap_or_default(),
+            }),
+            step: chat.step,
             coops: names.coops,
             created_at: chat.created_at,
             claimed_at: chat.claimed_at,

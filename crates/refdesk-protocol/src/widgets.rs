@@ -3,8 +3,8 @@
 //! `/api/institutions/{id}/departments`).
 
 use refdesk_core::{
-    Department, DepartmentId, DisplayName, FieldMode, PrechatFields, Widget, WidgetId,
-    WidgetSettings, WidgetTexts,
+    Department, DepartmentId, DisplayName, FieldMode, PrechatFields, RouteStep, RoutingPlan,
+    StepTarget, Widget, WidgetId, WidgetSettings, WidgetTexts,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -53,6 +53,78 @@ impl From<WidgetTexts> for WidgetTextsBody {
     }
 }
 
+/// One step of a routing plan: a department of the widget's institution or a co-op it belongs
+/// to, offered the chat once it has waited `after_seconds` at the step before (0: at once), or
+/// as soon as nobody monitors the step before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RouteStepBody {
+    /// `department` or `coop`.
+    pub kind: String,
+    pub id: uuid::Uuid,
+    /// 0–86400.
+    pub after_seconds: u32,
+}
+
+/// Where a chat box's chats go after its department, and how often a waiting chat alerts its
+/// step's monitors again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoutingPlanBody {
+    /// At most 8 steps, none repeating the widget's department or another step.
+    pub steps: Vec<RouteStepBody>,
+    /// Seconds between alerts of a chat still waiting (10–86400); `null` alerts once.
+    pub realert_seconds: Option<u32>,
+}
+
+impl From<RoutingPlan> for RoutingPlanBody {
+    fn from(p: RoutingPlan) -> Self {
+        RoutingPlanBody {
+            steps: p
+                .steps
+                .iter()
+                .map(|s| {
+                    let (kind, id) = match s.target {
+                        StepTarget::Department(d) => ("department", d.into()),
+                        StepTarget::Coop(c) => ("coop", c.into()),
+                    };
+                    RouteStepBody {
+                        kind: kind.to_owned(),
+                        id,
+                        after_seconds: s.after_seconds,
+                    }
+                })
+                .collect(),
+            realert_seconds: p.realert_seconds,
+        }
+    }
+}
+
+impl RoutingPlanBody {
+    /// The plan, or the first step whose kind is neither `department` nor `coop`.
+    pub fn plan(&self) -> Result<RoutingPlan, String> {
+        let steps = self
+            .steps
+            .iter()
+            .map(|s| {
+                let target = match s.kind.as_str() {
+                    "department" => StepTarget::Department(s.id.into()),
+                    "coop" => StepTarget::Coop(s.id.into()),
+                    other => return Err(format!("unknown step kind {other:?}")),
+                };
+                Ok(RouteStep {
+                    target,
+                    after_seconds: s.after_seconds,
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(RoutingPlan {
+            steps,
+            realert_seconds: self.realert_seconds,
+        })
+    }
+}
+
 /// A chat box as its institution's admins see it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct WidgetView {
@@ -64,6 +136,7 @@ pub struct WidgetView {
     pub allowed_origins: Vec<String>,
     pub fields: PrechatFieldsBody,
     pub texts: WidgetTextsBody,
+    pub routing: RoutingPlanBody,
 }
 
 impl From<Widget> for WidgetView {
@@ -75,6 +148,7 @@ impl From<Widget> for WidgetView {
             allowed_origins: w.allowed_origins,
             fields: w.settings.fields.into(),
             texts: w.settings.texts.into(),
+            routing: w.settings.routing.into(),
         }
     }
 }
@@ -93,11 +167,19 @@ pub struct WidgetBody {
     pub allowed_origins: Vec<String>,
     pub fields: PrechatFieldsBody,
     pub texts: WidgetTextsBody,
+    /// Where its chats go after its department; left out, they stay there.
+    #[serde(default = "no_steps")]
+    pub routing: RoutingPlanBody,
+}
+
+fn no_steps() -> RoutingPlanBody {
+    RoutingPlan::default().into()
 }
 
 impl WidgetBody {
-    pub fn settings(&self) -> WidgetSettings {
-        WidgetSettings {
+    /// The settings, or why the routing plan is not one.
+    pub fn settings(&self) -> Result<WidgetSettings, String> {
+        Ok(WidgetSettings {
             fields: PrechatFields {
                 name: self.fields.name,
                 email: self.fields.email,
@@ -108,7 +190,8 @@ impl WidgetBody {
                 greeting: self.texts.greeting.clone(),
                 offline: self.texts.offline.clone(),
             },
-        }
+            routing: self.routing.plan()?,
+        })
     }
 }
 

@@ -1,11 +1,18 @@
 //! The demo world of `refdesk demo`: three libraries with departments, chat boxes and operator
 //! accounts, answering each other's patrons as one co-op (every operator may monitor it).
+//! Riverside's chat box offers its chats to the co-op when nobody at Riverside is monitoring,
+//! or when a chat has waited 30 s unclaimed; the co-op's hours are around the clock (a 24/7
+//! co-op, so trying it by hand works at any hour).
 //! Seeding is idempotent: running the demo again on the same data folder finds what is there
 //! and adds only what is missing.
 
 use crate::auth::hash_password;
 use crate::service::new_id;
-use refdesk_core::{Coop, Department, DisplayName, Email, Grant, Institution, Role, User, Widget};
+use refdesk_core::routing::{Day, Opening};
+use refdesk_core::{
+    Coop, CoopHours, Department, DisplayName, Email, Grant, Institution, Role, RouteStep,
+    StepTarget, User, Widget,
+};
 use refdesk_store::{Conflict, DynStore, StoreError};
 
 /// The password of every demo account (printed at start; this is a local playground).
@@ -26,7 +33,13 @@ struct LibrarySpec {
     operators: &'static [(&'static str, &'static str)],
     /// The institution's admin (login, name), if the demo has one.
     admin: Option<(&'static str, &'static str)>,
+    time_zone: &'static str,
+    /// Whether its chat box offers chats to the co-op (after [`COOP_AFTER_SECONDS`]).
+    rolls_over: bool,
 }
+
+/// How long a Riverside chat waits for Riverside's own staff before the co-op is offered it.
+pub const COOP_AFTER_SECONDS: u32 = 30;
 
 const LIBRARIES: [LibrarySpec; 3] = [
     LibrarySpec {
@@ -35,6 +48,8 @@ const LIBRARIES: [LibrarySpec; 3] = [
         departments: &["Reference", "Local History"],
         operators: &[("alice", "Alice Archer"), ("bob", "Bob Binder")],
         admin: Some(("rita", "Rita Rivers")),
+        time_zone: "America/Toronto",
+        rolls_over: true,
     },
     LibrarySpec {
         slug: "hillcrest",
@@ -42,6 +57,8 @@ const LIBRARIES: [LibrarySpec; 3] = [
         departments: &["Research Help"],
         operators: &[("carol", "Carol Catalog")],
         admin: None,
+        time_zone: "America/Winnipeg",
+        rolls_over: false,
     },
     LibrarySpec {
         slug: "lakeside",
@@ -49,6 +66,8 @@ const LIBRARIES: [LibrarySpec; 3] = [
         departments: &["Ask a Librarian"],
         operators: &[("dave", "Dave Dewey")],
         admin: None,
+        time_zone: "America/Vancouver",
+        rolls_over: false,
     },
 ];
 
@@ -81,6 +100,7 @@ pub async fn seed(store: &DynStore) -> Result<Vec<DemoAccount>, StoreError> {
         .map_err(|e| StoreError::corrupt(e.to_string()))?;
     let mut accounts = Vec::new();
     let mut members = Vec::new();
+    let mut rolling = Vec::new();
     let mut operators = Vec::new();
     let mut coop_admins = Vec::new();
     for spec in &LIBRARIES {
@@ -98,6 +118,13 @@ pub async fn seed(store: &DynStore) -> Result<Vec<DemoAccount>, StoreError> {
             Err(e) => return Err(e),
         };
         members.push(institution.id);
+        let mut policy = store.institution_policy(institution.id).await?;
+        if policy.time_zone == "UTC" {
+            policy.time_zone = spec.time_zone.to_owned();
+            store
+                .set_institution_policy(institution.id, &policy)
+                .await?;
+        }
         let mut departments = store.departments(institution.id).await?;
         if departments.is_empty() {
             for d in spec.departments {
@@ -120,6 +147,9 @@ pub async fn seed(store: &DynStore) -> Result<Vec<DemoAccount>, StoreError> {
                 settings: Default::default(),
             };
             store.create_widget(&w).await?;
+            if spec.rolls_over {
+                rolling.push(w);
+            }
         }
         let people = spec
             .operators
@@ -168,6 +198,18 @@ pub async fn seed(store: &DynStore) -> Result<Vec<DemoAccount>, StoreError> {
     };
     for i in members {
         store.add_coop_member(coop.id, i).await?;
+        if store.coop_hours(coop.id, i).await? == CoopHours::default() {
+            store
+                .set_coop_hours(coop.id, i, &around_the_clock())
+                .await?;
+        }
+    }
+    for mut w in rolling {
+        w.settings.routing.steps = vec![RouteStep {
+            target: StepTarget::Coop(coop.id),
+            after_seconds: COOP_AFTER_SECONDS,
+        }];
+        store.update_widget(&w).await?;
     }
     for user in operators {
         store.add_grant(user, Grant::MonitorCoop(coop.id)).await?;
@@ -176,4 +218,27 @@ pub async fn seed(store: &DynStore) -> Result<Vec<DemoAccount>, StoreError> {
         store.add_grant(user, Grant::CoopAdmin(coop.id)).await?;
     }
     Ok(accounts)
+}
+
+/// Every day, all day: the demo co-op's contracted hours.
+fn around_the_clock() -> CoopHours {
+    CoopHours {
+        weekly: [
+            Day::Mon,
+            Day::Tue,
+            Day::Wed,
+            Day::Thu,
+            Day::Fri,
+            Day::Sat,
+            Day::Sun,
+        ]
+        .into_iter()
+        .map(|day| Opening {
+            day,
+            from: "00:00".into(),
+            to: "24:00".into(),
+        })
+        .collect(),
+        closed: vec![],
+    }
 }

@@ -15,6 +15,11 @@ pub enum Event {
         chat: Chat,
         queue_position: Option<u32>,
     },
+    /// A chat moved to another routing step: `from` is the department it was offered in
+    /// before, whose monitors drop it unless they still see it.
+    ChatMoved { chat: Chat, from: DepartmentId },
+    /// A chat still waits at its step: its monitors are alerted again.
+    Realert { chat: Chat },
     /// Someone is typing (not stored).
     Typing {
         chat_id: ChatId,
@@ -49,27 +54,32 @@ pub enum Topic {
     Session(uuid::Uuid),
     /// Changes to one staff member's rights.
     User(UserId),
-    /// Who monitors one co-op (for the staff who may monitor it).
+    /// Who monitors one co-op, and the chats offered to it (for the staff who may monitor it).
     Coop(CoopId),
 }
 
 impl Event {
-    /// The topics whose subscribers get this event (at most three; no allocation, since this
+    /// The topics whose subscribers get this event (at most four; no allocation, since this
     /// runs for every message).
     pub fn topics(&self) -> impl Iterator<Item = Topic> {
         let topics = match self {
-            Event::Message { message } => [Some(Topic::Stream(message.stream)), None, None],
-            Event::ChatChanged { chat, .. } => [
+            Event::Message { message } => [Some(Topic::Stream(message.stream)), None, None, None],
+            Event::ChatChanged { chat, .. } | Event::Realert { chat } => [
                 Some(Topic::Stream(chat.id.into())),
                 Some(Topic::Institution(chat.institution_id)),
                 Some(Topic::Department(chat.department_id)),
+                chat.coop_id.map(Topic::Coop),
             ],
-            Event::Typing { chat_id, .. } => [Some(Topic::Stream((*chat_id).into())), None, None],
-            Event::SessionEnded { session } => [Some(Topic::Session(*session)), None, None],
-            Event::AccessChanged { user } => [Some(Topic::User(*user)), None, None],
+            Event::ChatMoved { from, .. } => [Some(Topic::Department(*from)), None, None, None],
+            Event::Typing { chat_id, .. } => {
+                [Some(Topic::Stream((*chat_id).into())), None, None, None]
+            }
+            Event::SessionEnded { session } => [Some(Topic::Session(*session)), None, None, None],
+            Event::AccessChanged { user } => [Some(Topic::User(*user)), None, None, None],
             Event::MonitorsChanged { institution, coop } => [
                 institution.map(Topic::Institution),
                 coop.map(Topic::Coop),
+                None,
                 None,
             ],
         };

@@ -1,7 +1,8 @@
 //! Every route of refdesk, in one place.
 
 use crate::http::{
-    auth, chats, conversations, departments, health, institutions, monitoring, pages, widgets,
+    auth, chats, conversations, coops, departments, health, institutions, monitoring, pages,
+    widgets,
 };
 use crate::state::AppState;
 use crate::{assets, ws};
@@ -45,6 +46,9 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(departments::list, departments::create))
         .routes(routes!(widgets::list, widgets::create))
         .routes(routes!(widgets::update))
+        .routes(routes!(coops::of_institution))
+        .routes(routes!(coops::members))
+        .routes(routes!(coops::set_hours))
         .routes(routes!(health::healthz))
 }
 

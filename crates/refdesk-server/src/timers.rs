@@ -81,6 +81,8 @@ impl AppState {
                     Ok(c) => {
                         if let Some(op) = requeued_from {
                             self.note_requeue(&c, op).await?;
+                            // Back at the step it was at: offered on from there.
+                            self.route(c, false, true).await?;
                         }
                         Ok(Fired::Applied)
                     }
@@ -95,6 +97,22 @@ impl AppState {
                     }
                     Err(ChatFailure::Failed(e)) => Err(e),
                 }
+            }
+            TimerKind::RouteStep | TimerKind::Realert => {
+                let chat = match self.store().chat(timer.key.subject.into()).await {
+                    Ok(c) => c,
+                    Err(StoreError::NotFound) => return Ok(Fired::Stale),
+                    Err(e) => return Err(e.into()),
+                };
+                if chat.version != timer.version || chat.state != refdesk_core::ChatState::Waiting {
+                    return Ok(Fired::Stale);
+                }
+                if timer.key.kind == TimerKind::Realert {
+                    self.realert(&chat).await?;
+                } else {
+                    self.route(chat, true, true).await?;
+                }
+                Ok(Fired::Applied)
             }
             TimerKind::SessionExpiry => {
                 self.publish(Event::SessionEnded {

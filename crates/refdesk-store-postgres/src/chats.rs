@@ -114,7 +114,7 @@ fn before_all() -> (OffsetDateTime, Uuid) {
 /// One page of the chats of the filter's institutions and departments in its states, oldest
 /// first.
 pub(crate) async fn chats(pool: &PgPool, filter: &ChatFilter) -> Result<Vec<Chat>> {
-    if (filter.institutions.is_empty() && filter.departments.is_empty())
+    if (filter.institutions.is_empty() && filter.departments.is_empty() && filter.coops.is_empty())
         || filter.statuses.is_empty()
         || filter.limit == 0
     {
@@ -122,6 +122,7 @@ pub(crate) async fn chats(pool: &PgPool, filter: &ChatFilter) -> Result<Vec<Chat
     }
     let institutions: Vec<Uuid> = filter.institutions.iter().map(|i| *i.as_uuid()).collect();
     let departments: Vec<Uuid> = filter.departments.iter().map(|d| *d.as_uuid()).collect();
+    let coops: Vec<Uuid> = filter.coops.iter().map(|c| *c.as_uuid()).collect();
     let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
     let (after_at, after_id) = match filter.after {
         Some(c) => (c.created_at, Uuid::from(c.id)),
@@ -131,8 +132,8 @@ pub(crate) async fn chats(pool: &PgPool, filter: &ChatFilter) -> Result<Vec<Chat
         "SELECT ",
         chat_columns!(),
         " FROM chats \
-         WHERE (institution_id = ANY($1) OR department_id = ANY($2)) AND status = ANY($3) \
-           AND (created_at, id) > ($4, $5) \
+         WHERE (institution_id = ANY($1) OR department_id = ANY($2) OR coop_id = ANY($7)) \
+           AND status = ANY($3) AND (created_at, id) > ($4, $5) \
          ORDER BY created_at, id LIMIT $6"
     ))
     .bind(&institutions)
@@ -141,6 +142,7 @@ pub(crate) async fn chats(pool: &PgPool, filter: &ChatFilter) -> Result<Vec<Chat
     .bind(after_at)
     .bind(after_id)
     .bind(i64::from(filter.limit))
+    .bind(&coops)
     .fetch_all(pool)
     .await
     .map_err(store_error)?;
@@ -178,7 +180,10 @@ pub(crate) async fn apply_decision(
                       ELSE claimed_at END, \
          ended_at = CASE WHEN $4 IN ('closed', 'abandoned') THEN $6 ELSE ended_at END, \
          last_seq = CASE WHEN $8 THEN last_seq + 1 ELSE last_seq END, \
-         last_patron_seq = CASE WHEN $9 THEN last_patron_seq + 1 ELSE last_patron_seq END \
+         last_patron_seq = CASE WHEN $9 THEN last_patron_seq + 1 ELSE last_patron_seq END, \
+         department_id = CASE WHEN $10 THEN $11 ELSE department_id END, \
+         step = CASE WHEN $10 THEN $12 ELSE step END, \
+         coop_id = CASE WHEN $10 THEN $13 ELSE coop_id END \
          WHERE id = $1 AND version = $7 AND status = $2 \
            AND operator_id IS NOT DISTINCT FROM $3 \
          RETURNING ",
@@ -193,6 +198,13 @@ pub(crate) async fn apply_decision(
     .bind(from_version)
     .bind(note.is_some())
     .bind(note.as_ref().is_some_and(|n| n.kind.is_patron_numbered()))
+    .bind(d.placement.is_some())
+    .bind(d.placement.map(|p| Uuid::from(p.department_id)))
+    .bind(
+        d.placement
+            .map(|p| i32::try_from(p.step).unwrap_or(i32::MAX)),
+    )
+    .bind(d.placement.and_then(|p| p.coop_id).map(Uuid::from))
     .fetch_optional(&mut *tx)
     .await
     .map_err(store_error)?;

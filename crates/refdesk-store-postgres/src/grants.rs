@@ -6,7 +6,7 @@
 use crate::error::store_error;
 use crate::rows::{grant, scope_param};
 use refdesk_core::{Coop, CoopId, Grant, InstitutionId, UserId};
-use refdesk_store::Result;
+use refdesk_store::{Result, StoreError};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
@@ -38,6 +38,46 @@ pub(crate) async fn add_coop_member(
     .execute(pool)
     .await
     .map_err(store_error)?;
+    Ok(())
+}
+
+pub(crate) async fn coop_hours(
+    pool: &PgPool,
+    coop: CoopId,
+    institution: InstitutionId,
+) -> Result<refdesk_core::CoopHours> {
+    let hours: Option<String> = sqlx::query_scalar(
+        "SELECT hours FROM coop_members WHERE coop_id = $1 AND institution_id = $2",
+    )
+    .bind(coop.as_uuid())
+    .bind(institution.as_uuid())
+    .fetch_optional(pool)
+    .await
+    .map_err(store_error)?;
+    let hours = hours.ok_or(StoreError::NotFound)?;
+    serde_json::from_str(&hours)
+        .map_err(|e| StoreError::corrupt(format!("coop_members.hours: {e}")))
+}
+
+pub(crate) async fn set_coop_hours(
+    pool: &PgPool,
+    coop: CoopId,
+    institution: InstitutionId,
+    hours: &refdesk_core::CoopHours,
+) -> Result<()> {
+    let json = serde_json::to_string(hours).map_err(StoreError::other)?;
+    let done = sqlx::query(
+        "UPDATE coop_members SET hours = $3 WHERE coop_id = $1 AND institution_id = $2",
+    )
+    .bind(coop.as_uuid())
+    .bind(institution.as_uuid())
+    .bind(json)
+    .execute(pool)
+    .await
+    .map_err(store_error)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
     Ok(())
 }
 

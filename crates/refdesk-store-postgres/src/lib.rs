@@ -27,8 +27,8 @@ mod writer;
 
 use async_trait::async_trait;
 use refdesk_core::{
-    Chat, ChatHistoryEntry, ChatId, Conversation, ConversationId, Coop, CoopId, Decision,
-    Department, DepartmentId, Email, Grant, Guest, GuestId, Institution, InstitutionId,
+    Chat, ChatHistoryEntry, ChatId, Conversation, ConversationId, Coop, CoopHours, CoopId,
+    Decision, Department, DepartmentId, Email, Grant, Guest, GuestId, Institution, InstitutionId,
     InstitutionPolicy, Message, NewMessage, Seq, StreamId, TimerOp, User, UserId, Widget, WidgetId,
 };
 use refdesk_store::{
@@ -140,6 +140,17 @@ impl DirectoryStore for PgStore {
     }
     async fn coop_members(&self, coops: &[CoopId]) -> Result<Vec<(CoopId, InstitutionId)>> {
         grants::coop_members(&self.pool, coops).await
+    }
+    async fn coop_hours(&self, coop: CoopId, institution: InstitutionId) -> Result<CoopHours> {
+        grants::coop_hours(&self.pool, coop, institution).await
+    }
+    async fn set_coop_hours(
+        &self,
+        coop: CoopId,
+        institution: InstitutionId,
+        hours: &CoopHours,
+    ) -> Result<()> {
+        grants::set_coop_hours(&self.pool, coop, institution, hours).await
     }
     async fn create_department(&self, department: &Department) -> Result<()> {
         directory::create_department(&self.pool, department).await

@@ -210,4 +210,31 @@ impl MonitoringStore for PgStore {
         .map_err(store_error)?;
         decode(rows)
     }
+    async fn staffed(
+        &self,
+        scopes: &[MonitorScope],
+        now: OffsetDateTime,
+    ) -> Result<Vec<MonitorScope>> {
+        let kinds: Vec<&str> = scopes.iter().map(|s| s.kind()).collect();
+        let ids: Vec<Uuid> = scopes.iter().map(|s| s.id()).collect();
+        let rows: Vec<(String, Uuid)> = sqlx::query_as(
+            "SELECT DISTINCT m.scope_kind, m.scope_id FROM monitoring AS m \
+             WHERE (m.scope_kind, m.scope_id) IN (SELECT * FROM unnest($1::text[], $2::uuid[])) \
+               AND EXISTS (SELECT 1 FROM staff_presence AS p \
+                           WHERE p.user_id = m.user_id AND p.expires_at > $3) \
+             ORDER BY m.scope_kind, m.scope_id",
+        )
+        .bind(&kinds)
+        .bind(&ids)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?;
+        rows.into_iter()
+            .map(|(kind, id)| {
+                MonitorScope::from_parts(&kind, id)
+                    .ok_or_else(|| StoreError::corrupt(format!("monitoring: {kind:?}")))
+            })
+            .collect()
+    }
 }

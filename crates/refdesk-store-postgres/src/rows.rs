@@ -18,7 +18,7 @@ macro_rules! chat_columns {
     () => {
         "id, institution_id, department_id, widget_id, guest_id, status, operator_id, \
          patron_name, patron_email, question, referrer, user_agent, created_at, claimed_at, \
-         ended_at, last_seq, version, answered_by, last_patron_seq"
+         ended_at, last_seq, version, answered_by, last_patron_seq, step, coop_id"
     };
 }
 
@@ -218,6 +218,8 @@ pub(crate) struct ChatRow {
     version: i64,
     answered_by: Option<Uuid>,
     last_patron_seq: i64,
+    step: i32,
+    coop_id: Option<Uuid>,
 }
 
 impl ChatRow {
@@ -255,6 +257,8 @@ impl ChatRow {
             version: version(self.version)?,
             answered_by: self.answered_by.map(Into::into),
             last_patron_seq: seq(self.last_patron_seq)?,
+            step: u32::try_from(self.step).map_err(|_| corrupt("chats.step is negative"))?,
+            coop_id: self.coop_id.map(Into::into),
         })
     }
 }

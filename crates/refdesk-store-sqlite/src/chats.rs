@@ -29,7 +29,7 @@ pub(crate) async fn start(
     sqlx::query(concat!(
         "INSERT INTO chats (",
         chat_columns!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, NULL, 0)"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, NULL, 0, 0, NULL)"
     ))
     .bind(Uuid::from(chat.id))
     .bind(Uuid::from(chat.institution_id))
@@ -102,7 +102,10 @@ pub(crate) async fn apply_decision(
            answered_by = COALESCE($2, answered_by), \
            claimed_at = CASE WHEN $1 = 'active' THEN $3 WHEN $1 = 'waiting' THEN NULL \
                         ELSE claimed_at END, \
-           ended_at = CASE WHEN $1 IN ('closed', 'abandoned') THEN $3 ELSE ended_at END \
+           ended_at = CASE WHEN $1 IN ('closed', 'abandoned') THEN $3 ELSE ended_at END, \
+           department_id = CASE WHEN $8 THEN $9 ELSE department_id END, \
+           step = CASE WHEN $8 THEN $10 ELSE step END, \
+           coop_id = CASE WHEN $8 THEN $11 ELSE coop_id END \
          WHERE id = $4 AND version = $5 AND status = $6 AND operator_id IS $7 \
          RETURNING ",
         chat_columns!()
@@ -114,6 +117,10 @@ pub(crate) async fn apply_decision(
     .bind(from_version)
     .bind(t.from.status().as_str())
     .bind(t.from.operator().map(Uuid::from))
+    .bind(d.placement.is_some())
+    .bind(d.placement.map(|p| Uuid::from(p.department_id)))
+    .bind(d.placement.map(|p| i64::from(p.step)))
+    .bind(d.placement.and_then(|p| p.coop_id).map(Uuid::from))
     .fetch_optional(&mut *conn)
     .await
     .map_err(db)?;
@@ -185,7 +192,7 @@ pub(crate) async fn open_chat_of_guest(pool: &SqlitePool, guest: GuestId) -> Res
 /// One page of the chats of the filter's institutions and departments in its states, oldest
 /// first.
 pub(crate) async fn chats(pool: &SqlitePool, filter: &ChatFilter) -> Result<Vec<Chat>> {
-    if (filter.institutions.is_empty() && filter.departments.is_empty())
+    if (filter.institutions.is_empty() && filter.departments.is_empty() && filter.coops.is_empty())
         || filter.statuses.is_empty()
         || filter.limit == 0
     {
@@ -205,7 +212,8 @@ pub(crate) async fn chats(pool: &SqlitePool, filter: &ChatFilter) -> Result<Vec<
         chat_columns!(),
         " FROM chats \
          WHERE (institution_id IN (SELECT unhex(value) FROM json_each($1)) \
-                OR department_id IN (SELECT unhex(value) FROM json_each($2))) \
+                OR department_id IN (SELECT unhex(value) FROM json_each($2)) \
+                OR coop_id IN (SELECT unhex(value) FROM json_each($7))) \
            AND status IN (SELECT value FROM json_each($3)) \
            AND (created_at, id) > ($4, $5) \
          ORDER BY created_at, id LIMIT $6"
@@ -224,6 +232,7 @@ pub(crate) async fn chats(pool: &SqlitePool, filter: &ChatFilter) -> Result<Vec<
     .bind(after_at)
     .bind(after_id)
     .bind(i64::from(filter.limit))
+    .bind(hex(filter.coops.iter().map(|c| Uuid::from(*c)).collect())?)
     .fetch_all(pool)
     .await
     .map_err(db)?;

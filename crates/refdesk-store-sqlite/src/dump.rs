@@ -209,7 +209,7 @@ pub(crate) async fn restore_chat(conn: &mut SqliteConnection, chat: &Chat) -> Re
     sqlx::query(concat!(
         "INSERT INTO chats (",
         chat_columns!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
     ))
     .bind(Uuid::from(chat.id))
     .bind(Uuid::from(chat.institution_id))
@@ -230,6 +230,8 @@ pub(crate) async fn restore_chat(conn: &mut SqliteConnection, chat: &Chat) -> Re
     .bind(i64::try_from(chat.version).map_err(|_| StoreError::corrupt("version beyond i64"))?)
     .bind(chat.answered_by.map(Uuid::from))
     .bind(seq_column(chat.last_patron_seq)?)
+    .bind(i64::from(chat.step))
+    .bind(chat.coop_id.map(Uuid::from))
     .execute(conn)
     .await
     .map_err(unique_is(Conflict::AlreadyExists))?;

@@ -33,6 +33,45 @@ pub(crate) async fn add_coop_member(
     Ok(())
 }
 
+pub(crate) async fn coop_hours(
+    pool: &SqlitePool,
+    coop: CoopId,
+    institution: InstitutionId,
+) -> Result<refdesk_core::CoopHours> {
+    let hours: Option<String> = sqlx::query_scalar(
+        "SELECT hours FROM coop_members WHERE coop_id = $1 AND institution_id = $2",
+    )
+    .bind(Uuid::from(coop))
+    .bind(Uuid::from(institution))
+    .fetch_optional(pool)
+    .await
+    .map_err(db)?;
+    let hours = hours.ok_or(StoreError::NotFound)?;
+    serde_json::from_str(&hours)
+        .map_err(|e| StoreError::corrupt(format!("coop_members.hours: {e}")))
+}
+
+pub(crate) async fn set_coop_hours(
+    conn: &mut SqliteConnection,
+    coop: CoopId,
+    institution: InstitutionId,
+    hours: String,
+) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE coop_members SET hours = $3 WHERE coop_id = $1 AND institution_id = $2",
+    )
+    .bind(Uuid::from(coop))
+    .bind(Uuid::from(institution))
+    .bind(hours)
+    .execute(conn)
+    .await
+    .map_err(db)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
 pub(crate) async fn coop_members(
     pool: &SqlitePool,
     coops: &[CoopId],

@@ -23,9 +23,9 @@ mod writer;
 
 use async_trait::async_trait;
 use refdesk_core::{
-    Chat, ChatHistoryEntry, ChatId, Coop, CoopId, Decision, Department, DepartmentId, Email, Grant,
-    Guest, GuestId, Institution, InstitutionId, InstitutionPolicy, Message, NewMessage, Seq,
-    StreamId, TimerOp, User, UserId, Widget, WidgetId,
+    Chat, ChatHistoryEntry, ChatId, Coop, CoopHours, CoopId, Decision, Department, DepartmentId,
+    Email, Grant, Guest, GuestId, Institution, InstitutionId, InstitutionPolicy, Message,
+    NewMessage, Seq, StreamId, TimerOp, User, UserId, Widget, WidgetId,
 };
 use refdesk_store::{
     Appended, ChatFilter, ChatStore, ClaimedTimer, DirectoryStore, MessageLog, NewChat, Result,
@@ -234,6 +234,22 @@ impl DirectoryStore for SqliteStore {
     }
     async fn coop_members(&self, coops: &[CoopId]) -> Result<Vec<(CoopId, InstitutionId)>> {
         grants::coop_members(&self.read, coops).await
+    }
+    async fn coop_hours(&self, coop: CoopId, institution: InstitutionId) -> Result<CoopHours> {
+        grants::coop_hours(&self.read, coop, institution).await
+    }
+    async fn set_coop_hours(
+        &self,
+        coop: CoopId,
+        institution: InstitutionId,
+        hours: &CoopHours,
+    ) -> Result<()> {
+        let json = serde_json::to_string(hours).map_err(StoreError::other)?;
+        self.writer
+            .exec(move |c| {
+                Box::pin(async move { grants::set_coop_hours(c, coop, institution, json).await })
+            })
+            .await
     }
     async fn coops(&self, ids: &[CoopId]) -> Result<Vec<Coop>> {
         grants::coops(&self.read, ids).await

@@ -108,6 +108,39 @@ pub(crate) async fn of_scopes(pool: &SqlitePool, scopes: &[MonitorScope]) -> Res
     decode(rows)
 }
 
+async fn staffed(
+    pool: &SqlitePool,
+    scopes: &[MonitorScope],
+    now: OffsetDateTime,
+) -> Result<Vec<MonitorScope>> {
+    if scopes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys: Vec<(&str, String)> = scopes
+        .iter()
+        .map(|s| (s.kind(), s.id().simple().to_string()))
+        .collect();
+    let rows: Vec<(String, Uuid)> = sqlx::query_as(
+        "SELECT DISTINCT m.scope_kind, m.scope_id \
+         FROM json_each($1) AS k JOIN monitoring AS m \
+           ON m.scope_kind = k.value ->> 0 AND m.scope_id = unhex(k.value ->> 1) \
+         WHERE EXISTS (SELECT 1 FROM staff_presence AS p \
+                       WHERE p.user_id = m.user_id AND p.expires_at > $2) \
+         ORDER BY m.scope_kind, m.scope_id",
+    )
+    .bind(serde_json::to_string(&keys).map_err(StoreError::other)?)
+    .bind(micros(now))
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    rows.into_iter()
+        .map(|(kind, id)| {
+            MonitorScope::from_parts(&kind, id)
+                .ok_or_else(|| StoreError::corrupt(format!("monitoring: {kind:?}")))
+        })
+        .collect()
+}
+
 pub(crate) async fn chats_held(
     pool: &SqlitePool,
     operators: &[UserId],
@@ -268,5 +301,12 @@ impl MonitoringStore for SqliteStore {
     }
     async fn monitors_of(&self, scopes: &[MonitorScope]) -> Result<Vec<Monitor>> {
         of_scopes(&self.read, scopes).await
+    }
+    async fn staffed(
+        &self,
+        scopes: &[MonitorScope],
+        now: OffsetDateTime,
+    ) -> Result<Vec<MonitorScope>> {
+        staffed(&self.read, scopes, now).await
     }
 }

@@ -20,7 +20,7 @@ macro_rules! chat_columns {
     () => {
         "id, institution_id, department_id, widget_id, guest_id, status, operator_id, \
          patron_name, patron_email, question, referrer, user_agent, created_at, claimed_at, \
-         ended_at, last_seq, version, answered_by, last_patron_seq"
+         ended_at, last_seq, version, answered_by, last_patron_seq, step, coop_id"
     };
 }
 pub(crate) use chat_columns;
@@ -237,6 +237,8 @@ pub(crate) struct ChatRow {
     version: i64,
     answered_by: Option<Uuid>,
     last_patron_seq: i64,
+    step: i64,
+    coop_id: Option<Uuid>,
 }
 
 impl TryFrom<ChatRow> for Chat {
@@ -266,6 +268,8 @@ impl TryFrom<ChatRow> for Chat {
                 .map_err(|_| StoreError::corrupt("chats.version: negative"))?,
             answered_by: r.answered_by.map(Into::into),
             last_patron_seq: seq("chats.last_patron_seq", r.last_patron_seq)?,
+            step: u32::try_from(r.step).map_err(|_| StoreError::corrupt("chats.step"))?,
+            coop_id: r.coop_id.map(Into::into),
         })
     }
 }
@@ -292,6 +296,8 @@ pub(crate) fn waiting_chat(new: &NewChat) -> Chat {
         last_patron_seq: Seq::ZERO,
         version: 1,
         answered_by: None,
+        step: 0,
+        coop_id: None,
     }
 }
 

@@ -26,10 +26,10 @@ pub use records::{
 
 use async_trait::async_trait;
 use refdesk_core::{
-    Audience, Chat, ChatHistoryEntry, ChatId, Conversation, ConversationId, Coop, CoopId, Decision,
-    Department, DepartmentId, Email, Grant, Guest, GuestId, Institution, InstitutionId,
-    InstitutionPolicy, Message, Monitor, MonitorScope, NewMessage, Seq, StreamId, TimerOp, User,
-    UserId, Widget, WidgetId,
+    Audience, Chat, ChatHistoryEntry, ChatId, Conversation, ConversationId, Coop, CoopHours,
+    CoopId, Decision, Department, DepartmentId, Email, Grant, Guest, GuestId, Institution,
+    InstitutionId, InstitutionPolicy, Message, Monitor, MonitorScope, NewMessage, Seq, StreamId,
+    TimerOp, User, UserId, Widget, WidgetId,
 };
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -86,6 +86,15 @@ pub trait DirectoryStore: Send + Sync + std::fmt::Debug + 'static {
     async fn create_coop(&self, coop: &Coop) -> Result<()>;
     /// Adds an institution to a co-op (nothing when it is a member already).
     async fn add_coop_member(&self, coop: CoopId, institution: InstitutionId) -> Result<()>;
+    /// The contracted hours of `institution` with `coop`; `NotFound` when it is not a member.
+    async fn coop_hours(&self, coop: CoopId, institution: InstitutionId) -> Result<CoopHours>;
+    /// Replaces the contracted hours of a member; `NotFound` when it is not a member.
+    async fn set_coop_hours(
+        &self,
+        coop: CoopId,
+        institution: InstitutionId,
+        hours: &CoopHours,
+    ) -> Result<()>;
     /// The members of the given co-ops, ordered by co-op, then institution.
     async fn coop_members(&self, coops: &[CoopId]) -> Result<Vec<(CoopId, InstitutionId)>>;
     /// The given co-ops that exist, by name.
@@ -237,6 +246,13 @@ pub trait MonitoringStore: Send + Sync + std::fmt::Debug + 'static {
     async fn monitoring_of(&self, user: UserId) -> Result<Vec<Monitor>>;
     /// Who monitors any of `scopes`, by scope, then since when.
     async fn monitors_of(&self, scopes: &[MonitorScope]) -> Result<Vec<Monitor>>;
+    /// Which of `scopes` someone monitors whose dashboard is connected to some node at `now`
+    /// (an unexpired lease): the queues that are staffed, in scope order, no repeats.
+    async fn staffed(
+        &self,
+        scopes: &[MonitorScope],
+        now: OffsetDateTime,
+    ) -> Result<Vec<MonitorScope>>;
 
     /// Node `node` holds a socket of `user` until `until` (a lease each node renews while it
     /// does, so a node that dies stops counting once its leases run out).

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod chats;
 pub mod conversations;
+pub mod coops;
 pub mod departments;
 pub mod health;
 pub mod institutions;

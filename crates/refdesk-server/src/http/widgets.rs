@@ -10,7 +10,7 @@ use crate::service::new_id;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
-use refdesk_core::{InstitutionId, Widget, WidgetId};
+use refdesk_core::{InstitutionId, StepTarget, Widget, WidgetId};
 use refdesk_protocol::{ErrorBody, WidgetBody, WidgetConfig, WidgetList, WidgetView};
 
 #[utoipa::path(get, path = "/api/widgets/{id}", tag = "patron",
@@ -25,12 +25,14 @@ pub async fn widget(
         .names()
         .institution(state.store(), w.institution_id)
         .await?;
+    let online = state.widget_online(&w).await?;
     Ok(Json(WidgetConfig {
         id: w.id,
         name: w.name.to_string(),
         institution_name,
         fields: w.settings.fields.into(),
         texts: w.settings.texts.into(),
+        online,
     }))
 }
 
@@ -70,10 +72,11 @@ async fn widget_of(
         Widget::check_origin(origin)
             .map_err(|_| ApiError::invalid_body(format!("{origin:?} is not an origin")))?;
     }
-    let settings = body.settings();
+    let settings = body.settings().map_err(ApiError::invalid_body)?;
     settings
         .check()
         .map_err(|e| ApiError::invalid_body(e.to_string()))?;
+    check_plan(state, institution_id, &department, &settings.routing).await?;
     Ok(Widget {
         id,
         institution_id,
@@ -82,6 +85,32 @@ async fn widget_of(
         allowed_origins: body.allowed_origins,
         settings,
     })
+}
+
+/// A plan's steps are departments of the institution and co-ops it belongs to.
+async fn check_plan(
+    state: &AppState,
+    institution_id: InstitutionId,
+    first: &refdesk_core::Department,
+    plan: &refdesk_core::RoutingPlan,
+) -> ApiResult<()> {
+    plan.check(first.id)
+        .map_err(|e| ApiError::invalid_body(e.to_string()))?;
+    let departments = state.store().departments(institution_id).await?;
+    let coops = state.store().coops_of_institution(institution_id).await?;
+    for step in &plan.steps {
+        let known = match step.target {
+            StepTarget::Department(d) => departments.iter().any(|x| x.id == d),
+            StepTarget::Coop(c) => coops.iter().any(|x| x.id == c),
+        };
+        if !known {
+            return Err(ApiError::invalid_body(
+                "a routing step is neither a department of this institution nor a co-op it \
+                 belongs to",
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[utoipa::path(post, path = "/api/institutions/{id}/widgets", tag = "admin",

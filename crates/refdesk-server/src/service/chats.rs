@@ -137,6 +137,8 @@ impl AppState {
         // Until its chat box connects, the patron is away.
         self.start_patron_timer(&chat).await;
         self.publish_queue(&chat).await?;
+        // Offered along the widget's plan: on at once past queues nobody is monitoring.
+        let chat = self.route(chat, false, true).await?;
         Ok((chat, token))
     }
 
@@ -279,6 +281,7 @@ impl AppState {
             .chats(&ChatFilter {
                 institutions: staff.institutions.clone(),
                 departments: staff.departments.clone(),
+                coops: staff.monitored_coops.clone(),
                 statuses,
                 after,
                 limit,

@@ -44,7 +44,9 @@ impl AppState {
             Err(StoreError::NotFound) => return Err(ApiError::not_found()),
             Err(e) => return Err(e.into()),
         };
-        if !staff.institutions.contains(&colleague.institution_id) {
+        if !staff.institutions.contains(&colleague.institution_id)
+            && !staff.coop_institutions.contains(&colleague.institution_id)
+        {
             return Err(ApiError::not_found());
         }
         let fresh = Conversation::direct(new_id(), staff.id(), colleague.id, self.now())?;

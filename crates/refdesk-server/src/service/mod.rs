@@ -7,6 +7,7 @@ mod conversations;
 mod grants;
 mod monitoring;
 mod presence;
+mod routing;
 mod send;
 mod views;
 

@@ -66,11 +66,19 @@ impl AppState {
 
     /// A signed-out staff member monitors nothing.
     pub async fn stop_monitoring(&self, staff: &StaffPrincipal) -> ApiResult<()> {
+        let was: Vec<MonitorScope> = self
+            .store()
+            .monitoring_of(staff.id())
+            .await?
+            .iter()
+            .map(|m| m.scope)
+            .collect();
         self.store()
             .reset_monitoring(staff.id(), &[], self.now())
             .await?;
         self.monitors_changed(staff, None).await;
         self.coops_switched(staff, &staff.monitored_coops).await;
+        self.reroute_unstaffed(&was).await;
         Ok(())
     }
 
@@ -168,6 +176,9 @@ impl AppState {
                 .await?;
         }
         tracing::info!(user.id = %staff.id(), ?scopes, online = req.online, "monitoring switched");
+        if !req.online {
+            self.reroute_unstaffed(&scopes).await;
+        }
         let coop = req.coop_id;
         self.monitors_changed(staff, coop).await;
         if coop.is_some() {

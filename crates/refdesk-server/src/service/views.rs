@@ -108,11 +108,29 @@ impl AppState {
         let Ok(event) = serde_json::from_str::<ChatEvent>(m.body.as_str()) else {
             return Ok(Some(view));
         };
-        let name = match event.operator() {
-            Some(op) => self.staff_name(op, audience).await?,
-            None => String::new(),
+        let name = match (event, event.operator()) {
+            (_, Some(op)) => self.staff_name(op, audience).await?,
+            (ChatEvent::Routed { target, .. }, None) => self.target_name(target).await?,
+            _ => String::new(),
         };
         Ok(Some(view.with_body(event.describe(&name, audience))))
+    }
+
+    /// The name of where a routing step offers chats.
+    async fn target_name(&self, target: refdesk_core::StepTarget) -> ApiResult<String> {
+        Ok(match target {
+            refdesk_core::StepTarget::Department(d) => {
+                self.names().department(self.store(), d).await?
+            }
+            refdesk_core::StepTarget::Coop(c) => self
+                .store()
+                .coops(&[c])
+                .await?
+                .into_iter()
+                .next()
+                .map(|c| c.name.to_string())
+                .unwrap_or_else(|| "the co-op".to_owned()),
+        })
     }
 
     /// A staff member's name as `audience` may see it: the full name among staff; for patrons

@@ -87,14 +87,16 @@ pub async fn run(state: AppState, socket: WebSocket, staff: Option<(StaffPrincip
         Principal::Staff(s) => Some(s.clone()),
         Principal::Patron { .. } => None,
     };
+    // A dashboard counts as connected (its queues as staffed) before it is welcomed, so one
+    // that has its welcome is known to every node.
+    if let Some(s) = &staff_user {
+        session.state.staff_arrived(s).await;
+    }
     if session.welcome(resume).await {
-        if let Some(s) = &staff_user {
-            session.state.staff_arrived(s).await;
-        }
         session.read_loop(&mut stream).await;
-        if let Some(s) = &staff_user {
-            session.state.staff_gone(s.id()).await;
-        }
+    }
+    if let Some(s) = &staff_user {
+        session.state.staff_gone(s.id()).await;
     }
     session.access.unsubscribe_all();
     session.patron_gone().await;

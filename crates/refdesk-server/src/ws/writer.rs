@@ -223,15 +223,39 @@ impl Writer {
                 chat,
                 queue_position,
             } => {
-                let newest = self.versions.entry(chat.id).or_insert(0);
-                if chat.version < *newest {
+                if self
+                    .versions
+                    .get(&chat.id)
+                    .is_some_and(|v| chat.version < *v)
+                {
                     return Ok(());
                 }
-                *newest = chat.version;
                 if self.principal.may_view(chat) {
+                    self.versions.insert(chat.id, chat.version);
                     self.send_chat(chat, *queue_position).await?;
+                    Ok(())
+                } else {
+                    self.hide(chat.id).await
                 }
-                Ok(())
+            }
+            Event::ChatMoved { chat, .. } => {
+                if self.principal.may_view(chat) {
+                    Ok(())
+                } else {
+                    self.hide(chat.id).await
+                }
+            }
+            Event::Realert { chat } => {
+                let staff = matches!(self.principal, Principal::Staff(_));
+                if staff
+                    && chat.state.status() == ChatStatus::Waiting
+                    && self.principal.may_view(chat)
+                {
+                    self.feed(&ServerFrame::ChatRealert { chat_id: chat.id })
+                        .await
+                } else {
+                    Ok(())
+                }
             }
             Event::Typing {
                 chat_id,
@@ -277,12 +301,7 @@ impl Writer {
             if self.principal.may_view(&chat) {
                 continue;
             }
-            self.versions.remove(&id);
-            if self.cursors.remove(&StreamId::Chat(id)).is_some() {
-                self.access
-                    .unsubscribe(crate::events::Topic::Stream(id.into()));
-            }
-            self.feed(&ServerFrame::ChatHidden { chat_id: id }).await?;
+            self.hide(id).await?;
         }
         let open = self
             .state
@@ -292,6 +311,21 @@ impl Writer {
         for c in &open {
             self.versions.insert(c.id, c.version);
             self.send_chat(c, None).await?;
+        }
+        Ok(())
+    }
+
+    /// Stops following a chat this socket may no longer see, telling the dashboard; nothing
+    /// for a chat it never showed.
+    async fn hide(&mut self, id: ChatId) -> Result {
+        let shown = self.versions.remove(&id).is_some();
+        let followed = self.cursors.remove(&StreamId::Chat(id)).is_some();
+        if followed {
+            self.access
+                .unsubscribe(crate::events::Topic::Stream(id.into()));
+        }
+        if shown || followed {
+            self.feed(&ServerFrame::ChatHidden { chat_id: id }).await?;
         }
         Ok(())
     }

@@ -77,6 +77,12 @@ impl TestApp {
             }
         };
         let widget_id = widget("riverside").await;
+        // The demo's Riverside chat box offers its chats to the co-op when Riverside's staff
+        // are offline; most tests are about one library's chats, so here it does not route
+        // until a test gives it a plan (`TestApp::route_riverside`).
+        let mut riverside = store.widget(widget_id.parse().unwrap()).await.unwrap();
+        riverside.settings.routing.steps.clear();
+        store.update_widget(&riverside).await.unwrap();
         let clock = Arc::new(ManualClock::default());
         let hub = Arc::new(refdesk_server::hub::Hub::default());
         let bus = Arc::new(refdesk_server::bus::InProcessBus::new(hub.clone()));
@@ -99,6 +105,27 @@ impl TestApp {
             _dir: dir,
             _shutdown: tx,
         }
+    }
+
+    /// Gives Riverside's chat box the routing plan `steps` (as the demo's, with waits).
+    pub async fn route_riverside(&self, steps: Vec<refdesk_core::RouteStep>) {
+        let store = self.state.store();
+        let mut w = store.widget(self.widget_id.parse().unwrap()).await.unwrap();
+        w.settings.routing.steps = steps;
+        store.update_widget(&w).await.unwrap();
+    }
+
+    /// Now, on the node's clock.
+    pub fn clock_now(&self) -> time::OffsetDateTime {
+        use refdesk_server::clock::Clock;
+        self.clock.now()
+    }
+
+    /// The demo co-op's id.
+    pub async fn demo_coop(&self) -> refdesk_core::CoopId {
+        let store = self.state.store();
+        let w = store.widget(self.widget_id.parse().unwrap()).await.unwrap();
+        store.coops_of_institution(w.institution_id).await.unwrap()[0].id
     }
 
     pub async fn post(&self, path: &str, cookie: Option<&str>, body: Value) -> (u16, Value) {

@@ -56,6 +56,12 @@ async fn a_sign_in_starts_with_local_monitoring_on_and_coop_monitoring_off() {
 #[tokio::test]
 async fn coop_chats_are_seen_and_claimed_only_while_monitoring_the_coop() {
     let app = TestApp::spawn().await;
+    // Riverside's chats go to the co-op at once while nobody at Riverside is monitoring.
+    app.route_riverside(vec![refdesk_core::RouteStep {
+        target: refdesk_core::StepTarget::Coop(app.demo_coop().await),
+        after_seconds: 30,
+    }])
+    .await;
     let carol = app.login("carol@hillcrest").await;
     let coop = coop_of(&app, &carol).await;
     let (mut ws, _) = app.staff_ws(&carol).await;

@@ -26,7 +26,8 @@ fn policy(tune: impl FnOnce(&mut Value)) -> Value {
         "operator_grace_seconds": 60,
         "max_chats_per_operator": null,
         "ask_still_monitoring_after_minutes": 60,
-        "coop_monitoring_at_sign_in": false
+        "coop_monitoring_at_sign_in": false,
+        "time_zone": "America/Toronto"
     });
     tune(&mut p);
     p
@@ -58,6 +59,7 @@ async fn only_the_institutions_admins_manage_its_policy() {
     // Bad values are refused and change nothing.
     for bad in [
         policy(|p| p["operator_grace_seconds"] = json!(1)),
+        policy(|p| p["time_zone"] = json!("Mars/Olympus")),
         policy(|p| p["ip_addresses"] = json!("sometimes")),
         policy(|p| p["extra"] = json!(true)),
         policy(|p| {

@@ -153,6 +153,7 @@ async fn only_the_institutions_admins_manage_its_chat_boxes_and_bad_bodies_chang
         .unwrap()[0]
         .id
         .to_string();
+    let coop = app.demo_coop().await.to_string();
     for bad in [
         widget_body(&hillcrest_dep, |_| {}),
         widget_body(&dep, |w| {
@@ -161,6 +162,28 @@ async fn only_the_institutions_admins_manage_its_chat_boxes_and_bad_bodies_chang
         widget_body(&dep, |w| w["texts"]["title"] = json!("  ")),
         widget_body(&dep, |w| w["fields"]["name"] = json!("sometimes")),
         widget_body(&dep, |w| w["colour"] = json!("red")),
+        // Routing: a department of another library, a co-op it is not in, an unknown kind,
+        // a step repeating the chat box's department, a wait beyond a day.
+        widget_body(&dep, |w| {
+            w["routing"] = json!({"steps": [{"kind": "department", "id": hillcrest_dep,
+                "after_seconds": 30}], "realert_seconds": 60})
+        }),
+        widget_body(&dep, |w| {
+            w["routing"] = json!({"steps": [{"kind": "coop", "id": uuid::Uuid::now_v7(),
+                "after_seconds": 30}], "realert_seconds": 60})
+        }),
+        widget_body(&dep, |w| {
+            w["routing"] = json!({"steps": [{"kind": "branch", "id": dep,
+                "after_seconds": 30}], "realert_seconds": 60})
+        }),
+        widget_body(&dep, |w| {
+            w["routing"] = json!({"steps": [{"kind": "department", "id": dep,
+                "after_seconds": 30}], "realert_seconds": 60})
+        }),
+        widget_body(&dep, |w| {
+            w["routing"] = json!({"steps": [{"kind": "coop", "id": coop,
+                "after_seconds": 86_401}], "realert_seconds": 60})
+        }),
     ] {
         let (status, body) = app
             .put(&format!("{widgets}/{wid}"), Some(&rita.cookie), bad)
@@ -173,6 +196,17 @@ async fn only_the_institutions_admins_manage_its_chat_boxes_and_bad_bodies_chang
     }
     let (_, after) = app.get(&widgets, Some(&rita.cookie), None).await;
     assert_eq!(after["widgets"][0], existing);
+    // A good plan round-trips.
+    let plan = json!({"steps": [{"kind": "coop", "id": coop, "after_seconds": 45}],
+                      "realert_seconds": null});
+    let (status, saved) = app
+        .put(
+            &format!("{widgets}/{wid}"),
+            Some(&rita.cookie),
+            widget_body(&dep, |w| w["routing"] = plan.clone()),
+        )
+        .await;
+    assert_eq!((status, &saved["routing"]), (200, &plan), "{saved}");
     // A widget of another institution is not found through this one.
     let hillcrest_widget = app
         .state

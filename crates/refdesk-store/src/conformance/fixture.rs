@@ -30,6 +30,7 @@ pub fn decision(chat: &Chat, transition: &Transition) -> Decision {
         transition: *transition,
         at: now(),
         timers: vec![],
+        placement: None,
     }
 }
 

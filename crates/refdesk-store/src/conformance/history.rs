@@ -224,3 +224,91 @@ pub async fn grants_and_coops_round_trip(store: DynStore) {
         Err(StoreError::NotFound)
     ));
 }
+
+/// A member's contracted hours are stored per co-op; a route moves a waiting chat to its step
+/// (another department, or a co-op, through which it is listed), with its history row.
+pub async fn coop_hours_and_routed_chats_round_trip(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let coop = Coop {
+        id: uuid::Uuid::now_v7().into(),
+        name: super::fixture::name("River Valley Libraries"),
+    };
+    f.store.create_coop(&coop).await.unwrap();
+    assert!(matches!(
+        f.store.coop_hours(coop.id, f.institution.id).await,
+        Err(StoreError::NotFound)
+    ));
+    f.store
+        .add_coop_member(coop.id, f.institution.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        f.store.coop_hours(coop.id, f.institution.id).await.unwrap(),
+        CoopHours::default(),
+        "a new member is contracted around the clock"
+    );
+    let hours = CoopHours {
+        weekly: vec![refdesk_core::routing::Opening {
+            day: refdesk_core::routing::Day::Sat,
+            from: "10:00".into(),
+            to: "14:30".into(),
+        }],
+        closed: vec![time::macros::date!(2026 - 12 - 26)],
+    };
+    f.store
+        .set_coop_hours(coop.id, f.institution.id, &hours)
+        .await
+        .unwrap();
+    assert_eq!(
+        f.store.coop_hours(coop.id, f.institution.id).await.unwrap(),
+        hours
+    );
+    let stranger = InstitutionId::from(uuid::Uuid::now_v7());
+    assert!(matches!(
+        f.store.set_coop_hours(coop.id, stranger, &hours).await,
+        Err(StoreError::NotFound)
+    ));
+
+    let (chat, _) = f.chat().await;
+    let route = chat
+        .decide(
+            super::fixture::now(),
+            ChatCommand::Route {
+                step: 1,
+                target: StepTarget::Coop(coop.id),
+                reason: RouteReason::Unstaffed,
+                version: chat.version,
+            },
+        )
+        .unwrap();
+    let (routed, _) = f.store.apply_decision(&route, None).await.unwrap();
+    assert_eq!((routed.step, routed.coop_id), (1, Some(coop.id)));
+    assert_eq!(routed.department_id, chat.department_id);
+    assert_eq!(f.store.chat(chat.id).await.unwrap(), routed);
+    let history = f.store.chat_history(chat.id).await.unwrap();
+    assert!(matches!(
+        history.last().unwrap().event,
+        ChatEvent::Routed { step: 1, .. }
+    ));
+    let by_coop = |coops: Vec<CoopId>| crate::ChatFilter {
+        institutions: vec![],
+        departments: vec![],
+        coops,
+        statuses: vec![ChatStatus::Waiting],
+        after: None,
+        limit: 10,
+    };
+    let listed = f.store.chats(&by_coop(vec![coop.id])).await.unwrap();
+    assert_eq!(
+        listed.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![chat.id]
+    );
+    let other = CoopId::from(uuid::Uuid::now_v7());
+    assert!(
+        f.store
+            .chats(&by_coop(vec![other]))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

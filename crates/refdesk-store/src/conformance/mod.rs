@@ -75,6 +75,8 @@ macro_rules! conformance_suite {
             monitoring_is_switched_per_scope_and_reset
             chats_held_counts_active_chats
             institution_policies_default_and_round_trip
+            staffed_queues_need_a_connected_monitor
+            coop_hours_and_routed_chats_round_trip
             staff_presence_is_leased_per_node
         );
         $crate::conformance_suite!(@pairs $make, [$(#[$attr])*]

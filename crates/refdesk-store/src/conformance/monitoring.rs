@@ -108,6 +108,7 @@ pub async fn institution_policies_default_and_round_trip(store: DynStore) {
         max_chats_per_operator: Some(3),
         ask_still_monitoring_after_minutes: 30,
         coop_monitoring_at_sign_in: true,
+        time_zone: "Europe/Paris".into(),
     };
     f.store.set_institution_policy(id, &p).await.unwrap();
     assert_eq!(f.store.institution_policy(id).await.unwrap(), p);
@@ -178,4 +179,51 @@ pub async fn staff_presence_is_leased_per_node(store: DynStore) {
             .unwrap()
             .is_empty()
     );
+}
+
+/// Routing asks which queues are staffed: monitored by someone a node holds a socket of.
+pub async fn staffed_queues_need_a_connected_monitor(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let coop = MonitorScope::Coop(Uuid::now_v7().into());
+    let local = MonitorScope::Department(f.department.id);
+    let t0 = now();
+    let node = Uuid::now_v7();
+    f.store
+        .set_monitoring(f.alice.id, local, true, t0)
+        .await
+        .unwrap();
+    f.store
+        .set_monitoring(f.bob.id, coop, true, t0)
+        .await
+        .unwrap();
+    // Monitoring, but no dashboard connected anywhere: not staffed.
+    assert!(
+        f.store
+            .staffed(&[local, coop], t0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    f.store
+        .staff_connected(f.alice.id, node, t0 + time::Duration::seconds(90))
+        .await
+        .unwrap();
+    assert_eq!(
+        f.store.staffed(&[local, coop], t0).await.unwrap(),
+        vec![local]
+    );
+    f.store
+        .staff_connected(f.bob.id, node, t0 + time::Duration::seconds(30))
+        .await
+        .unwrap();
+    let both = f.store.staffed(&[coop, local], t0).await.unwrap();
+    assert_eq!(both.len(), 2, "{both:?}");
+    assert!(both.contains(&coop) && both.contains(&local));
+    // Bob's lease runs out: his co-op is no longer staffed.
+    let later = t0 + time::Duration::seconds(60);
+    assert_eq!(
+        f.store.staffed(&[local, coop], later).await.unwrap(),
+        vec![local]
+    );
+    assert!(f.store.staffed(&[], t0).await.unwrap().is_empty());
 }

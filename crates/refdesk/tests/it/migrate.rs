@@ -69,7 +69,9 @@ async fn a_sqlite_installation_moves_to_postgres_with_its_chats() {
     let (chat, token) = start_chat(&http, &node.url, &widget, "Where are the maps?").await;
     let alice = login(&http, &node.url, "alice@riverside.example").await;
     assert_eq!(claim(&http, &node.url, &alice, &chat).await, 200);
-    assert_eq!(patron_says(&node, &token, &chat, "p1", "Thanks!").await, 3);
+    // Nobody at Riverside was monitoring: the demo's plan offered the chat to the co-op at once
+    // (seq 2), then Alice claimed it (seq 3).
+    assert_eq!(patron_says(&node, &token, &chat, "p1", "Thanks!").await, 4);
     stop(node);
 
     let db = fresh_database("refdesk_migrate_");
@@ -78,12 +80,12 @@ async fn a_sqlite_installation_moves_to_postgres_with_its_chats() {
     assert!(ok, "{out}\n{err}");
     assert!(
         out.contains(
-            "done: 3 institutions, 6 users, 1 guests, 1 chats, 0 staff conversations, 3 messages"
+            "done: 3 institutions, 6 users, 1 guests, 1 chats, 0 staff conversations, 4 messages"
         ),
         "{out}"
     );
-    // The chat's history (started, claimed) and its patron-away timer travel too.
-    assert!(out.contains("ChatHistory: 2 rows copied"), "{out}");
+    // The chat's history (started, routed, claimed) and its timers travel too.
+    assert!(out.contains("ChatHistory: 3 rows copied"), "{out}");
     assert!(out.contains("sessions were not copied"), "{out}");
     let (ok, _, err) = migrate_data(&source, &db);
     assert!(!ok, "a second run into the filled database is refused");
@@ -107,6 +109,9 @@ async fn a_sqlite_installation_moves_to_postgres_with_its_chats() {
     assert_eq!(chats.len(), 1, "{list}");
     assert_eq!(chats[0]["id"], chat.as_str());
     assert_eq!(chats[0]["question"], "Where are the maps?");
+    // Where routing had taken it travels with it.
+    assert_eq!(chats[0]["step"], 1);
+    assert_eq!(chats[0]["offered_to"]["name"], "Three Rivers Library Co-op");
     let history: Value = http
         .get(format!("{}/api/chats/{chat}/messages", node.url))
         .header("cookie", &alice)
@@ -123,13 +128,13 @@ async fn a_sqlite_installation_moves_to_postgres_with_its_chats() {
         .collect();
     assert_eq!(
         seen,
-        vec![(1, "patron"), (2, "system"), (3, "patron")],
+        vec![(1, "patron"), (2, "system"), (3, "system"), (4, "patron")],
         "{history}"
     );
-    assert_eq!(messages[2]["body"], "Thanks!");
+    assert_eq!(messages[3]["body"], "Thanks!");
     // The patron's token still works, and the chat carries on from its last number.
     assert_eq!(
         patron_says(&node, &token, &chat, "p2", "Still there?").await,
-        4
+        5
     );
 }
