@@ -1,7 +1,9 @@
 // The co-op at work: a Hillcrest librarian switches co-op monitoring on and answers a patron of
-// Riverside, the way LibChat's co-op monitoring works. Riverside's own librarian sees the chat
-// with the home icon; Hillcrest's does not. Check status counts who else is on duty, and the
-// Librarians list follows every change live.
+// Riverside, the way LibChat's co-op monitoring works. Riverside's own librarian has switched
+// local monitoring off (a break), so the demo's routing plan offers Riverside's chat to the
+// co-op at once; she still sees it, with the home icon; Hillcrest's librarian does not get the
+// icon. Check status counts who else is on duty, and the Librarians list follows every change
+// live.
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -41,21 +43,33 @@ describe("co-op monitoring in a browser", () => {
     await assertAccessible(carol, "the dashboard with the monitoring settings");
     await shot(carol, "monitoring-settings");
 
-    // A Riverside patron asks.
+    // Riverside's librarian steps away from the desk: nobody at Riverside is monitoring.
+    await alice.getByRole("button", { name: "All departments offline" }).click();
+    await until(
+      async () => (await alice.getByRole("switch", { name: "Local monitoring: Reference" }).getAttribute("aria-checked")) === "false",
+      "Alice's local monitoring off",
+    );
+
+    // A Riverside patron opens the chat box: nobody is monitoring any step of its routing plan
+    // (Riverside, then the co-op), so it says so instead of offering a form nobody would answer.
     await patron.goto(`${url}/demo/riverside`);
     const box = await openChatBox(patron);
+    await box.getByText("No librarian is available to chat right now.").waitFor();
+    assert.equal(await box.getByLabel("Question").isVisible(), false);
+    await shot(patron, "chat-box-offline");
+
+    // Carol switches co-op monitoring on; the chat box, checked again, offers the form.
+    await coopSwitch(carol).click();
+    await until(async () => (await coopSwitch(carol).getAttribute("aria-checked")) === "true", "co-op monitoring on");
+    await box.getByRole("button", { name: "Check again" }).click();
     const question = "Can I borrow a telescope?";
     await askQuestion(box, { name: "Sam", question });
 
-    // Riverside's librarian sees it with the home icon.
+    // The chat is offered to the co-op at once. Riverside's librarian sees it with the home
+    // icon; Carol sees it without.
     const aliceRow = chatRow(alice, "Sam");
     await aliceRow.waitFor();
     assert.equal(await aliceRow.getByRole("img", { name: "From your library" }).count(), 1);
-
-    // Carol does not see it until she monitors the co-op; then it arrives, without the icon.
-    assert.equal(await chatRow(carol, "Sam").count(), 0);
-    await coopSwitch(carol).click();
-    await until(async () => (await coopSwitch(carol).getAttribute("aria-checked")) === "true", "co-op monitoring on");
     const carolRow = chatRow(carol, "Sam");
     await carolRow.waitFor();
     assert.equal(await carolRow.getByRole("img", { name: "From your library" }).count(), 0);
@@ -78,9 +92,11 @@ describe("co-op monitoring in a browser", () => {
     const details = await pane.locator("dl").textContent();
     assert.match(details, /Riverside Public Library/);
     assert.match(details, /Three Rivers Library Co-op/);
+    assert.match(details, /Offered to\s*Three Rivers Library Co-op \(co-op\)/);
     assert.match(details, /Chrome|Chromium/);
     assert.ok(!details.includes("Mozilla/5.0"), `the browser is shown readably: ${details}`);
     await inLog(pane, question).waitFor();
+    await inLog(pane, "Nobody was monitoring; the chat was offered to Three Rivers Library Co-op.").waitFor();
 
     // She claims it like a local chat; the patron hears from Carol, and Alice sees who has it.
     await pane.getByRole("button", { name: "Claim" }).click();

@@ -39,12 +39,26 @@ describe("library settings in a browser", () => {
     await add.getByRole("group", { name: "Pre-chat field: Email" }).getByRole("radio", { name: "Hidden" }).check();
     await add.getByRole("group", { name: "Pre-chat field: Name" }).getByRole("radio", { name: "Required" }).check();
     await add.getByLabel(/Greeting/).fill("Ask the law librarians <b>anything</b>.");
+    // Routing: offered to the co-op after 45 s unanswered.
+    await add.getByRole("button", { name: "Add a routing step" }).click();
+    await add.getByLabel("Step 2: offer to").selectOption({ label: "Co-op: Three Rivers Library Co-op" });
+    await add.getByLabel(/after this many seconds unanswered/).fill("45");
     await add.getByRole("button", { name: "Add chat box" }).click();
     await boxes.getByRole("status").filter({ hasText: "Chat box Law desk added." }).waitFor();
+    const saved = boxes.getByRole("group", { name: "Law desk" });
+    assert.equal(await saved.getByLabel(/after this many seconds unanswered/).inputValue(), "45");
+    assert.equal(
+      await saved.getByLabel("Step 2: offer to").evaluate((s) => s.selectedOptions[0].textContent),
+      "Co-op: Three Rivers Library Co-op",
+    );
     await assertAccessible(rita, "the departments and chat boxes screen");
     await shot(rita, "added");
     const embed = await boxes.getByRole("group", { name: "Law desk" }).locator("code").textContent();
     const widget = /data-widget="([^"]+)"/.exec(embed)[1];
+
+    // An operator signs in (monitoring every department, Law too, from now on).
+    const alice = await newPage(browser);
+    await signIn(alice, url, "alice@riverside.example");
 
     // The new chat box follows its settings: no email field, the name required, the greeting
     // shown as text.
@@ -60,8 +74,6 @@ describe("library settings in a browser", () => {
     await patron.getByRole("log").getByText("Where are the state statutes?").waitFor();
 
     // It lands in the Law department, where Riverside's operators claim it.
-    const alice = await newPage(browser);
-    await signIn(alice, url, "alice@riverside.example");
     await chatRow(alice, "Jo").click();
     await alice.getByRole("button", { name: "Claim" }).click();
     await patron.getByRole("status").filter({ hasText: "You are chatting with Alice" }).waitFor();

@@ -6,6 +6,7 @@ import "./chat.css";
 import type { ApiErrorBody, MessageView, PatronChatView, ServerFrame, WidgetConfig } from "../shared/api";
 import { ended, newClientMsgId } from "../shared/api";
 import { openSocket, type Socket } from "../shared/socket";
+import { hideOffline, showOffline } from "./offline";
 import { applyFields, readFields } from "./prechat";
 import { Store, type StoredMessage } from "./store";
 
@@ -98,10 +99,18 @@ function renderStatus() {
   if (over) setTheirTyping(null);
 }
 
+/** The chat box's configuration, once read. */
+let config: WidgetConfig | null = null;
+
 function showForm() {
   shown = false;
   ui.loading.hidden = true;
   ui.chat.hidden = true;
+  if (config && !config.online) {
+    showOffline(config.texts.offline, loadConfig);
+    return;
+  }
+  hideOffline();
   ui.form.hidden = false;
 }
 
@@ -110,6 +119,7 @@ let shown = false;
 
 function showChat() {
   shown = true;
+  hideOffline();
   ui.loading.hidden = true;
   ui.form.hidden = true;
   ui.chat.hidden = false;
@@ -291,6 +301,24 @@ function applyConfig(c: WidgetConfig) {
   document.title = `Chat with a librarian – ${title}`;
   if (c.texts.greeting) ui.intro.textContent = c.texts.greeting;
   applyFields(c.fields);
+  config = c;
+  // Between chats, the form or the offline text follows whether anyone is monitoring.
+  if (!shown && !store.s.chat) showForm();
+}
+
+function loadConfig() {
+  api<WidgetConfig>("GET", `/api/widgets/${encodeURIComponent(widgetId)}`)
+    .then((r) => {
+      if (r.status !== 200) throw new Error();
+      applyConfig(r.data);
+    })
+    .catch(() => {
+      if (!store.s.chat) {
+        ui.loading.hidden = true;
+        ui.form.hidden = true;
+        ui.unavailable.hidden = false;
+      }
+    });
 }
 
 async function startChat(e: Event) {
@@ -400,6 +428,7 @@ function newChat() {
   ui.log.replaceChildren();
   pending.clear();
   showForm();
+  loadConfig();
   [ui.name, ui.email, ui.question].find((x) => !x.hidden)?.focus();
 }
 
@@ -435,18 +464,7 @@ function init() {
   ui.end.addEventListener("click", endChat);
   ui.newChat.addEventListener("click", newChat);
 
-  api<WidgetConfig>("GET", `/api/widgets/${encodeURIComponent(widgetId)}`)
-    .then((r) => {
-      if (r.status !== 200) throw new Error();
-      applyConfig(r.data);
-    })
-    .catch(() => {
-      if (!store.s.chat) {
-        ui.loading.hidden = true;
-        ui.form.hidden = true;
-        ui.unavailable.hidden = false;
-      }
-    });
+  loadConfig();
 
   const s = store.s;
   if (s.chat && s.status && !ended(s.status)) {

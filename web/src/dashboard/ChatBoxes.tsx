@@ -1,11 +1,12 @@
 // Departments and chat boxes (widgets), for the institution's admins: add a department, add a
-// chat box, and edit a chat box's department, embedding origins, pre-chat fields and texts.
-// A change reaches a chat box the next time it loads.
+// chat box, and edit a chat box's department, embedding origins, pre-chat fields, texts and
+// routing plan. A change reaches a chat box the next time it loads.
 
 import { Fragment } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import type { FieldMode, PrechatFields, WidgetTexts } from "../shared/api";
+import type { FieldMode, NamedRef, PrechatFields, RoutingPlan, WidgetTexts } from "../shared/api";
 import { http, HttpError } from "./http";
+import { NO_PLAN, RoutingSteps } from "./RoutingSteps";
 import { me } from "./state";
 
 interface Department {
@@ -19,6 +20,7 @@ interface ChatBox {
   allowed_origins: string[];
   fields: PrechatFields;
   texts: WidgetTexts;
+  routing: RoutingPlan;
 }
 
 const FIELDS = [
@@ -44,16 +46,19 @@ export function ChatBoxes() {
   const base = `/api/institutions/${me.value?.institution_id}`;
   const [departments, setDepartments] = useState<Department[]>([]);
   const [boxes, setBoxes] = useState<ChatBox[]>([]);
+  const [coops, setCoops] = useState<NamedRef[]>([]);
   const [status, setStatus] = useState("");
   const [error, setError] = useState("");
   const reload = () =>
     Promise.all([
       http<{ departments: Department[] }>("GET", `${base}/departments`),
       http<{ widgets: ChatBox[] }>("GET", `${base}/widgets`),
+      http<{ coops: NamedRef[] }>("GET", `${base}/coops`),
     ]).then(
-      ([d, w]) => {
+      ([d, w, c]) => {
         setDepartments(d.departments);
         setBoxes(w.widgets);
+        setCoops(c.coops);
       },
       () => setError("Could not read your library's departments and chat boxes"),
     );
@@ -91,6 +96,7 @@ export function ChatBoxes() {
         .filter(Boolean),
       fields: Object.fromEntries(FIELDS.map(([k]) => [k, String(d.get(`field-${k}`) || "optional")])),
       texts: Object.fromEntries(TEXTS.map(([k]) => [k, text(d.get(`text-${k}`))])),
+      routing: JSON.parse(String(d.get("routing") || "null")) ?? NO_PLAN,
     };
     void done(
       box ? http("PUT", `${base}/widgets/${box.id}`, body) : http("POST", `${base}/widgets`, body),
@@ -119,14 +125,21 @@ export function ChatBoxes() {
       </form>
       <h3>Chat boxes</h3>
       {boxes.map((b) => (
-        <BoxForm key={b.id} box={b} departments={departments} onSubmit={saveBox(b)} />
+        <BoxForm key={b.id} box={b} departments={departments} coops={coops} onSubmit={saveBox(b)} />
       ))}
-      <BoxForm box={null} departments={departments} onSubmit={saveBox(null)} />
+      <BoxForm box={null} departments={departments} coops={coops} onSubmit={saveBox(null)} />
     </section>
   );
 }
 
-function BoxForm({ box, departments, onSubmit }: { box: ChatBox | null; departments: Department[]; onSubmit: (e: Event) => void }) {
+interface BoxProps {
+  box: ChatBox | null;
+  departments: Department[];
+  coops: NamedRef[];
+  onSubmit: (e: Event) => void;
+}
+
+function BoxForm({ box, departments, coops, onSubmit }: BoxProps) {
   const id = (s: string) => `${box?.id ?? "new"}-${s}`;
   return (
     <form class="chat-box" onSubmit={onSubmit}>
@@ -171,6 +184,7 @@ function BoxForm({ box, departments, onSubmit }: { box: ChatBox | null; departme
             <input id={id(`text-${k}`)} name={`text-${k}`} maxLength={k === "title" ? 120 : 1000} value={box?.texts[k] ?? ""} />
           </Fragment>
         ))}
+        <RoutingSteps prefix={id("routing")} plan={box?.routing ?? NO_PLAN} departments={departments} coops={coops} />
         <button type="submit" class="primary">
           {box ? "Save chat box" : "Add chat box"}
         </button>

@@ -27,6 +27,7 @@ function Row({ chat }: { chat: StaffChatView }) {
         <span class="row-question">{chat.question ?? ""}</span>
         <span class="row-when">
           {when} · {chat.institution.name}
+          {chat.offered_to && ` · via ${chat.offered_to.name}`}
         </span>
         {!!unread.value[chat.id] && <span class="row-unread">{unread.value[chat.id]} new</span>}
       </button>

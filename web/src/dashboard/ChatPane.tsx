@@ -28,6 +28,7 @@ function Details({ c }: { c: StaffChatView }) {
       {row("Question", c.question)}
       {row("Institution", c.institution.name)}
       {row("Co-op", c.coops.map((x) => x.name).join(", ") || null)}
+      {row("Offered to", c.offered_to ? `${c.offered_to.name} (co-op)` : null)}
       {row("Department", c.department.name)}
       {row("Widget", c.widget.name)}
       {row("Referring page", c.referrer)}

@@ -1,6 +1,7 @@
 // Library settings, for the institution's admins: privacy (transcript retention, IP addresses,
 // referring pages, staff names shown to patrons) and staffing (operator grace period, chats per
-// operator, when to ask "Are you still monitoring?", co-op monitoring at sign-in).
+// operator, when to ask "Are you still monitoring?", co-op monitoring at sign-in, the time zone
+// co-op hours are read in).
 
 import { useEffect, useState } from "preact/hooks";
 import type { InstitutionPolicy } from "../shared/api";
@@ -32,6 +33,7 @@ export function LibrarySettings() {
       max_chats_per_operator: optionalNumber(d.get("max_chats")),
       ask_still_monitoring_after_minutes: Number(d.get("ask_after")),
       coop_monitoring_at_sign_in: !!d.get("coop_at_sign_in"),
+      time_zone: String(d.get("time_zone") || "").trim(),
     };
     setStatus("");
     setError("");
@@ -83,6 +85,8 @@ export function LibrarySettings() {
           <label>
             <input type="checkbox" name="coop_at_sign_in" checked={policy.coop_monitoring_at_sign_in} /> Start co-op monitoring Online at sign-in
           </label>
+          <label for="time_zone">Time zone (co-op hours are read in it, e.g. America/Toronto)</label>
+          <input id="time_zone" name="time_zone" required maxLength={64} value={policy.time_zone} />
         </fieldset>
         <button type="submit" class="primary">
           Save settings

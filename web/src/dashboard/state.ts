@@ -121,6 +121,12 @@ function onFrame(f: ServerFrame) {
       watched.delete(f.chat_id);
       return;
     }
+    case "chat_realert": {
+      // Still waiting at its step: alert again, as for a new chat.
+      const c = chats.value.get(f.chat_id);
+      if (c && c.status === "waiting") arrived(c);
+      return;
+    }
     case "monitors_changed":
       refreshLibrarians();
       return;

@@ -35,6 +35,10 @@ export interface StaffChatView {
   browser: string | null;
   /** The co-ops the chat's institution belongs to. */
   coops: NamedRef[];
+  /** The co-op its routing plan offers it to now (co-op staff see it through this one). */
+  offered_to: NamedRef | null;
+  /** The step of its widget's routing plan it has reached (0: the widget's department). */
+  step: number;
   created_at: string;
   claimed_at: string | null;
   ended_at: string | null;
@@ -81,6 +85,19 @@ export interface WidgetConfig {
   institution_name: string;
   fields: PrechatFields;
   texts: WidgetTexts;
+  /** Whether anyone is monitoring a step of its routing plan now. */
+  online: boolean;
+}
+
+export interface RouteStep {
+  kind: "department" | "coop";
+  id: string;
+  after_seconds: number;
+}
+
+export interface RoutingPlan {
+  steps: RouteStep[];
+  realert_seconds: number | null;
 }
 
 export interface MonitorToggle {
@@ -99,6 +116,7 @@ export interface InstitutionPolicy {
   max_chats_per_operator: number | null;
   ask_still_monitoring_after_minutes: number;
   coop_monitoring_at_sign_in: boolean;
+  time_zone: string;
 }
 
 export interface MonitoringView {
@@ -151,6 +169,7 @@ export type ServerFrame =
   | { type: "chat"; chat: StaffChatView }
   | { type: "chat_status"; chat: PatronChatView }
   | { type: "chat_hidden"; chat_id: string }
+  | { type: "chat_realert"; chat_id: string }
   | { type: "monitors_changed" }
   | { type: "typing"; chat_id: string; from: "patron" | "staff"; name: string | null; active: boolean }
   | { type: "error"; code: string; message: string; in_reply_to: string | null; frame: string | null };
