@@ -100,6 +100,7 @@ impl From<StoreError> for ApiError {
                     Conflict::ChatEnded => "chat_ended",
                     Conflict::OpenChatExists => "open_chat_exists",
                     Conflict::WrongStream => "invalid_frame",
+                    Conflict::InUse => "in_use",
                 };
                 ApiError::new(StatusCode::CONFLICT, code, c.to_string())
             }

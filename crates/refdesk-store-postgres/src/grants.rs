@@ -106,6 +106,14 @@ pub(crate) async fn coop_members(
 
 type CoopRow = (Uuid, String);
 
+pub(crate) async fn all_coops(pool: &PgPool) -> Result<Vec<Coop>> {
+    let rows: Vec<CoopRow> = sqlx::query_as("SELECT id, name FROM coops ORDER BY name, id")
+        .fetch_all(pool)
+        .await
+        .map_err(store_error)?;
+    decode_coops(rows)
+}
+
 fn decode_coops(rows: Vec<CoopRow>) -> Result<Vec<Coop>> {
     rows.into_iter()
         .map(|(id, name)| {

@@ -11,6 +11,7 @@
 
 #[macro_use]
 mod rows;
+mod admin;
 mod chats;
 mod commit;
 mod conversations;

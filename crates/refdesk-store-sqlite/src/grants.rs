@@ -111,6 +111,14 @@ fn decode_coops(rows: Vec<CoopRow>) -> Result<Vec<Coop>> {
         .collect()
 }
 
+pub(crate) async fn all_coops(pool: &SqlitePool) -> Result<Vec<Coop>> {
+    let rows: Vec<CoopRow> = sqlx::query_as("SELECT id, name FROM coops ORDER BY name, id")
+        .fetch_all(pool)
+        .await
+        .map_err(db)?;
+    decode_coops(rows)
+}
+
 pub(crate) async fn coops(pool: &SqlitePool, ids: &[CoopId]) -> Result<Vec<Coop>> {
     let ids: Vec<String> = ids
         .iter()

@@ -6,6 +6,7 @@
 //! in `migrations/`, applied when the store is opened.
 #![forbid(unsafe_code)]
 
+mod admin;
 mod append;
 mod chats;
 mod conversations;

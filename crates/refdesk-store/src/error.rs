@@ -15,6 +15,8 @@ pub enum Conflict {
     OpenChatExists,
     #[error("this kind of message does not belong in this kind of conversation")]
     WrongStream,
+    #[error("it is still in use")]
+    InUse,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -28,7 +28,8 @@ use async_trait::async_trait;
 use refdesk_core::{
     Audience, Chat, ChatHistoryEntry, ChatId, Conversation, ConversationId, Coop, CoopHours,
     CoopId, Decision, Department, DepartmentId, Email, Grant, Guest, GuestId, Institution,
-    InstitutionId, InstitutionPolicy, Message, Monitor, MonitorScope, NewMessage, Seq, StreamId,
+    InstitutionId, InstitutionPolicy, Message, Monitor, MonitorScope, NewMessage, Role, Seq,
+    StreamId,
     TimerOp, User, UserId, Widget, WidgetId,
 };
 use std::sync::Arc;
@@ -51,6 +52,7 @@ pub trait Store:
     + TimerStore
     + MonitoringStore
     + MigrationStore
+    + AdminStore
 {
 }
 
@@ -63,7 +65,37 @@ impl<T> Store for T where
         + TimerStore
         + MonitoringStore
         + MigrationStore
+        + AdminStore
 {
+}
+
+/// Administering the directory beyond creating things: lists by page, roles, taking an
+/// institution out of a co-op and deleting a department, each refused while something still
+/// refers to it (never a dangling reference).
+#[async_trait]
+pub trait AdminStore: Send + Sync + std::fmt::Debug + 'static {
+    /// One page of the institutions, by slug, after the slug `after`.
+    async fn institutions_page(&self, after: Option<&str>, limit: u32) -> Result<Vec<Institution>>;
+    /// Every co-op, by name.
+    async fn all_coops(&self) -> Result<Vec<Coop>>;
+    /// One page of an institution's staff accounts, by email, after the email `after`.
+    async fn users_page(
+        &self,
+        institution: InstitutionId,
+        after: Option<&Email>,
+        limit: u32,
+    ) -> Result<Vec<User>>;
+    /// Changes an account's role; `NotFound` for an unknown user.
+    async fn set_user_role(&self, user: UserId, role: Role) -> Result<()>;
+    /// Who holds a stored grant, by id.
+    async fn holders_of(&self, grant: Grant) -> Result<Vec<UserId>>;
+    /// Takes `institution` out of `coop`, with its staff's grants to monitor the co-op and
+    /// their monitoring of it; false when it was not a member. `Conflict::InUse` while an open
+    /// chat of the institution is offered to the co-op.
+    async fn remove_coop_member(&self, coop: CoopId, institution: InstitutionId) -> Result<bool>;
+    /// Deletes a department, with the grants and monitoring that name it. `Conflict::InUse`
+    /// while a widget or a chat names it; `NotFound` for an unknown one.
+    async fn delete_department(&self, id: DepartmentId) -> Result<()>;
 }
 
 /// Institutions, co-ops, departments, widgets, staff accounts and their grants.

@@ -5,6 +5,7 @@
 //! first function; the cases about several nodes or restarts take an opener, and open the same
 //! database as often as they need.
 
+mod admin;
 mod chats;
 mod conversations;
 mod directory;
@@ -15,6 +16,7 @@ mod migration;
 mod monitoring;
 mod timers;
 
+pub use admin::*;
 pub use chats::*;
 pub use conversations::*;
 pub use directory::*;
@@ -77,6 +79,9 @@ macro_rules! conformance_suite {
             institution_policies_default_and_round_trip
             staffed_queues_need_a_connected_monitor
             coop_hours_and_routed_chats_round_trip
+            admin_lists_page_and_roles_change
+            leaving_a_coop_is_refused_while_a_chat_is_offered_to_it
+            a_department_in_use_is_not_deleted
             staff_presence_is_leased_per_node
         );
         $crate::conformance_suite!(@pairs $make, [$(#[$attr])*]
