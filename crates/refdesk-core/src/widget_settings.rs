@@ -54,13 +54,27 @@ pub struct WidgetTexts {
     pub offline: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct WidgetSettings {
     pub fields: PrechatFields,
     pub texts: WidgetTexts,
     /// Where its chats are offered after its department.
     pub routing: crate::routing::RoutingPlan,
+    /// A disabled chat box is not offered to patrons (its past chats keep their widget: a
+    /// chat box is disabled, never deleted).
+    pub enabled: bool,
+}
+
+impl Default for WidgetSettings {
+    fn default() -> Self {
+        WidgetSettings {
+            fields: PrechatFields::default(),
+            texts: WidgetTexts::default(),
+            routing: crate::routing::RoutingPlan::default(),
+            enabled: true,
+        }
+    }
 }
 
 /// Why settings, or a pre-chat form checked against them, were refused.

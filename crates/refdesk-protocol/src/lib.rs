@@ -3,6 +3,7 @@
 //! what a patron can ever receive is decided here (see [`views`]).
 #![forbid(unsafe_code)]
 
+pub mod admin;
 pub mod coops;
 pub mod error;
 pub mod frames;
@@ -12,6 +13,7 @@ pub mod rest;
 pub mod views;
 pub mod widgets;
 
+pub use admin::*;
 pub use coops::*;
 pub use error::{ErrorBody, ErrorDetail};
 pub use frames::{Answering, ClientFrame, ResumePoint, SendKind, ServerFrame, stream_of};

@@ -137,6 +137,8 @@ pub struct WidgetView {
     pub fields: PrechatFieldsBody,
     pub texts: WidgetTextsBody,
     pub routing: RoutingPlanBody,
+    /// A disabled chat box is not offered to patrons.
+    pub enabled: bool,
 }
 
 impl From<Widget> for WidgetView {
@@ -149,6 +151,7 @@ impl From<Widget> for WidgetView {
             fields: w.settings.fields.into(),
             texts: w.settings.texts.into(),
             routing: w.settings.routing.into(),
+            enabled: w.settings.enabled,
         }
     }
 }
@@ -170,6 +173,13 @@ pub struct WidgetBody {
     /// Where its chats go after its department; left out, they stay there.
     #[serde(default = "no_steps")]
     pub routing: RoutingPlanBody,
+    /// `false` disables the chat box (patrons are told it is not available); default `true`.
+    #[serde(default = "enabled")]
+    pub enabled: bool,
+}
+
+fn enabled() -> bool {
+    true
 }
 
 fn no_steps() -> RoutingPlanBody {
@@ -191,6 +201,7 @@ impl WidgetBody {
                 offline: self.texts.offline.clone(),
             },
             routing: self.routing.plan()?,
+            enabled: self.enabled,
         })
     }
 }

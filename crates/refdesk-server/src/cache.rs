@@ -144,6 +144,12 @@ impl NameCache {
         Ok(coops)
     }
 
+    /// Forgets an institution's co-ops (it joined or left one). Other nodes read them again
+    /// when they restart.
+    pub fn forget_coops(&self, institution: InstitutionId) {
+        self.coops.write().expect("cache lock").remove(&institution);
+    }
+
     pub async fn widget(&self, store: &DynStore, id: WidgetId) -> Result<String, StoreError> {
         match self.cached(id.into()) {
             Some(n) => Ok(n),

@@ -2,6 +2,7 @@
 //! the hub that fans committed events out to sockets, and the bus between nodes.
 #![forbid(unsafe_code)]
 
+pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod browser;

@@ -1,8 +1,8 @@
 //! Every route of refdesk, in one place.
 
 use crate::http::{
-    auth, chats, conversations, coops, departments, health, institutions, monitoring, pages,
-    widgets,
+    auth, chats, conversations, coops, departments, directory, health, institutions, monitoring,
+    pages, staff, widgets,
 };
 use crate::state::AppState;
 use crate::{assets, ws};
@@ -44,10 +44,22 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(monitoring::librarians))
         .routes(routes!(institutions::policy, institutions::set_policy))
         .routes(routes!(departments::list, departments::create))
+        .routes(routes!(departments::delete))
+        .routes(routes!(staff::list, staff::create))
+        .routes(routes!(staff::set_role))
+        .routes(routes!(staff::set_coop_access))
+        .routes(routes!(
+            directory::institutions,
+            directory::create_institution
+        ))
+        .routes(routes!(directory::coops, directory::create_coop))
         .routes(routes!(widgets::list, widgets::create))
         .routes(routes!(widgets::update))
         .routes(routes!(coops::of_institution))
-        .routes(routes!(coops::members))
+        .routes(routes!(coops::members, coops::add_member))
+        .routes(routes!(coops::remove_member))
+        .routes(routes!(coops::monitors))
+        .routes(routes!(coops::set_monitor))
         .routes(routes!(coops::set_hours))
         .routes(routes!(health::healthz))
 }

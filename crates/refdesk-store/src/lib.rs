@@ -29,8 +29,7 @@ use refdesk_core::{
     Audience, Chat, ChatHistoryEntry, ChatId, Conversation, ConversationId, Coop, CoopHours,
     CoopId, Decision, Department, DepartmentId, Email, Grant, Guest, GuestId, Institution,
     InstitutionId, InstitutionPolicy, Message, Monitor, MonitorScope, NewMessage, Role, Seq,
-    StreamId,
-    TimerOp, User, UserId, Widget, WidgetId,
+    StreamId, TimerOp, User, UserId, Widget, WidgetId,
 };
 use std::sync::Arc;
 use time::OffsetDateTime;

@@ -1,32 +1,45 @@
-//! `refdesk admin …`: creating institutions, departments (with their chat box) and staff
-//! accounts from the command line.
+//! `refdesk admin …`: institutions, departments (with their chat box), staff accounts and
+//! roles, co-ops, their members, hours and monitors, from the command line. The rules are
+//! `refdesk_server::admin`'s, the same the admin REST endpoints follow.
 
 use crate::cli::AdminCommand;
 use anyhow::{Context, bail};
-use refdesk_core::{Department, DisplayName, Email, Institution, Role, User, Widget};
+use refdesk_core::{Department, DisplayName, Email, Role, User, Widget};
+use refdesk_server::admin as rules;
 use refdesk_server::auth::{hash_password, new_token};
+use refdesk_server::error::ApiError;
 use refdesk_server::service::new_id;
 use refdesk_store::DynStore;
+
+fn refused(e: ApiError) -> anyhow::Error {
+    anyhow::anyhow!("{} ({})", e.message, e.code)
+}
+
+async fn user_by_email(store: &DynStore, email: &str) -> anyhow::Result<User> {
+    Ok(store
+        .user_by_email(&Email::parse(email)?)
+        .await
+        .context("no such account")?
+        .user)
+}
+
+/// "mon 09:00-17:00" as an opening.
+fn opening(text: &str) -> anyhow::Result<serde_json::Value> {
+    let (day, span) = text
+        .split_once(' ')
+        .context("an opening is like \"mon 09:00-17:00\"")?;
+    let (from, to) = span
+        .split_once('-')
+        .context("an opening is like \"mon 09:00-17:00\"")?;
+    Ok(serde_json::json!({"day": day, "from": from, "to": to}))
+}
 
 pub async fn run(store: &DynStore, command: AdminCommand) -> anyhow::Result<()> {
     match command {
         AdminCommand::CreateInstitution { name, slug } => {
-            if slug.is_empty()
-                || !slug
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            {
-                bail!("the slug may contain only a-z, 0-9 and -");
-            }
-            let i = Institution {
-                id: new_id(),
-                name: DisplayName::parse(&name)?,
-                slug,
-            };
-            store
-                .create_institution(&i)
+            let i = rules::create_institution(store, DisplayName::parse(&name)?, slug)
                 .await
-                .context("creating the institution")?;
+                .map_err(refused)?;
             println!("institution {} ({}) created: {}", i.name, i.slug, i.id);
         }
         AdminCommand::CreateDepartment {
@@ -104,6 +117,107 @@ pub async fn run(store: &DynStore, command: AdminCommand) -> anyhow::Result<()> 
             if generated {
                 println!("password (shown once): {}", hash.1);
             }
+        }
+        AdminCommand::ListStaff { institution } => {
+            let i = store
+                .institution_by_slug(&institution)
+                .await
+                .context("no such institution")?;
+            let mut after: Option<Email> = None;
+            loop {
+                let page = store.users_page(i.id, after.as_ref(), 200).await?;
+                for u in &page {
+                    println!("{}\t{}\t{}", u.email, u.role.as_str(), u.name);
+                }
+                match page.last() {
+                    Some(u) if page.len() == 200 => after = Some(u.email.clone()),
+                    _ => break,
+                }
+            }
+        }
+        AdminCommand::SetRole { email, role } => {
+            let u = user_by_email(store, &email).await?;
+            let role = Role::parse(&role)
+                .context("role must be operator, institution_admin, coop_admin or system_admin")?;
+            store.set_user_role(u.id, role).await?;
+            println!("{} is now {}", u.email, role.as_str());
+        }
+        AdminCommand::CreateCoop { name } => {
+            let c = rules::create_coop(store, DisplayName::parse(&name)?)
+                .await
+                .map_err(refused)?;
+            println!("co-op {} created: {}", c.name, c.id);
+        }
+        AdminCommand::ListCoops => {
+            for c in store.all_coops().await? {
+                println!("{}\t{}", c.id, c.name);
+                for (_, i) in store.coop_members(&[c.id]).await? {
+                    println!("\t{}", store.institution(i).await?.slug);
+                }
+            }
+        }
+        AdminCommand::AddCoopMember { coop, institution } => {
+            let c = rules::find_coop(store, &coop).await.map_err(refused)?;
+            let i = store
+                .institution_by_slug(&institution)
+                .await
+                .context("no such institution")?;
+            rules::add_member(store, c.id, i.id)
+                .await
+                .map_err(refused)?;
+            println!("{} is a member of {}", i.slug, c.name);
+        }
+        AdminCommand::RemoveCoopMember { coop, institution } => {
+            let c = rules::find_coop(store, &coop).await.map_err(refused)?;
+            let i = store
+                .institution_by_slug(&institution)
+                .await
+                .context("no such institution")?;
+            rules::remove_member(store, c.id, i.id)
+                .await
+                .map_err(refused)?;
+            println!("{} is no longer a member of {}", i.slug, c.name);
+        }
+        AdminCommand::SetCoopHours {
+            coop,
+            institution,
+            openings,
+            closed,
+        } => {
+            let c = rules::find_coop(store, &coop).await.map_err(refused)?;
+            let i = store
+                .institution_by_slug(&institution)
+                .await
+                .context("no such institution")?;
+            let weekly = openings
+                .iter()
+                .map(|o| opening(o))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let hours: refdesk_core::CoopHours =
+                serde_json::from_value(serde_json::json!({"weekly": weekly, "closed": closed}))
+                    .context("bad hours")?;
+            hours.check()?;
+            store
+                .set_coop_hours(c.id, i.id, &hours)
+                .await
+                .context("is the institution a member of the co-op?")?;
+            println!("hours of {} with {} set", i.slug, c.name);
+        }
+        AdminCommand::GrantCoopMonitoring { coop, email } => {
+            let c = rules::find_coop(store, &coop).await.map_err(refused)?;
+            let u = user_by_email(store, &email).await?;
+            rules::set_may_monitor(store, c.id, &u, true)
+                .await
+                .map_err(refused)?;
+            println!("{} may monitor {}", u.email, c.name);
+        }
+        AdminCommand::RevokeCoopMonitoring { coop, email } => {
+            let c = rules::find_coop(store, &coop).await.map_err(refused)?;
+            let u = user_by_email(store, &email).await?;
+            rules::set_may_monitor(store, c.id, &u, false)
+                .await
+                .map_err(refused)?;
+            println!("{} may no longer monitor {}", u.email, c.name);
         }
     }
     Ok(())

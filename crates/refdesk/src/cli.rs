@@ -66,8 +66,6 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
-// More verbs (list, disable, …) come with the admin issues; the names are the CLI words.
-#[allow(clippy::enum_variant_names)]
 pub enum AdminCommand {
     /// Create an institution (library).
     CreateInstitution {
@@ -99,5 +97,68 @@ pub enum AdminCommand {
         /// operator, institution_admin, coop_admin or system_admin.
         #[arg(long, default_value = "operator")]
         role: String,
+    },
+    /// List an institution's staff accounts with their roles.
+    ListStaff {
+        #[arg(long)]
+        institution: String,
+    },
+    /// Change a staff account's role.
+    SetRole {
+        #[arg(long)]
+        email: String,
+        /// operator, institution_admin, coop_admin or system_admin.
+        #[arg(long)]
+        role: String,
+    },
+    /// Create a co-op.
+    CreateCoop {
+        #[arg(long)]
+        name: String,
+    },
+    /// List the co-ops with their members.
+    ListCoops,
+    /// Add an institution to a co-op (contracted around the clock until its hours are set).
+    AddCoopMember {
+        /// The co-op's id or exact name.
+        #[arg(long)]
+        coop: String,
+        /// The institution's slug.
+        #[arg(long)]
+        institution: String,
+    },
+    /// Take an institution out of a co-op (refused while its chat boxes route chats there).
+    RemoveCoopMember {
+        #[arg(long)]
+        coop: String,
+        #[arg(long)]
+        institution: String,
+    },
+    /// Set a member's contracted hours with a co-op, in the member's time zone.
+    SetCoopHours {
+        #[arg(long)]
+        coop: String,
+        #[arg(long)]
+        institution: String,
+        /// An opening such as "mon 09:00-17:00" (repeatable; none: around the clock).
+        #[arg(long = "open")]
+        openings: Vec<String>,
+        /// A closed date, YYYY-MM-DD (repeatable).
+        #[arg(long = "closed")]
+        closed: Vec<String>,
+    },
+    /// Let a staff member monitor a co-op their library belongs to.
+    GrantCoopMonitoring {
+        #[arg(long)]
+        coop: String,
+        #[arg(long)]
+        email: String,
+    },
+    /// Take that right away.
+    RevokeCoopMonitoring {
+        #[arg(long)]
+        coop: String,
+        #[arg(long)]
+        email: String,
     },
 }

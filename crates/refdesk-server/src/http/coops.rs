@@ -6,11 +6,15 @@ use super::institutions::admin_of;
 use super::{Json, Path};
 use crate::auth::Staff;
 use crate::error::{ApiError, ApiResult};
+use crate::events::Event;
 use crate::state::AppState;
 use axum::extract::State;
+use axum::http::StatusCode;
+use refdesk_core::UserId;
 use refdesk_core::{CoopId, Grant, InstitutionId, StaffPrincipal};
 use refdesk_protocol::{
-    CoopHoursBody, CoopList, CoopMemberList, CoopMemberView, ErrorBody, NamedRef,
+    CoopHoursBody, CoopList, CoopMemberList, CoopMemberView, CoopMonitorList, CoopMonitorView,
+    ErrorBody, MayMonitorBody, NamedRef, NewMemberBody,
 };
 
 fn coop_admin_of(staff: &StaffPrincipal, coop: CoopId) -> ApiResult<()> {
@@ -117,4 +121,112 @@ pub async fn set_hours(
         .await?;
     tracing::info!(user.id = %staff.id(), coop.id = %id, institution.id = %institution, ?hours, "co-op hours changed");
     Ok(Json(member_view(&state, id, institution).await?))
+}
+
+#[utoipa::path(post, path = "/api/coops/{id}/members", tag = "admin",
+    params(("id" = String, Path, description = "co-op id")),
+    request_body = NewMemberBody,
+    responses((status = 201, body = CoopMemberView), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody, description = "no such co-op, or not its admin")))]
+pub async fn add_member(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path(id): Path<CoopId>,
+    Json(body): Json<NewMemberBody>,
+) -> ApiResult<(StatusCode, Json<CoopMemberView>)> {
+    coop_admin_of(&staff, id)?;
+    let institution = match state.store().institution_by_slug(&body.slug).await {
+        Ok(i) => i,
+        Err(refdesk_store::StoreError::NotFound) => {
+            return Err(ApiError::invalid_body(format!(
+                "no library {:?}",
+                body.slug
+            )));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    crate::admin::add_member(state.store(), id, institution.id).await?;
+    state.names().forget_coops(institution.id);
+    tracing::info!(user.id = %staff.id(), coop.id = %id, institution.id = %institution.id, "co-op member added");
+    Ok((
+        StatusCode::CREATED,
+        Json(member_view(&state, id, institution.id).await?),
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/coops/{id}/members/{institution_id}", tag = "admin",
+    params(("id" = String, Path, description = "co-op id"),
+           ("institution_id" = String, Path, description = "a member institution's id")),
+    responses((status = 204, description = "no longer a member; its staff may no longer monitor the co-op"),
+              (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody, description = "not a member, no such co-op, or not its admin"),
+              (status = 409, body = ErrorBody, description = "in_use: a chat box of the member routes chats to the co-op, or one of its chats is offered to it now")))]
+pub async fn remove_member(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path((id, institution)): Path<(CoopId, InstitutionId)>,
+) -> ApiResult<StatusCode> {
+    coop_admin_of(&staff, id)?;
+    let losing = crate::admin::remove_member(state.store(), id, institution).await?;
+    state.names().forget_coops(institution);
+    tracing::info!(user.id = %staff.id(), coop.id = %id, institution.id = %institution, "co-op member removed");
+    for user in losing {
+        state.publish(Event::AccessChanged { user }).await;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/coops/{id}/monitors", tag = "admin",
+    params(("id" = String, Path, description = "co-op id")),
+    responses((status = 200, body = CoopMonitorList), (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody, description = "no such co-op, or not its admin")))]
+pub async fn monitors(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path(id): Path<CoopId>,
+) -> ApiResult<Json<CoopMonitorList>> {
+    coop_admin_of(&staff, id)?;
+    let mut out = Vec::new();
+    for u in state.store().holders_of(Grant::MonitorCoop(id)).await? {
+        let user = state.store().user(u).await?;
+        out.push(CoopMonitorView {
+            id: u.into(),
+            name: user.name.to_string(),
+            institution: NamedRef {
+                id: user.institution_id.into(),
+                name: state
+                    .names()
+                    .institution(state.store(), user.institution_id)
+                    .await?,
+            },
+        });
+    }
+    out.sort_by(|a, b| (&a.institution.name, &a.name).cmp(&(&b.institution.name, &b.name)));
+    Ok(Json(CoopMonitorList { monitors: out }))
+}
+
+#[utoipa::path(put, path = "/api/coops/{id}/monitors/{user_id}", tag = "admin",
+    params(("id" = String, Path, description = "co-op id"),
+           ("user_id" = String, Path, description = "a staff member of a member institution")),
+    request_body = MayMonitorBody,
+    responses((status = 200, body = CoopMonitorList), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody, description = "no such co-op or user, or not the co-op's admin")))]
+pub async fn set_monitor(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path((id, user_id)): Path<(CoopId, UserId)>,
+    Json(body): Json<MayMonitorBody>,
+) -> ApiResult<Json<CoopMonitorList>> {
+    coop_admin_of(&staff, id)?;
+    let user = match state.store().user(user_id).await {
+        Ok(u) => u,
+        Err(refdesk_store::StoreError::NotFound) => return Err(ApiError::not_found()),
+        Err(e) => return Err(e.into()),
+    };
+    crate::admin::set_may_monitor(state.store(), id, &user, body.may_monitor).await?;
+    state.publish(Event::AccessChanged { user: user.id }).await;
+    tracing::info!(user.id = %staff.id(), target.id = %user.id, coop.id = %id, may = body.may_monitor, "co-op monitor changed");
+    monitors(State(state), Staff(staff), Path(id)).await
 }

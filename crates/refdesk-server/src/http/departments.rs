@@ -49,3 +49,20 @@ pub async fn create(
     tracing::info!(user.id = %staff.id(), department.id = %department.id, "department created");
     Ok((StatusCode::CREATED, Json(department.into())))
 }
+
+#[utoipa::path(delete, path = "/api/institutions/{id}/departments/{department_id}", tag = "admin",
+    params(("id" = String, Path, description = "institution id"),
+           ("department_id" = String, Path, description = "a department of the institution")),
+    responses((status = 204, description = "deleted"), (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody, description = "no such department of the institution, or not its admin"),
+              (status = 409, body = ErrorBody, description = "in_use: a chat box lands or routes chats there, or chats of it are in the history")))]
+pub async fn delete(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path((id, department)): Path<(InstitutionId, refdesk_core::DepartmentId)>,
+) -> ApiResult<StatusCode> {
+    admin_of(&staff, id)?;
+    crate::admin::delete_department(state.store(), id, department).await?;
+    tracing::info!(user.id = %staff.id(), department.id = %department, "department deleted");
+    Ok(StatusCode::NO_CONTENT)
+}

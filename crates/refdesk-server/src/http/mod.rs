@@ -5,11 +5,13 @@ pub mod chats;
 pub mod conversations;
 pub mod coops;
 pub mod departments;
+pub mod directory;
 pub mod health;
 pub mod institutions;
 mod json;
 pub mod monitoring;
 pub mod pages;
+pub mod staff;
 pub mod widgets;
 
 pub use json::{Json, Path, Query};

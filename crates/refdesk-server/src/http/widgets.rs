@@ -21,6 +21,9 @@ pub async fn widget(
     Path(id): Path<WidgetId>,
 ) -> ApiResult<Json<WidgetConfig>> {
     let w = state.store().widget(id).await?;
+    if !w.settings.enabled {
+        return Err(ApiError::not_found());
+    }
     let institution_name = state
         .names()
         .institution(state.store(), w.institution_id)

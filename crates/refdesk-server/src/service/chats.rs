@@ -72,6 +72,9 @@ impl AppState {
         user_agent: Option<String>,
     ) -> ApiResult<(Chat, Option<String>)> {
         let widget = self.store().widget(form.widget_id).await?;
+        if !widget.settings.enabled {
+            return Err(ApiError::not_found());
+        }
         widget
             .settings
             .check_form(

@@ -138,6 +138,11 @@ impl TestApp {
         send(req, cookie).await
     }
 
+    pub async fn delete(&self, path: &str, cookie: Option<&str>) -> (u16, Value) {
+        let req = self.http.delete(format!("{}{path}", self.url));
+        send(req, cookie).await
+    }
+
     pub async fn get(
         &self,
         path: &str,

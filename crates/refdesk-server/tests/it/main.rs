@@ -2,6 +2,7 @@
 //! or PostgreSQL when REFDESK_TEST_DATABASE_URL is set), driven over real HTTP and WebSockets.
 
 mod access;
+mod admin;
 mod app;
 mod chat_flow;
 mod claims;

@@ -9,11 +9,7 @@ use uuid::Uuid;
 pub async fn admin_lists_page_and_roles_change(store: DynStore) {
     let f = Fixture::new(store).await;
     // Staff by email, a page at a time.
-    let first = f
-        .store
-        .users_page(f.institution.id, None, 1)
-        .await
-        .unwrap();
+    let first = f.store.users_page(f.institution.id, None, 1).await.unwrap();
     let rest = f
         .store
         .users_page(f.institution.id, Some(&first[0].email), 10)
@@ -96,9 +92,7 @@ pub async fn leaving_a_coop_is_refused_while_a_chat_is_offered_to_it(store: DynS
     // Ended, it no longer holds the membership.
     let close = routed
         .state
-        .decide(ChatCommand::Close {
-            by: Sender::System,
-        })
+        .decide(ChatCommand::Close { by: Sender::System })
         .unwrap();
     f.store
         .apply_decision(&decision(&routed, &close), None)
@@ -111,7 +105,10 @@ pub async fn leaving_a_coop_is_refused_while_a_chat_is_offered_to_it(store: DynS
             .unwrap()
     );
     assert!(f.store.coop_members(&[coop.id]).await.unwrap().is_empty());
-    assert!(f.store.holders_of(grant).await.unwrap().is_empty(), "grants go with it");
+    assert!(
+        f.store.holders_of(grant).await.unwrap().is_empty(),
+        "grants go with it"
+    );
     assert!(
         f.store
             .monitors_of(&[MonitorScope::Coop(coop.id)])
@@ -160,5 +157,8 @@ pub async fn a_department_in_use_is_not_deleted(store: DynStore) {
         f.store.delete_department(spare.id).await,
         Err(StoreError::NotFound)
     ));
-    assert_eq!(f.store.departments(f.institution.id).await.unwrap(), vec![f.department.clone()]);
+    assert_eq!(
+        f.store.departments(f.institution.id).await.unwrap(),
+        vec![f.department.clone()]
+    );
 }

@@ -103,6 +103,82 @@ async fn admin_commands_set_up_a_library_that_can_sign_in() {
     );
     assert!(!ok, "the email is taken");
 
+    // A co-op with Oak Park in it, its hours, and Ann allowed to monitor it.
+    let run = |args: &[&str]| refdesk(args, dir.path(), &[]);
+    let (ok, out, err) = run(&["admin", "create-coop", "--name", "Prairie Co-op"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("co-op Prairie Co-op created"), "{out}");
+    let coop = ["--coop", "Prairie Co-op"];
+    let (ok, _, err) = run(&[
+        &["admin", "grant-coop-monitoring"][..],
+        &coop,
+        &["--email", "ann@oakpark.example"],
+    ]
+    .concat());
+    assert!(!ok, "not a member yet");
+    assert!(err.contains("not a member"), "{err}");
+    let (ok, _, err) = run(&[
+        &["admin", "add-coop-member"][..],
+        &coop,
+        &["--institution", "oakpark"],
+    ]
+    .concat());
+    assert!(ok, "{err}");
+    let (ok, _, err) = run(&[
+        &["admin", "grant-coop-monitoring"][..],
+        &coop,
+        &["--email", "ann@oakpark.example"],
+    ]
+    .concat());
+    assert!(ok, "{err}");
+    let (ok, _, err) = run(&[
+        &["admin", "set-coop-hours"][..],
+        &coop,
+        &[
+            "--institution",
+            "oakpark",
+            "--open",
+            "mon 09:00-17:00",
+            "--closed",
+            "2026-12-25",
+        ],
+    ]
+    .concat());
+    assert!(ok, "{err}");
+    let (ok, _, _) = run(&[
+        &["admin", "set-coop-hours"][..],
+        &coop,
+        &["--institution", "oakpark", "--open", "mon 17:00-09:00"],
+    ]
+    .concat());
+    assert!(!ok, "bad hours are refused");
+    let (ok, out, _) = run(&["admin", "list-coops"]);
+    assert!(
+        ok && out.contains("Prairie Co-op") && out.contains("oakpark"),
+        "{out}"
+    );
+    let (ok, _, err) = run(&[
+        "admin",
+        "set-role",
+        "--email",
+        "ann@oakpark.example",
+        "--role",
+        "institution_admin",
+    ]);
+    assert!(ok, "{err}");
+    let (ok, out, _) = run(&["admin", "list-staff", "--institution", "oakpark"]);
+    assert!(
+        out.contains("ann@oakpark.example\tinstitution_admin\tAnn"),
+        "{ok} {out}"
+    );
+    let (ok, _, err) = run(&[
+        &["admin", "remove-coop-member"][..],
+        &coop,
+        &["--institution", "oakpark"],
+    ]
+    .concat());
+    assert!(ok, "{err}");
+
     let node = Node::start("serve", dir.path(), &[]);
     let resp = reqwest::Client::new()
         .post(format!("{}/api/auth/login", node.url))
