@@ -26,6 +26,9 @@ pub const COOP_NAME: &str = "Three Rivers Library Co-op";
 /// The co-op's admin: an account of Lakeside's, with the co-op admin grant.
 const COOP_ADMIN: (&str, &str) = ("cora", "Cora Coordinator");
 
+/// The installation's admin: an account of Lakeside's, with the system admin role.
+const SYSTEM_ADMIN: (&str, &str) = ("sasha", "Sasha Sysop");
+
 struct LibrarySpec {
     slug: &'static str,
     name: &'static str,
@@ -156,7 +159,8 @@ pub async fn seed(store: &DynStore) -> Result<Vec<DemoAccount>, StoreError> {
             .iter()
             .map(|p| (p, Role::Operator))
             .chain(spec.admin.iter().map(|p| (p, Role::InstitutionAdmin)))
-            .chain((spec.slug == "lakeside").then_some((&COOP_ADMIN, Role::CoopAdmin)));
+            .chain((spec.slug == "lakeside").then_some((&COOP_ADMIN, Role::CoopAdmin)))
+            .chain((spec.slug == "lakeside").then_some((&SYSTEM_ADMIN, Role::SystemAdmin)));
         for ((login, full), role) in people {
             let email = format!("{login}@{}.example", spec.slug);
             let user = User {
@@ -179,6 +183,7 @@ pub async fn seed(store: &DynStore) -> Result<Vec<DemoAccount>, StoreError> {
                 role: match role {
                     Role::InstitutionAdmin => Some("institution admin"),
                     Role::CoopAdmin => Some("co-op admin"),
+                    Role::SystemAdmin => Some("system admin"),
                     _ => None,
                 },
             });

@@ -21,6 +21,7 @@ interface ChatBox {
   fields: PrechatFields;
   texts: WidgetTexts;
   routing: RoutingPlan;
+  enabled: boolean;
 }
 
 const FIELDS = [
@@ -97,6 +98,7 @@ export function ChatBoxes() {
       fields: Object.fromEntries(FIELDS.map(([k]) => [k, String(d.get(`field-${k}`) || "optional")])),
       texts: Object.fromEntries(TEXTS.map(([k]) => [k, text(d.get(`text-${k}`))])),
       routing: JSON.parse(String(d.get("routing") || "null")) ?? NO_PLAN,
+      enabled: d.get("enabled") !== null,
     };
     void done(
       box ? http("PUT", `${base}/widgets/${box.id}`, body) : http("POST", `${base}/widgets`, body),
@@ -115,7 +117,15 @@ export function ChatBoxes() {
       <h3>Departments</h3>
       <ul class="departments">
         {departments.map((d) => (
-          <li key={d.id}>{d.name}</li>
+          <li key={d.id}>
+            {d.name}{" "}
+            <button
+              type="button"
+              onClick={() => void done(http("DELETE", `${base}/departments/${d.id}`), `Department ${d.name} deleted.`)}
+            >
+              Delete {d.name}
+            </button>
+          </li>
         ))}
       </ul>
       <form class="inline" onSubmit={addDepartment}>
@@ -184,6 +194,10 @@ function BoxForm({ box, departments, coops, onSubmit }: BoxProps) {
             <input id={id(`text-${k}`)} name={`text-${k}`} maxLength={k === "title" ? 120 : 1000} value={box?.texts[k] ?? ""} />
           </Fragment>
         ))}
+        <label>
+          <input type="checkbox" name="enabled" checked={box?.enabled ?? true} /> Offered to patrons (unchecked: the chat box says it is not
+          available; its past chats are kept)
+        </label>
         <RoutingSteps prefix={id("routing")} plan={box?.routing ?? NO_PLAN} departments={departments} coops={coops} />
         <button type="submit" class="primary">
           {box ? "Save chat box" : "Add chat box"}

@@ -1,7 +1,21 @@
 import { enableNotifications, permission } from "./alerts";
-import { connection, me, signOut, view } from "./state";
+import { useEffect } from "preact/hooks";
+import { http } from "./http";
+import { adminCoops, connection, me, signOut, view } from "./state";
 
 const isAdmin = (role: string | undefined) => role === "institution_admin" || role === "system_admin";
+
+type Screen = typeof view.value;
+
+/** A button to one of the settings screens, or back to the chats from it. */
+function ScreenButton({ to, label }: { to: Screen; label: string }) {
+  const here = view.value === to;
+  return (
+    <button type="button" class="secondary" aria-pressed={here} onClick={() => (view.value = here ? "chats" : to)}>
+      {here ? "Back to chats" : label}
+    </button>
+  );
+}
 
 const connectionText = {
   connecting: "Connecting…",
@@ -28,6 +42,12 @@ function Notifications() {
 
 export function Header() {
   const user = me.value;
+  useEffect(() => {
+    http<{ coops: { id: string; name: string }[] }>("GET", "/api/coops").then(
+      (r) => (adminCoops.value = r.coops),
+      () => (adminCoops.value = []),
+    );
+  }, [user?.id]);
   return (
     <header class="top">
       <h1 class="brand">refdesk</h1>
@@ -37,10 +57,10 @@ export function Header() {
       </p>
       <div class="spacer" />
       <Notifications />
-      {isAdmin(user?.role) && (
-        <button type="button" class="secondary" onClick={() => (view.value = view.value === "chats" ? "settings" : "chats")}>
-          {view.value === "chats" ? "Library settings" : "Back to chats"}
-        </button>
+      {isAdmin(user?.role) && (view.value === "chats" || view.value === "settings") && <ScreenButton to="settings" label="Library settings" />}
+      {adminCoops.value.length > 0 && (view.value === "chats" || view.value === "coop") && <ScreenButton to="coop" label="Co-op settings" />}
+      {user?.role === "system_admin" && (view.value === "chats" || view.value === "installation") && (
+        <ScreenButton to="installation" label="Installation" />
       )}
       {user && <span class="who">Signed in as {user.name}</span>}
       <button type="button" class="secondary" onClick={() => void signOut()}>

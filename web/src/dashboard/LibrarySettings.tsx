@@ -8,6 +8,7 @@ import type { InstitutionPolicy } from "../shared/api";
 import { http, HttpError } from "./http";
 import { me } from "./state";
 import { ChatBoxes } from "./ChatBoxes";
+import { StaffAdmin } from "./StaffAdmin";
 
 const optionalNumber = (v: FormDataEntryValue | null) => (v === null || String(v).trim() === "" ? null : Number(v));
 
@@ -97,6 +98,7 @@ export function LibrarySettings() {
         </p>
       </form>
       <ChatBoxes />
+      <StaffAdmin />
     </main>
   );
 }

@@ -11,6 +11,8 @@ import { Header } from "./Header";
 import { Librarians } from "./Librarians";
 import { MonitoringSettings } from "./MonitoringSettings";
 import { SignIn } from "./SignIn";
+import { CoopSettings } from "./CoopSettings";
+import { Installation } from "./Installation";
 import { LibrarySettings } from "./LibrarySettings";
 import { StillMonitoring } from "./StillMonitoring";
 import { loadMe, me, view, waiting } from "./state";
@@ -23,9 +25,11 @@ function App() {
     <div class="app">
       <Header />
       <StillMonitoring />
-      {view.value === "settings" ? (
+      {view.value !== "chats" ? (
         <div class="body">
-          <LibrarySettings />
+          {view.value === "settings" && <LibrarySettings />}
+          {view.value === "coop" && <CoopSettings />}
+          {view.value === "installation" && <Installation />}
         </div>
       ) : (
         <div class="body">

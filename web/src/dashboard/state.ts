@@ -26,8 +26,11 @@ export interface Thread {
 export const me = signal<UserView | null | undefined>(undefined);
 export const chats = signal<ReadonlyMap<string, StaffChatView>>(new Map());
 export const selected = signal<string | null>(null);
-/** Which screen: the chats, or (for admins) the library's settings. */
-export const view = signal<"chats" | "settings">("chats");
+/** Which screen: the chats, or (for admins) the library's, the co-op's or the installation's
+ * settings. */
+export const view = signal<"chats" | "settings" | "coop" | "installation">("chats");
+/** The co-ops the signed-in person administers (read at sign-in). */
+export const adminCoops = signal<{ id: string; name: string }[]>([]);
 export const connection = signal<"connecting" | "connected" | "reconnecting">("connecting");
 export const threads = signal<Readonly<Record<string, Thread>>>({});
 /** Name of the patron typing, per chat. */

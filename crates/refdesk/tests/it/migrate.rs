@@ -80,7 +80,7 @@ async fn a_sqlite_installation_moves_to_postgres_with_its_chats() {
     assert!(ok, "{out}\n{err}");
     assert!(
         out.contains(
-            "done: 3 institutions, 6 users, 1 guests, 1 chats, 0 staff conversations, 4 messages"
+            "done: 3 institutions, 7 users, 1 guests, 1 chats, 0 staff conversations, 4 messages"
         ),
         "{out}"
     );
