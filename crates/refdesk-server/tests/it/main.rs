@@ -12,6 +12,7 @@ mod errors;
 mod frames;
 mod hardening;
 mod isolation;
+mod matrix;
 mod monitoring;
 mod openapi;
 mod policies;

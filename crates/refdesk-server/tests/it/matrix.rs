@@ -1,0 +1,614 @@
+//! The tenant-isolation matrix (issue 9): every REST endpoint of the OpenAPI document, called
+//! by every kind of caller about Riverside's objects (its chat waiting in its own queue, its
+//! staff, its settings) and the demo co-op, and every WebSocket subscription. An endpoint the
+//! document lists without an entry here fails the test, so a new endpoint cannot ship
+//! unexamined.
+//!
+//! For each entry, callers not named as allowed must be refused (401, 403 or 404, in the error
+//! shape) without the patron's words in the answer; allowed callers of a read get 200, and a
+//! listed read shows Riverside's chat only to those who may see it. State-changing requests are
+//! sent only by callers who must be refused (and a few whose refusal is the point, below), so
+//! the world stays the same for every row.
+
+use crate::app::TestApp;
+use refdesk_core::DisplayName;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Who {
+    Anonymous,
+    /// A patron of another chat.
+    OtherPatron,
+    /// Riverside's operator.
+    Alice,
+    /// Hillcrest's operator, monitoring the co-op.
+    Carol,
+    /// Lakeside's operator, not monitoring the co-op.
+    Dave,
+    /// Riverside's institution admin.
+    Rita,
+    /// The co-op's admin (a Lakeside account).
+    Cora,
+    /// The installation's admin (a Lakeside account).
+    Sasha,
+}
+use Who::*;
+
+const EVERYONE: [Who; 8] = [
+    Anonymous,
+    OtherPatron,
+    Alice,
+    Carol,
+    Dave,
+    Rita,
+    Cora,
+    Sasha,
+];
+const STAFF: [Who; 6] = [Alice, Carol, Dave, Rita, Cora, Sasha];
+const QUESTION: &str = "Matrix: what do the 1890 ledgers say?";
+
+struct World {
+    app: TestApp,
+    cookies: Vec<(Who, String)>,
+    other_patron: String,
+    vars: Vec<(&'static str, String)>,
+}
+
+impl World {
+    async fn new() -> World {
+        let app = TestApp::spawn().await;
+        let mut cookies = Vec::new();
+        for (who, login) in [
+            (Alice, "alice@riverside"),
+            (Carol, "carol@hillcrest"),
+            (Dave, "dave@lakeside"),
+            (Rita, "rita@riverside"),
+            (Cora, "cora@lakeside"),
+            (Sasha, "sasha@lakeside"),
+        ] {
+            cookies.push((who, app.login(login).await.cookie));
+        }
+        let coop = app.demo_coop().await;
+        let store = app.state.store();
+        let riverside = store.institution_by_slug("riverside").await.unwrap();
+        let widget = store.widgets(riverside.id).await.unwrap()[0].clone();
+        let (chat, _) = app.start_chat(QUESTION).await;
+        let (_, other_patron) = app.start_chat("Another patron's question").await;
+        let cookie = |w: Who| cookies.iter().find(|(x, _)| *x == w).unwrap().1.clone();
+        // Carol monitors the co-op; Riverside's chat is not offered to it (no routing step).
+        let (status, _) = app
+            .put(
+                "/api/monitoring",
+                Some(&cookie(Carol)),
+                json!({"coop_id": coop, "online": true}),
+            )
+            .await;
+        assert_eq!(status, 200);
+        let bob = store
+            .user_by_email(&refdesk_core::Email::parse("bob@riverside.example").unwrap())
+            .await
+            .unwrap()
+            .user;
+        let alice_id = app.login("alice@riverside").await.id;
+        let (status, conv) = app
+            .post(
+                "/api/conversations",
+                Some(&cookie(Alice)),
+                json!({"with": bob.id}),
+            )
+            .await;
+        assert_eq!(status, 200, "{conv}");
+        let elsewhere = refdesk_server::admin::create_coop(
+            store,
+            DisplayName::parse("Elsewhere Co-op").unwrap(),
+        )
+        .await
+        .unwrap();
+        let vars = vec![
+            ("{chat}", chat),
+            ("{institution}", riverside.id.to_string()),
+            ("{department}", widget.department_id.to_string()),
+            ("{widget}", widget.id.to_string()),
+            ("{coop}", coop.to_string()),
+            ("{elsewhere}", elsewhere.id.to_string()),
+            ("{bob}", bob.id.to_string()),
+            ("{alice}", alice_id),
+            ("{conversation}", conv["id"].as_str().unwrap().to_owned()),
+        ];
+        World {
+            app,
+            cookies,
+            other_patron,
+            vars,
+        }
+    }
+
+    fn fill(&self, template: &str) -> String {
+        let mut s = template.to_owned();
+        for (k, v) in &self.vars {
+            s = s.replace(k, v);
+        }
+        s
+    }
+
+    async fn call(&self, who: Who, method: &str, path: &str, body: &Value) -> (u16, Value) {
+        let url = format!("{}{}", self.app.url, self.fill(path));
+        let http = &self.app.http;
+        let mut req = match method {
+            "GET" => http.get(url),
+            "POST" => http.post(url),
+            "PUT" => http.put(url),
+            "DELETE" => http.delete(url),
+            m => panic!("method {m}"),
+        };
+        if method != "GET" && method != "DELETE" {
+            req = req.json(&serde_json::from_str::<Value>(&self.fill(&body.to_string())).unwrap());
+        }
+        match who {
+            Anonymous => {}
+            OtherPatron => req = req.bearer_auth(&self.other_patron),
+            w => {
+                let c = &self.cookies.iter().find(|(x, _)| *x == w).unwrap().1;
+                // The dashboard's requests come from its own origin (the CSRF check).
+                req = req.header("cookie", c).header("origin", &self.app.url);
+            }
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+}
+
+/// One endpoint: its OpenAPI method and path, the request the matrix sends, and who may.
+struct Row {
+    method: &'static str,
+    path: &'static str,
+    /// The concrete path (with `{chat}`, `{institution}`, … filled in).
+    url: &'static str,
+    body: Value,
+    allowed: &'static [Who],
+    /// For a read that lists things: who may see Riverside's chat (or conversation) in it.
+    sees_riverside: &'static [Who],
+}
+
+fn row(
+    method: &'static str,
+    path: &'static str,
+    url: &'static str,
+    allowed: &'static [Who],
+) -> Row {
+    Row {
+        method,
+        path,
+        url,
+        body: json!({}),
+        allowed,
+        sees_riverside: &[],
+    }
+}
+
+const RIVERSIDE_ADMINS: &[Who] = &[Rita, Sasha];
+const COOP_ADMINS: &[Who] = &[Cora, Sasha];
+
+fn rows() -> Vec<Row> {
+    let policy = json!({"transcript_retention_days": null, "ip_addresses": "truncated",
+        "referrer_query": "stripped", "staff_names_shown_to_patrons": true,
+        "operator_grace_seconds": 60, "max_chats_per_operator": null,
+        "ask_still_monitoring_after_minutes": 60, "coop_monitoring_at_sign_in": false,
+        "time_zone": "America/Toronto"});
+    let widget = json!({"name": "Matrix box", "department_id": "{department}", "allowed_origins": [],
+        "fields": {"name": "optional", "email": "optional", "question": "required"},
+        "texts": {"title": null, "greeting": null, "offline": null}});
+    let with = |mut r: Row, body: Value| {
+        r.body = body;
+        r
+    };
+    let listing = |mut r: Row, sees: &'static [Who]| {
+        r.sees_riverside = sees;
+        r
+    };
+    vec![
+        with(
+            row("POST", "/api/auth/login", "/api/auth/login", &EVERYONE),
+            json!({"email": "nobody@x.example", "password": "wrong password"}),
+        ),
+        row("POST", "/api/auth/logout", "/api/auth/logout", &STAFF),
+        row("GET", "/api/me", "/api/me", &STAFF),
+        listing(
+            row("GET", "/api/chats", "/api/chats", &STAFF),
+            &[Alice, Rita],
+        ),
+        with(
+            row("POST", "/api/chats", "/api/chats", &EVERYONE),
+            json!({"widget_id": "{widget}", "question": "hi"}),
+        ),
+        row(
+            "GET",
+            "/api/chats/{id}",
+            "/api/chats/{chat}",
+            &[Alice, Rita],
+        ),
+        row(
+            "POST",
+            "/api/chats/{id}/claim",
+            "/api/chats/{chat}/claim",
+            &[Alice, Rita],
+        ),
+        row(
+            "POST",
+            "/api/chats/{id}/close",
+            "/api/chats/{chat}/close",
+            &[Alice, Rita],
+        ),
+        // Only the chat's own patron ends it; none of the callers is.
+        row("POST", "/api/chats/{id}/end", "/api/chats/{chat}/end", &[]),
+        row(
+            "GET",
+            "/api/chats/{id}/messages",
+            "/api/chats/{chat}/messages",
+            &[Alice, Rita],
+        ),
+        listing(
+            row("GET", "/api/conversations", "/api/conversations", &STAFF),
+            &[Alice],
+        ),
+        // Colleagues: staff of Riverside, and of a co-op partner while monitoring the co-op.
+        with(
+            row(
+                "POST",
+                "/api/conversations",
+                "/api/conversations",
+                &[Alice, Rita, Carol],
+            ),
+            json!({"with": "{bob}"}),
+        ),
+        row(
+            "GET",
+            "/api/conversations/{id}/messages",
+            "/api/conversations/{conversation}/messages",
+            &[Alice],
+        ),
+        row("GET", "/api/monitoring", "/api/monitoring", &STAFF),
+        // Nobody may monitor a co-op they have no grant for.
+        with(
+            row("PUT", "/api/monitoring", "/api/monitoring", &[]),
+            json!({"coop_id": "{elsewhere}", "online": true}),
+        ),
+        row(
+            "GET",
+            "/api/coops/{id}/status",
+            "/api/coops/{elsewhere}/status",
+            &[Sasha],
+        ),
+        row("GET", "/api/librarians", "/api/librarians", &STAFF),
+        row(
+            "GET",
+            "/api/institutions/{id}/policy",
+            "/api/institutions/{institution}/policy",
+            RIVERSIDE_ADMINS,
+        ),
+        with(
+            row(
+                "PUT",
+                "/api/institutions/{id}/policy",
+                "/api/institutions/{institution}/policy",
+                RIVERSIDE_ADMINS,
+            ),
+            policy,
+        ),
+        row(
+            "GET",
+            "/api/institutions/{id}/departments",
+            "/api/institutions/{institution}/departments",
+            RIVERSIDE_ADMINS,
+        ),
+        with(
+            row(
+                "POST",
+                "/api/institutions/{id}/departments",
+                "/api/institutions/{institution}/departments",
+                RIVERSIDE_ADMINS,
+            ),
+            json!({"name": "Matrix"}),
+        ),
+        row(
+            "DELETE",
+            "/api/institutions/{id}/departments/{department_id}",
+            "/api/institutions/{institution}/departments/{department}",
+            RIVERSIDE_ADMINS,
+        ),
+        row(
+            "GET",
+            "/api/institutions/{id}/widgets",
+            "/api/institutions/{institution}/widgets",
+            RIVERSIDE_ADMINS,
+        ),
+        with(
+            row(
+                "POST",
+                "/api/institutions/{id}/widgets",
+                "/api/institutions/{institution}/widgets",
+                RIVERSIDE_ADMINS,
+            ),
+            widget.clone(),
+        ),
+        with(
+            row(
+                "PUT",
+                "/api/institutions/{id}/widgets/{widget_id}",
+                "/api/institutions/{institution}/widgets/{widget}",
+                RIVERSIDE_ADMINS,
+            ),
+            widget,
+        ),
+        row(
+            "GET",
+            "/api/institutions/{id}/coops",
+            "/api/institutions/{institution}/coops",
+            RIVERSIDE_ADMINS,
+        ),
+        row(
+            "GET",
+            "/api/institutions/{id}/staff",
+            "/api/institutions/{institution}/staff",
+            RIVERSIDE_ADMINS,
+        ),
+        with(
+            row(
+                "POST",
+                "/api/institutions/{id}/staff",
+                "/api/institutions/{institution}/staff",
+                RIVERSIDE_ADMINS,
+            ),
+            json!({"email": "matrix@riverside.example", "name": "Matrix", "role": "operator", "password": "long enough pass"}),
+        ),
+        // A co-op's admin does not manage a member's staff.
+        with(
+            row(
+                "PUT",
+                "/api/institutions/{id}/staff/{user_id}/role",
+                "/api/institutions/{institution}/staff/{bob}/role",
+                RIVERSIDE_ADMINS,
+            ),
+            json!({"role": "operator"}),
+        ),
+        with(
+            row(
+                "PUT",
+                "/api/institutions/{id}/staff/{user_id}/coops/{coop_id}",
+                "/api/institutions/{institution}/staff/{bob}/coops/{coop}",
+                RIVERSIDE_ADMINS,
+            ),
+            json!({"may_monitor": true}),
+        ),
+        row("GET", "/api/institutions", "/api/institutions", &[Sasha]),
+        with(
+            row("POST", "/api/institutions", "/api/institutions", &[Sasha]),
+            json!({"name": "Matrix Library", "slug": "matrix"}),
+        ),
+        row("GET", "/api/coops", "/api/coops", &STAFF),
+        with(
+            row("POST", "/api/coops", "/api/coops", &[Sasha]),
+            json!({"name": "Matrix Co-op"}),
+        ),
+        row(
+            "GET",
+            "/api/coops/{id}/members",
+            "/api/coops/{coop}/members",
+            COOP_ADMINS,
+        ),
+        with(
+            row(
+                "POST",
+                "/api/coops/{id}/members",
+                "/api/coops/{coop}/members",
+                COOP_ADMINS,
+            ),
+            json!({"slug": "riverside"}),
+        ),
+        row(
+            "DELETE",
+            "/api/coops/{id}/members/{institution_id}",
+            "/api/coops/{coop}/members/{institution}",
+            COOP_ADMINS,
+        ),
+        with(
+            row(
+                "PUT",
+                "/api/coops/{id}/members/{institution_id}/hours",
+                "/api/coops/{coop}/members/{institution}/hours",
+                COOP_ADMINS,
+            ),
+            json!({"weekly": [], "closed": []}),
+        ),
+        row(
+            "GET",
+            "/api/coops/{id}/monitors",
+            "/api/coops/{coop}/monitors",
+            COOP_ADMINS,
+        ),
+        with(
+            row(
+                "PUT",
+                "/api/coops/{id}/monitors/{user_id}",
+                "/api/coops/{coop}/monitors/{bob}",
+                COOP_ADMINS,
+            ),
+            json!({"may_monitor": false}),
+        ),
+        row(
+            "GET",
+            "/api/widgets/{id}",
+            "/api/widgets/{widget}",
+            &EVERYONE,
+        ),
+        row("GET", "/healthz", "/healthz", &EVERYONE),
+    ]
+}
+
+#[tokio::test]
+async fn every_endpoint_refuses_every_caller_it_must_and_leaks_nothing() {
+    let w = World::new().await;
+    let (_, doc) = w.app.get("/api/openapi.json", None, None).await;
+    let mut documented = BTreeSet::new();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for method in ops.as_object().unwrap().keys() {
+            documented.insert((method.to_uppercase(), path.clone()));
+        }
+    }
+    let rows = rows();
+    let covered: BTreeSet<(String, String)> = rows
+        .iter()
+        .map(|r| (r.method.to_owned(), r.path.to_owned()))
+        .collect();
+    let missing: Vec<_> = documented.difference(&covered).collect();
+    assert!(
+        missing.is_empty(),
+        "endpoints without a matrix entry: {missing:?}"
+    );
+    let stale: Vec<_> = covered.difference(&documented).collect();
+    assert!(
+        stale.is_empty(),
+        "matrix entries for no endpoint: {stale:?}"
+    );
+
+    let chat = w.fill("{chat}");
+    let conversation = w.fill("{conversation}");
+    let mut checked = 0;
+    for r in &rows {
+        for who in EVERYONE {
+            let allowed = r.allowed.contains(&who);
+            if allowed && r.method != "GET" {
+                continue; // a change the caller may make: not made, the world stays as it is
+            }
+            let (status, body) = w.call(who, r.method, r.url, &r.body).await;
+            let what = format!("{} {} as {who:?}", r.method, r.url);
+            if allowed {
+                assert_eq!(status, 200, "{what}: {body}");
+                if r.path == "/api/chats" || r.path == "/api/conversations" {
+                    let text = body.to_string();
+                    let shows = text.contains(&chat) || text.contains(&conversation);
+                    assert_eq!(shows, r.sees_riverside.contains(&who), "{what}: {body}");
+                }
+            } else {
+                assert!(
+                    [401, 403, 404].contains(&status),
+                    "{what} must be refused: {status} {body}"
+                );
+                assert!(body["error"]["code"].is_string(), "{what}: {body}");
+                assert!(!body.to_string().contains("1890 ledgers"), "{what}: {body}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 250, "{checked}");
+
+    // Refusals that are the point, by allowed callers: an institution admin cannot give co-op
+    // access to a co-op the library is not in, and nothing is granted.
+    let (status, body) = w
+        .call(
+            Rita,
+            "PUT",
+            "/api/institutions/{institution}/staff/{bob}/coops/{elsewhere}",
+            &json!({"may_monitor": true}),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    let bob: refdesk_core::UserId = w.fill("{bob}").parse::<uuid::Uuid>().unwrap().into();
+    let elsewhere: refdesk_core::CoopId =
+        w.fill("{elsewhere}").parse::<uuid::Uuid>().unwrap().into();
+    let grants = w.app.state.store().grants_of(bob).await.unwrap();
+    assert!(!grants.contains(&refdesk_core::Grant::MonitorCoop(elsewhere)));
+    // A co-op admin cannot add a member to a co-op they do not administer.
+    let (status, _) = w
+        .call(
+            Cora,
+            "POST",
+            "/api/coops/{elsewhere}/members",
+            &json!({"slug": "riverside"}),
+        )
+        .await;
+    assert_eq!(status, 404);
+    // The world is as it was: Riverside's chat still waits, unclaimed.
+    let stored = w
+        .app
+        .state
+        .store()
+        .chat(chat.parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(stored.state, refdesk_core::ChatState::Waiting);
+}
+
+/// The first frame of one of `kinds` (skipping who-is-monitoring news and the frames of
+/// streams watched before).
+async fn answer_of(ws: &mut crate::ws::Ws, kinds: &[&str]) -> Value {
+    loop {
+        let f = ws.next().await;
+        if kinds.contains(&f["type"].as_str().unwrap_or("")) {
+            return f;
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_socket_subscription_refuses_what_the_caller_may_not_see() {
+    let w = World::new().await;
+    let chat = w.fill("{chat}");
+    let conversation = w.fill("{conversation}");
+    for who in STAFF {
+        let cookie = w.cookies.iter().find(|(x, _)| *x == who).unwrap().1.clone();
+        let client = crate::app::StaffClient {
+            cookie,
+            id: String::new(),
+        };
+        let (mut ws, welcome) = w.app.staff_ws(&client).await;
+        let sees_chat = [Alice, Rita].contains(&who);
+        let queued = welcome["queue"].to_string().contains(&chat);
+        assert_eq!(queued, sees_chat, "{who:?}'s queue: {welcome}");
+        // Watching the chat, and the conversation of Alice and Bob.
+        ws.send(json!({"type": "watch", "chat_id": chat, "after_seq": 0}))
+            .await;
+        let answer = answer_of(&mut ws, &["chat", "message", "error"]).await;
+        if sees_chat {
+            assert!(
+                ["chat", "message"].contains(&answer["type"].as_str().unwrap()),
+                "{who:?}: {answer}"
+            );
+        } else {
+            assert_eq!(answer["code"], "not_found", "{who:?}: {answer}");
+            assert!(!answer.to_string().contains("1890 ledgers"));
+        }
+        ws.send(json!({"type": "watch", "conversation_id": conversation, "after_seq": 0}))
+            .await;
+        let answer = answer_of(&mut ws, &["conversation", "error"]).await;
+        if who == Alice {
+            assert_eq!(answer["type"], "conversation", "{answer}");
+        } else {
+            assert_eq!(answer["code"], "not_found", "{who:?}: {answer}");
+        }
+        // Resuming them in a hello is refused the same way (a second socket).
+        let mut again = crate::ws::Ws::connect(w.app.addr, Some(&client.cookie)).await;
+        again
+            .send(json!({"type": "hello", "resume": [{"chat_id": chat, "after_seq": 0}]}))
+            .await;
+        let first = again.next().await;
+        if sees_chat {
+            assert_eq!(first["type"], "welcome", "{who:?}: {first}");
+        } else {
+            assert!(
+                first["type"] == "error" || !first.to_string().contains("1890 ledgers"),
+                "{who:?}: {first}"
+            );
+        }
+    }
+    // A patron of another chat: neither watching it nor resuming it.
+    let mut patron = w.app.patron_ws(&w.other_patron, &[]).await;
+    patron
+        .send(json!({"type": "watch", "chat_id": chat, "after_seq": 0}))
+        .await;
+    let answer = answer_of(&mut patron, &["chat_status", "message", "error"]).await;
+    assert_eq!(answer["type"], "error", "{answer}");
+    assert!(!answer.to_string().contains("1890 ledgers"));
+}
