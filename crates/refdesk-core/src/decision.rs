@@ -94,6 +94,14 @@ impl Chat {
                 TimerKind::RouteStep,
                 TimerKind::Realert,
             ]),
+            // Moved to another step, the chat still waits for its patron to come back.
+            ChatState::Waiting if matches!(command, ChatCommand::Route { .. }) => {
+                vec![TimerOp::Carry {
+                    key: self.timer_key(TimerKind::PatronAway),
+                    from: self.version,
+                    to: self.version + 1,
+                }]
+            }
             ChatState::Waiting => cancel(&[TimerKind::OperatorAway]),
             ChatState::Closed | ChatState::Abandoned => cancel(&TimerKind::OF_CHAT),
         };

@@ -184,6 +184,11 @@ proptest! {
                 match op {
                     TimerOp::Set(t) => { timers.insert(t.key, *t); }
                     TimerOp::Cancel(k) => { timers.remove(k); }
+                    TimerOp::Carry { key, from, to } => {
+                        if let Some(t) = timers.get_mut(key).filter(|t| t.version == *from) {
+                            t.version = *to;
+                        }
+                    }
                 }
             }
         };

@@ -90,6 +90,10 @@ pub enum TimerOp {
     Set(Timer),
     /// Removes the timer of this key, if there is one.
     Cancel(TimerKey),
+    /// A timer of this key set against the subject's version `from`, if there is one, now
+    /// belongs to version `to` (a change that does not touch what the timer waits for: a
+    /// waiting chat moving to another routing step is still waiting for its patron).
+    Carry { key: TimerKey, from: u64, to: u64 },
 }
 
 impl TimerOp {
@@ -97,6 +101,7 @@ impl TimerOp {
         match self {
             TimerOp::Set(t) => t.key,
             TimerOp::Cancel(k) => *k,
+            TimerOp::Carry { key, .. } => *key,
         }
     }
 }

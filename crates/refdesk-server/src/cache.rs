@@ -194,3 +194,40 @@ impl PolicyCache {
             .remove(&institution);
     }
 }
+
+/// The staff `chat` frame of each state of a chat (its version and last message), built and
+/// serialized once and shared by every staff socket that sends it: a chat offered to a co-op
+/// reaches hundreds of dashboards at the same instant, which all send the same bytes (the
+/// first of them builds it; the others wait for that one instead of building their own).
+#[derive(Debug, Default)]
+pub struct FrameCache {
+    frames: RwLock<HashMap<(ChatId, u64, u64), FrameCell>>,
+}
+
+type FrameCell = std::sync::Arc<tokio::sync::OnceCell<axum::extract::ws::Utf8Bytes>>;
+
+impl FrameCache {
+    /// The frame of `chat` in this state, built by `build` if nobody has yet.
+    pub async fn get_or_build<E, F>(
+        &self,
+        chat: &Chat,
+        build: F,
+    ) -> Result<axum::extract::ws::Utf8Bytes, E>
+    where
+        F: std::future::Future<Output = Result<axum::extract::ws::Utf8Bytes, E>>,
+    {
+        let key = (chat.id, chat.version, chat.last_seq.0);
+        let cell = self.frames.read().expect("cache lock").get(&key).cloned();
+        let cell = match cell {
+            Some(c) => c,
+            None => {
+                let mut frames = self.frames.write().expect("cache lock");
+                if frames.len() >= MAX_ENTRIES {
+                    frames.clear();
+                }
+                frames.entry(key).or_default().clone()
+            }
+        };
+        cell.get_or_try_init(|| build).await.cloned()
+    }
+}

@@ -20,6 +20,10 @@ pub enum Event {
     ChatMoved { chat: Chat, from: DepartmentId },
     /// A chat still waits at its step: its monitors are alerted again.
     Realert { chat: Chat },
+    /// A waiting chat moved up in its queue (one ahead of it left the line): only its own
+    /// stream hears of it, so a claim costs each staff socket one frame, not one per chat
+    /// waiting behind it.
+    QueuePosition { chat: Chat, position: u32 },
     /// Someone is typing (not stored).
     Typing {
         chat_id: ChatId,
@@ -71,6 +75,9 @@ impl Event {
                 chat.coop_id.map(Topic::Coop),
             ],
             Event::ChatMoved { from, .. } => [Some(Topic::Department(*from)), None, None, None],
+            Event::QueuePosition { chat, .. } => {
+                [Some(Topic::Stream(chat.id.into())), None, None, None]
+            }
             Event::Typing { chat_id, .. } => {
                 [Some(Topic::Stream((*chat_id).into())), None, None, None]
             }

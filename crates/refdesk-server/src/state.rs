@@ -25,6 +25,7 @@ struct Inner {
     bus: Arc<dyn Bus>,
     names: NameCache,
     policies: PolicyCache,
+    staff_frames: crate::cache::FrameCache,
     clock: Arc<dyn Clock>,
     timing: Timing,
     /// Woken when this node sets a timer, so the timer task looks at the store again.
@@ -70,6 +71,7 @@ impl AppState {
             hub,
             bus,
             names: NameCache::default(),
+            staff_frames: crate::cache::FrameCache::default(),
             policies: PolicyCache::default(),
             clock,
             timing,
@@ -109,6 +111,9 @@ impl AppState {
     }
     pub fn policies(&self) -> &PolicyCache {
         &self.0.policies
+    }
+    pub fn staff_frames(&self) -> &crate::cache::FrameCache {
+        &self.0.staff_frames
     }
 
     /// Sends a committed event to every node's sockets.

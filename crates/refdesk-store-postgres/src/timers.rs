@@ -25,6 +25,19 @@ pub(crate) async fn apply(conn: &mut PgConnection, ops: &[TimerOp]) -> Result<()
                     .await
                     .map_err(store_error)?;
             }
+            TimerOp::Carry { key, from, to } => {
+                let (from, to) = (version_param(*from)?, version_param(*to)?);
+                sqlx::query(
+                    "UPDATE timers SET version = $4 WHERE kind = $1 AND subject = $2 AND version = $3",
+                )
+                .bind(key.kind.as_str())
+                .bind(key.subject)
+                .bind(from)
+                .bind(to)
+                .execute(&mut *conn)
+                .await
+                .map_err(store_error)?;
+            }
         }
     }
     Ok(())

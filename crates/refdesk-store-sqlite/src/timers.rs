@@ -38,6 +38,19 @@ pub(crate) async fn apply(conn: &mut SqliteConnection, ops: &[TimerOp]) -> Resul
                     .await
                     .map_err(db)?;
             }
+            TimerOp::Carry { key, from, to } => {
+                let (from, to) = (version_column(*from)?, version_column(*to)?);
+                sqlx::query(
+                    "UPDATE timers SET version = $4 WHERE kind = $1 AND subject = $2 AND version = $3",
+                )
+                .bind(key.kind.as_str())
+                .bind(key.subject)
+                .bind(from)
+                .bind(to)
+                .execute(&mut *conn)
+                .await
+                .map_err(db)?;
+            }
         }
     }
     Ok(())

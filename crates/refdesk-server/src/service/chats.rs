@@ -137,11 +137,12 @@ impl AppState {
         });
         let chat = self.store().start_chat(&new, question).await?;
         metrics::counter!("refdesk_chats_started_total").increment(1);
-        // Until its chat box connects, the patron is away.
-        self.start_patron_timer(&chat).await;
         self.publish_queue(&chat).await?;
         // Offered along the widget's plan: on at once past queues nobody is monitoring.
         let chat = self.route(chat, false, true).await?;
+        // Until its chat box connects, the patron is away (set after the chat reached whoever
+        // is offered it: nothing waits on this timer for two minutes).
+        self.start_patron_timer(&chat).await;
         Ok((chat, token))
     }
 
@@ -259,13 +260,17 @@ impl AppState {
         })
         .await;
         if changed.state.status() != ChatStatus::Waiting {
-            // Everyone behind the chat that left the line moved up.
-            for c in in_line.iter().filter(|c| c.created_at > changed.created_at) {
-                self.publish(Event::ChatChanged {
-                    chat: c.clone(),
-                    queue_position: position_of(c.id),
-                })
-                .await;
+            // Everyone behind the chat that left the line moved up: their patrons hear of it
+            // (staff lists do not show positions).
+            let behind = |c: &&Chat| (c.created_at, c.id) > (changed.created_at, changed.id);
+            for c in in_line.iter().filter(behind) {
+                if let Some(position) = position_of(c.id) {
+                    self.publish(Event::QueuePosition {
+                        chat: c.clone(),
+                        position,
+                    })
+                    .await;
+                }
             }
         }
         Ok(())

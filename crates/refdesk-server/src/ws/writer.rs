@@ -245,6 +245,12 @@ impl Writer {
                     self.hide(chat.id).await
                 }
             }
+            Event::QueuePosition { chat, position } => match self.principal {
+                Principal::Patron { .. } if self.principal.may_view(chat) => {
+                    self.send_chat(chat, Some(*position)).await
+                }
+                _ => Ok(()),
+            },
             Event::Realert { chat } => {
                 let staff = matches!(self.principal, Principal::Staff(_));
                 if staff
@@ -371,13 +377,31 @@ impl Writer {
 
     async fn send_chat(&mut self, chat: &Chat, position: Option<u32>) -> Result {
         let frame = match self.principal {
-            Principal::Staff(_) => ServerFrame::Chat {
-                chat: self
+            Principal::Staff(_) => {
+                // Every staff socket sends the same frame for one state of a chat: built and
+                // serialized once.
+                let state = self.state.clone();
+                let text = self
                     .state
-                    .staff_view(chat)
+                    .staff_frames()
+                    .get_or_build(chat, async move {
+                        let frame = ServerFrame::Chat {
+                            chat: state
+                                .staff_view(chat)
+                                .await
+                                .map_err(|e| WriterError::Store(e.message))?,
+                        };
+                        serde_json::to_string(&frame)
+                            .map(Utf8Bytes::from)
+                            .map_err(|e| WriterError::Store(e.to_string()))
+                    })
+                    .await?;
+                return self
+                    .sink
+                    .feed(WsMessage::Text(text))
                     .await
-                    .map_err(|e| WriterError::Store(e.message))?,
-            },
+                    .map_err(|_| WriterError::Socket);
+            }
             Principal::Patron { .. } => {
                 let position = if chat.state.status() == ChatStatus::Waiting {
                     position

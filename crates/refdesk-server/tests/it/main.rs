@@ -9,6 +9,7 @@ mod claims;
 mod conversations;
 mod coops;
 mod errors;
+mod fanout;
 mod frames;
 mod hardening;
 mod isolation;

@@ -385,3 +385,24 @@ async fn a_chat_waiting_past_the_realert_time_alerts_its_monitors_again_until_cl
         "{fired:?}"
     );
 }
+
+#[tokio::test]
+async fn a_chat_moved_on_is_still_abandoned_when_its_patron_is_gone() {
+    let app = TestApp::spawn().await;
+    let coop = app.demo_coop().await;
+    app.route_riverside(vec![step(StepTarget::Coop(coop), 30)])
+        .await;
+    let alice = app.login("alice@riverside").await;
+    let (_ws, _) = app.staff_ws(&alice).await;
+    // No chat box ever connects: the patron-away timer runs from the start.
+    let (chat, _) = app.start_chat("Anyone?").await;
+    let id: ChatId = chat.parse().unwrap();
+    after(&app, 31).await;
+    assert_eq!(stored(&app, id).await.coop_id, Some(coop), "moved on");
+    after(&app, 90).await;
+    assert_eq!(
+        stored(&app, id).await.state,
+        ChatState::Abandoned,
+        "the move kept the patron-away timer"
+    );
+}

@@ -270,6 +270,11 @@ pub async fn coop_hours_and_routed_chats_round_trip(store: DynStore) {
     ));
 
     let (chat, _) = f.chat().await;
+    // The patron is away: the move keeps their timer, now against the new version.
+    let away = chat
+        .patron_left(super::fixture::now(), &Timing::default())
+        .unwrap();
+    f.store.set_timers(&[away]).await.unwrap();
     let route = chat
         .decide(
             super::fixture::now(),
@@ -283,6 +288,19 @@ pub async fn coop_hours_and_routed_chats_round_trip(store: DynStore) {
         .unwrap();
     let (routed, _) = f.store.apply_decision(&route, None).await.unwrap();
     assert_eq!((routed.step, routed.coop_id), (1, Some(coop.id)));
+    let Rows::Timers(timers) = f
+        .store
+        .rows_page(crate::Table::Timers, 0, 100)
+        .await
+        .unwrap()
+    else {
+        panic!("timers")
+    };
+    let kept = timers
+        .iter()
+        .find(|t| t.key == chat.timer_key(TimerKind::PatronAway))
+        .expect("the patron-away timer is kept");
+    assert_eq!(kept.version, routed.version);
     assert_eq!(routed.department_id, chat.department_id);
     assert_eq!(f.store.chat(chat.id).await.unwrap(), routed);
     let history = f.store.chat_history(chat.id).await.unwrap();

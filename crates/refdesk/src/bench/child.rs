@@ -34,12 +34,15 @@ pub struct Child {
 }
 
 impl Child {
-    pub async fn start(synchronous: &str) -> anyhow::Result<Child> {
+    /// Starts a server on a fresh database with the demo data and `monitors` more staff
+    /// accounts who may monitor the demo co-op (`monitor-N@hillcrest.example`, the demo
+    /// password).
+    pub async fn start(synchronous: &str, monitors: usize) -> anyhow::Result<Child> {
         let dir = tempfile::Builder::new()
             .prefix("refdesk-bench-")
             .tempdir()
             .context("creating a temporary data folder")?;
-        let widget = seed(dir.path(), synchronous).await?;
+        let widget = seed(dir.path(), synchronous, monitors).await?;
         let exe = std::env::current_exe().context("finding the refdesk executable")?;
         let spawned = Instant::now();
         let mut process = Command::new(exe)
@@ -137,7 +140,7 @@ impl Child {
 }
 
 /// Creates the demo data in `dir` and returns the Riverside widget id.
-async fn seed(dir: &std::path::Path, synchronous: &str) -> anyhow::Result<String> {
+async fn seed(dir: &std::path::Path, synchronous: &str, monitors: usize) -> anyhow::Result<String> {
     let settings = Settings {
         data_dir: dir.to_owned(),
         sqlite_synchronous: synchronous.to_owned(),
@@ -147,6 +150,9 @@ async fn seed(dir: &std::path::Path, synchronous: &str) -> anyhow::Result<String
         .await
         .context("creating the bench database")?;
     demo::seed(&store).await.context("seeding the demo data")?;
+    if monitors > 0 {
+        seed_monitors(&store, monitors).await?;
+    }
     let riverside = store.institution_by_slug("riverside").await?;
     let widget = store
         .widgets(riverside.id)
@@ -155,6 +161,35 @@ async fn seed(dir: &std::path::Path, synchronous: &str) -> anyhow::Result<String
         .next()
         .ok_or_else(|| anyhow!("the demo data has no Riverside widget"))?;
     Ok(widget.id.to_string())
+}
+
+/// The email of the `n`th co-op monitor account.
+pub fn monitor_email(n: usize) -> String {
+    format!("monitor-{n}@hillcrest.example")
+}
+
+async fn seed_monitors(store: &refdesk_store::DynStore, count: usize) -> anyhow::Result<()> {
+    let hillcrest = store.institution_by_slug("hillcrest").await?;
+    let coop = store.coops_of_institution(hillcrest.id).await?[0].id;
+    let hash = tokio::task::spawn_blocking(|| {
+        refdesk_server::auth::hash_password(refdesk_server::demo::DEMO_PASSWORD)
+    })
+    .await?
+    .map_err(|e| anyhow!("hashing failed: {e}"))?;
+    for n in 0..count {
+        let user = refdesk_core::User {
+            id: refdesk_server::service::new_id(),
+            institution_id: hillcrest.id,
+            email: refdesk_core::Email::parse(&monitor_email(n))?,
+            name: refdesk_core::DisplayName::parse(&format!("Monitor {n}"))?,
+            role: refdesk_core::Role::Operator,
+        };
+        store.create_user(&user, &hash).await?;
+        store
+            .add_grant(user.id, refdesk_core::Grant::MonitorCoop(coop))
+            .await?;
+    }
+    Ok(())
 }
 
 async fn wait_healthy(url: &str, spawned: Instant) -> anyhow::Result<()> {

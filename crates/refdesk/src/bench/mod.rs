@@ -10,6 +10,7 @@
 //! of sockets, and nothing but loopback addresses.
 
 mod child;
+mod coop;
 mod idle;
 mod load;
 mod operator;
@@ -92,6 +93,14 @@ pub struct BenchArgs {
     /// Print only the one-line JSON summary.
     #[arg(long)]
     pub json: bool,
+    /// Instead of the message load: co-op fan-out with this many dashboards monitoring the
+    /// demo co-op (how long a new chat takes to reach all of them, and what one claim costs
+    /// each with `--waiting` chats in the queue).
+    #[arg(long)]
+    pub coop_monitors: Option<usize>,
+    /// Chats waiting in the co-op's queue when the claim is measured (with --coop-monitors).
+    #[arg(long, default_value_t = 500)]
+    pub waiting: usize,
 }
 
 impl BenchArgs {
@@ -146,6 +155,13 @@ fn raise_fd_limit(needed: u64) -> anyhow::Result<u64> {
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+    if let Some(monitors) = args.coop_monitors {
+        ensure!(
+            args.target.is_none(),
+            "--coop-monitors starts its own server: leave out --target"
+        );
+        return coop::run(monitors, args.waiting, args.json).await;
+    }
     args.validate()?;
     raise_fd_limit(args.needed_fds())?;
     let epoch = Instant::now();
@@ -155,7 +171,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let (base, widget) = match &args.target {
         Some(t) => (setup::loopback_url(t)?, args.widget.clone()),
         None => {
-            let s = child::Child::start(args.synchronous.as_str())
+            let s = child::Child::start(args.synchronous.as_str(), 0)
                 .await
                 .context("starting the server")?;
             let parts = (s.url.clone(), Some(s.widget.clone()));
