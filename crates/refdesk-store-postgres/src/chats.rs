@@ -33,6 +33,18 @@ pub(crate) async fn start_chat(
     let mut heads = Heads::default();
     let numbers = question.as_ref().map(|q| heads.number(q.kind));
     let mut tx = pool.begin().await.map_err(store_error)?;
+    if let Some(token) = &new.new_guest {
+        sqlx::query(
+            "INSERT INTO guests (id, token_hash, widget_id, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(new.guest_id.as_uuid())
+        .bind(&token.0[..])
+        .bind(new.widget_id.as_uuid())
+        .bind(new.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(store_error)?;
+    }
     let row: ChatRow = sqlx::query_as(concat!(
         "INSERT INTO chats (id, institution_id, department_id, widget_id, guest_id, status, \
          patron_name, patron_email, question, referrer, user_agent, created_at, last_seq, \

@@ -26,6 +26,14 @@ pub(crate) async fn start(
     question: Option<NewMessage>,
 ) -> Result<Chat> {
     let mut chat = waiting_chat(new);
+    if let Some(token) = &new.new_guest {
+        let guest = refdesk_core::Guest {
+            id: new.guest_id,
+            widget_id: new.widget_id,
+            created_at: new.created_at,
+        };
+        crate::directory::insert_guest(conn, &guest, token).await?;
+    }
     sqlx::query(concat!(
         "INSERT INTO chats (",
         chat_columns!(),

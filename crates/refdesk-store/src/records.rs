@@ -87,6 +87,9 @@ pub struct NewChat {
     pub referrer: Option<String>,
     pub user_agent: Option<String>,
     pub created_at: OffsetDateTime,
+    /// The guest is new: it is stored, with this token's hash, in the same transaction as the
+    /// chat (one commit for a new patron's first chat).
+    pub new_guest: Option<TokenHash>,
 }
 
 /// Which chats to list: those of some institutions (or departments), in some states, oldest

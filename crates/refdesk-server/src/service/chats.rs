@@ -83,8 +83,8 @@ impl AppState {
                 form.question.is_some(),
             )
             .map_err(|e| ApiError::invalid_body(e.to_string()))?;
-        let (guest, token) = match guest {
-            Some(g) if g.widget_id == widget.id => (g, None),
+        let (guest, token, new_guest) = match guest {
+            Some(g) if g.widget_id == widget.id => (g, None, None),
             Some(_) => {
                 return Err(ApiError::forbidden(
                     "this guest token belongs to another chat box",
@@ -96,9 +96,9 @@ impl AppState {
                     widget_id: widget.id,
                     created_at: self.now(),
                 };
+                // Stored with the chat, in its transaction.
                 let (token, hash) = new_token();
-                self.store().create_guest(&guest, &hash).await?;
-                (guest, Some(token))
+                (guest, Some(token), Some(hash))
             }
         };
         let new = NewChat {
@@ -125,6 +125,7 @@ impl AppState {
             },
             user_agent: user_agent.map(|ua| ua.chars().take(300).collect()),
             created_at: self.now(),
+            new_guest,
         };
         let question = form.question.map(|body| NewMessage {
             id: new_id(),

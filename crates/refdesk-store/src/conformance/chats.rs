@@ -298,3 +298,32 @@ pub async fn chat_lists_page_and_cover_departments(store: DynStore) {
     };
     assert!(f.store.chats(&other).await.unwrap().is_empty());
 }
+
+/// A new patron's guest is stored with their first chat, in its transaction: both or neither.
+pub async fn a_new_guest_is_stored_with_its_chat(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let guest = Guest {
+        id: uuid::Uuid::now_v7().into(),
+        widget_id: f.widget.id,
+        created_at: super::fixture::now(),
+    };
+    let mut new = f.new_chat(&guest);
+    let token = super::fixture::token("new patron");
+    new.new_guest = Some(token);
+    let chat = f.store.start_chat(&new, None).await.unwrap();
+    let found = f.store.guest_by_token(&token).await.unwrap();
+    assert_eq!((found.id, found.widget_id), (chat.guest_id, f.widget.id));
+    // A start that fails (the chat id is taken) stores no guest either.
+    let mut again = f.new_chat(&Guest {
+        id: uuid::Uuid::now_v7().into(),
+        ..guest
+    });
+    again.id = chat.id;
+    let second = super::fixture::token("second patron");
+    again.new_guest = Some(second);
+    assert!(f.store.start_chat(&again, None).await.is_err());
+    assert!(matches!(
+        f.store.guest_by_token(&second).await,
+        Err(StoreError::NotFound)
+    ));
+}

@@ -127,6 +127,7 @@ impl Fixture {
             referrer: Some("https://riverside.example/local-history".into()),
             user_agent: Some("Mozilla/5.0".into()),
             created_at: now(),
+            new_guest: None,
         }
     }
 
