@@ -30,8 +30,23 @@ pub(crate) async fn start_chat(
             new.id, q.stream
         )));
     }
+    if new.moves.iter().any(|m| m.note.stream != new.id.into()) {
+        return Err(StoreError::corrupt(format!(
+            "a routing note of chat {} names another chat",
+            new.id
+        )));
+    }
     let mut heads = Heads::default();
     let numbers = question.as_ref().map(|q| heads.number(q.kind));
+    let notes: Vec<Message> = new
+        .moves
+        .iter()
+        .map(|m| {
+            let n = heads.number(m.note.kind);
+            Message::stored(m.note.clone(), n)
+        })
+        .collect();
+    let placed = new.placement();
     let mut tx = pool.begin().await.map_err(store_error)?;
     if let Some(token) = &new.new_guest {
         sqlx::query(
@@ -48,13 +63,14 @@ pub(crate) async fn start_chat(
     let row: ChatRow = sqlx::query_as(concat!(
         "INSERT INTO chats (id, institution_id, department_id, widget_id, guest_id, status, \
          patron_name, patron_email, question, referrer, user_agent, created_at, last_seq, \
-         last_patron_seq, version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1) RETURNING ",
+         last_patron_seq, version, step, coop_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+         RETURNING ",
         chat_columns!()
     ))
     .bind(new.id.as_uuid())
     .bind(new.institution_id.as_uuid())
-    .bind(new.department_id.as_uuid())
+    .bind(placed.department_id.as_uuid())
     .bind(new.widget_id.as_uuid())
     .bind(new.guest_id.as_uuid())
     .bind(ChatStatus::Waiting.as_str())
@@ -66,26 +82,42 @@ pub(crate) async fn start_chat(
     .bind(new.created_at)
     .bind(crate::rows::seq_param(heads.seq))
     .bind(crate::rows::seq_param(heads.patron_seq))
+    .bind(version_param(new.version())?)
+    .bind(i32::try_from(placed.step).map_err(|_| StoreError::corrupt("step beyond i32"))?)
+    .bind(placed.coop_id.map(Uuid::from))
     .fetch_one(&mut *tx)
     .await
     .map_err(store_error)?;
     let chat = row.decode().map_err(store_error)?;
     let started = ChatHistoryEntry {
         chat_id: chat.id,
-        version: chat.version,
+        version: 1,
         at: chat.created_at,
         event: ChatEvent::Started,
         institution_id: chat.institution_id,
-        department_id: chat.department_id,
+        department_id: new.department_id,
     };
     history::insert(&mut tx, &started).await?;
+    for (i, m) in new.moves.iter().enumerate() {
+        let routed = ChatHistoryEntry {
+            chat_id: chat.id,
+            version: 2 + i as u64,
+            at: chat.created_at,
+            event: m.event,
+            institution_id: chat.institution_id,
+            department_id: m.placement.department_id,
+        };
+        history::insert(&mut tx, &routed).await?;
+    }
     if let (Some(q), Some(numbers)) = (question, numbers) {
         insert_message(&mut tx, &Message::stored(q, numbers)).await?;
     }
-    tx.commit().await.map_err(store_error)?;
-    if numbers.is_some() {
-        metrics::counter!("refdesk_store_messages_appended_total").increment(1);
+    for m in &notes {
+        insert_message(&mut tx, m).await?;
     }
+    tx.commit().await.map_err(store_error)?;
+    let appended = u64::from(numbers.is_some()) + notes.len() as u64;
+    metrics::counter!("refdesk_store_messages_appended_total").increment(appended);
     Ok(chat)
 }
 

@@ -19,13 +19,19 @@ use uuid::Uuid;
 
 // --- writes (on the writer's connection) ---------------------------------------------------------
 
-/// Stores a waiting chat and its question (as seq 1), or neither.
+/// Stores a waiting chat, its question (as seq 1) and the routing steps it takes at once (their
+/// history rows and system messages), or nothing.
 pub(crate) async fn start(
     conn: &mut SqliteConnection,
     new: &NewChat,
     question: Option<NewMessage>,
 ) -> Result<Chat> {
     let mut chat = waiting_chat(new);
+    let placed = new.placement();
+    chat.department_id = placed.department_id;
+    chat.step = placed.step;
+    chat.coop_id = placed.coop_id;
+    chat.version = new.version();
     if let Some(token) = &new.new_guest {
         let guest = refdesk_core::Guest {
             id: new.guest_id,
@@ -37,7 +43,7 @@ pub(crate) async fn start(
     sqlx::query(concat!(
         "INSERT INTO chats (",
         chat_columns!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, NULL, 0, 0, NULL)"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, NULL, 0, $18, $19)"
     ))
     .bind(Uuid::from(chat.id))
     .bind(Uuid::from(chat.institution_id))
@@ -55,6 +61,9 @@ pub(crate) async fn start(
     .bind(None::<i64>)
     .bind(None::<i64>)
     .bind(seq_column(chat.last_seq)?)
+    .bind(i64::try_from(chat.version).map_err(|_| StoreError::corrupt("version beyond i64"))?)
+    .bind(i64::from(chat.step))
+    .bind(chat.coop_id.map(Uuid::from))
     .execute(&mut *conn)
     .await
     .map_err(|e| {
@@ -72,13 +81,28 @@ pub(crate) async fn start(
             at: chat.created_at,
             event: ChatEvent::Started,
             institution_id: chat.institution_id,
-            department_id: chat.department_id,
+            department_id: new.department_id,
         },
     )
     .await?;
-    if let Some(q) = question {
+    for (i, m) in new.moves.iter().enumerate() {
+        crate::history::insert(
+            conn,
+            &ChatHistoryEntry {
+                chat_id: chat.id,
+                version: 2 + i as u64,
+                at: chat.created_at,
+                event: m.event,
+                institution_id: chat.institution_id,
+                department_id: m.placement.department_id,
+            },
+        )
+        .await?;
+    }
+    let notes = new.moves.iter().map(|m| m.note.clone());
+    for q in question.into_iter().chain(notes) {
         if q.stream != chat.id.into() {
-            return Err(StoreError::corrupt("a chat's question must belong to it"));
+            return Err(StoreError::corrupt("a chat's messages must belong to it"));
         }
         let m = append::one(conn, q).await?;
         chat.last_seq = m.seq;

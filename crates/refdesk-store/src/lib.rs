@@ -20,8 +20,8 @@ pub mod conformance;
 
 pub use error::{Conflict, StoreError};
 pub use records::{
-    Appended, ChatCursor, ChatFilter, ClaimedTimer, Directory, NewChat, Rows, SessionRecord, Table,
-    TokenHash, UserRecord,
+    Appended, ChatCursor, ChatFilter, ClaimedTimer, Directory, NewChat, Rows, SessionRecord,
+    StartMove, Table, TokenHash, UserRecord,
 };
 
 use async_trait::async_trait;

@@ -90,6 +90,38 @@ pub struct NewChat {
     /// The guest is new: it is stored, with this token's hash, in the same transaction as the
     /// chat (one commit for a new patron's first chat).
     pub new_guest: Option<TokenHash>,
+    /// Routing steps the chat takes at once as it starts (nobody monitors the queues before
+    /// them), stored in the same transaction: each its history row (versions 2, 3, …) and its
+    /// system message after the question; the chat is stored where the last one put it.
+    pub moves: Vec<StartMove>,
+}
+
+/// One routing step a chat takes as it starts.
+#[derive(Debug, Clone)]
+pub struct StartMove {
+    /// A `ChatEvent::Routed`.
+    pub event: refdesk_core::ChatEvent,
+    pub placement: refdesk_core::Placement,
+    /// Its system message (the event, rendered for each reader when shown).
+    pub note: refdesk_core::NewMessage,
+}
+
+impl NewChat {
+    /// Where the chat is stored: after its moves, or its widget's department.
+    pub fn placement(&self) -> refdesk_core::Placement {
+        self.moves
+            .last()
+            .map(|m| m.placement)
+            .unwrap_or(refdesk_core::Placement {
+                step: 0,
+                department_id: self.department_id,
+                coop_id: None,
+            })
+    }
+    /// The chat's version once stored: 1, and one more per move.
+    pub fn version(&self) -> u64 {
+        1 + self.moves.len() as u64
+    }
 }
 
 /// Which chats to list: those of some institutions (or departments), in some states, oldest

@@ -52,6 +52,23 @@ fn event_body(event: &ChatEvent) -> Result<MessageBody, ApiError> {
     MessageBody::parse(&json).map_err(ApiError::internal)
 }
 
+/// The system message recording `event` in `chat`'s conversation.
+pub(crate) fn event_note(
+    chat: ChatId,
+    event: &ChatEvent,
+    at: time::OffsetDateTime,
+) -> Result<NewMessage, ApiError> {
+    Ok(NewMessage {
+        id: new_id(),
+        stream: chat.into(),
+        kind: MessageKind::System,
+        sender: Sender::System,
+        body: event_body(event)?,
+        client_msg_id: None,
+        created_at: at,
+    })
+}
+
 impl AppState {
     /// The chat, if `principal` may see it; otherwise `not_found` (existence is not revealed).
     pub async fn chat_for(&self, principal: &Principal, id: ChatId) -> ApiResult<Chat> {
@@ -101,8 +118,13 @@ impl AppState {
                 (guest, Some(token), Some(hash))
             }
         };
+        let chat_id: ChatId = new_id();
+        let created_at = self.now();
+        // Where it goes at once (nobody monitors the queues before): stored with it, so a chat
+        // that rolls over reaches the co-op in one commit.
+        let moves = self.moves_at_start(&widget, chat_id, created_at).await?;
         let new = NewChat {
-            id: new_id(),
+            id: chat_id,
             institution_id: widget.institution_id,
             department_id: widget.department_id,
             widget_id: widget.id,
@@ -124,8 +146,9 @@ impl AppState {
                 }
             },
             user_agent: user_agent.map(|ua| ua.chars().take(300).collect()),
-            created_at: self.now(),
+            created_at,
             new_guest,
+            moves,
         };
         let question = form.question.map(|body| NewMessage {
             id: new_id(),
@@ -139,11 +162,19 @@ impl AppState {
         let chat = self.store().start_chat(&new, question).await?;
         metrics::counter!("refdesk_chats_started_total").increment(1);
         self.publish_queue(&chat).await?;
-        // Offered along the widget's plan: on at once past queues nobody is monitoring.
-        let chat = self.route(chat, false, true).await?;
-        // Until its chat box connects, the patron is away (set after the chat reached whoever
-        // is offered it: nothing waits on this timer for two minutes).
-        self.start_patron_timer(&chat).await;
+        // Then, off the path to the dashboards, in one write: the routing timers of the step
+        // it reached, and (until its chat box connects) the patron-away timer.
+        let away: Vec<_> = chat
+            .patron_left(self.now(), self.timing())
+            .into_iter()
+            .collect();
+        // The chat is stored: a failure here must not lose the patron their guest token.
+        if let Err(e) = self
+            .arm_routing_with(&chat, &widget, time::Duration::ZERO, away)
+            .await
+        {
+            tracing::warn!(chat.id = %chat.id, code = e.code, "setting a new chat's timers failed");
+        }
         Ok((chat, token))
     }
 
@@ -212,15 +243,7 @@ impl AppState {
         for _ in 0..MAX_ROUNDS {
             let decision = chat.decide(self.now(), command)?;
             let note = match decision.event() {
-                e if e.shown_in_conversation() => Some(NewMessage {
-                    id: new_id(),
-                    stream: chat.id.into(),
-                    kind: MessageKind::System,
-                    sender: Sender::System,
-                    body: event_body(&e)?,
-                    client_msg_id: None,
-                    created_at: decision.at,
-                }),
+                e if e.shown_in_conversation() => Some(event_note(chat.id, &e, decision.at)?),
                 _ => None,
             };
             match self.store().apply_decision(&decision, note).await {

@@ -89,6 +89,54 @@ impl AppState {
         Ok(f.staffed.iter().any(|t| f.open(*t)))
     }
 
+    /// The routing steps a chat just started in `widget` takes at once (nobody monitors the
+    /// queues before them), to be stored with it (`NewChat::moves`).
+    pub(crate) async fn moves_at_start(
+        &self,
+        widget: &Widget,
+        chat: refdesk_core::ChatId,
+        at: time::OffsetDateTime,
+    ) -> ApiResult<Vec<refdesk_store::StartMove>> {
+        let plan = &widget.settings.routing;
+        if plan.steps.is_empty() {
+            return Ok(Vec::new());
+        }
+        let facts = self.facts(widget.institution_id, widget).await?;
+        let (mut step, mut department) = (0, widget.department_id);
+        let mut moves = Vec::new();
+        while let Some((next, reason)) = plan.next(
+            widget.department_id,
+            step,
+            0,
+            |t| facts.staffed(t),
+            |t| facts.open(t),
+        ) {
+            let Some(target) = plan.target(widget.department_id, next) else {
+                break;
+            };
+            department = target.department().unwrap_or(department);
+            let event = refdesk_core::ChatEvent::Routed {
+                step: next,
+                target,
+                reason,
+            };
+            moves.push(refdesk_store::StartMove {
+                event,
+                placement: refdesk_core::Placement {
+                    step: next,
+                    department_id: department,
+                    coop_id: target.coop(),
+                },
+                note: super::chats::event_note(chat, &event, at)?,
+            });
+            step = next;
+        }
+        if !moves.is_empty() {
+            metrics::counter!("refdesk_chats_routed_total").increment(moves.len() as u64);
+        }
+        Ok(moves)
+    }
+
     /// Moves a waiting chat along its plan as far as it goes now. `waited`: it has waited at
     /// its step as long as the next step asks (a due `RouteStep` timer). `arm`: set the timers
     /// of the step it is at even if it did not move (it just arrived there). Returns the chat
@@ -155,7 +203,23 @@ impl AppState {
 
     /// Sets the timers of a chat that waits at its step: a look when the next step's wait is
     /// over (at least `floor` from now), and the re-alert.
-    async fn arm_routing(&self, chat: &Chat, widget: &Widget, floor: Duration) -> ApiResult<()> {
+    pub(crate) async fn arm_routing(
+        &self,
+        chat: &Chat,
+        widget: &Widget,
+        floor: Duration,
+    ) -> ApiResult<()> {
+        self.arm_routing_with(chat, widget, floor, Vec::new()).await
+    }
+
+    /// As [`Self::arm_routing`], with more timer operations in the same write.
+    pub(crate) async fn arm_routing_with(
+        &self,
+        chat: &Chat,
+        widget: &Widget,
+        floor: Duration,
+        mut ops: Vec<TimerOp>,
+    ) -> ApiResult<()> {
         let plan = &widget.settings.routing;
         let now = self.now();
         let timer = |kind, after: Duration| {
@@ -165,7 +229,6 @@ impl AppState {
                 version: chat.version,
             })
         };
-        let mut ops = Vec::new();
         if let Some(wait) = plan.wait_after(chat.step) {
             ops.push(timer(
                 TimerKind::RouteStep,

@@ -327,3 +327,74 @@ pub async fn a_new_guest_is_stored_with_its_chat(store: DynStore) {
         Err(StoreError::NotFound)
     ));
 }
+
+/// A chat that rolls over as it starts is stored where its moves put it, with their history
+/// rows and system messages after the question, in one transaction.
+pub async fn routing_steps_taken_at_start_are_stored_with_the_chat(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let guest = f.guest().await;
+    let mut new = f.new_chat(&guest);
+    let coop: CoopId = uuid::Uuid::now_v7().into();
+    let other = Department {
+        id: uuid::Uuid::now_v7().into(),
+        institution_id: f.institution.id,
+        name: super::fixture::name("Archives"),
+    };
+    f.store.create_department(&other).await.unwrap();
+    let coop_row = Coop {
+        id: coop,
+        name: super::fixture::name("Valley Libraries"),
+    };
+    f.store.create_coop(&coop_row).await.unwrap();
+    let mv = |step, target: StepTarget, department| {
+        let event = ChatEvent::Routed {
+            step,
+            target,
+            reason: RouteReason::Unstaffed,
+        };
+        crate::StartMove {
+            event,
+            placement: Placement {
+                step,
+                department_id: department,
+                coop_id: target.coop(),
+            },
+            note: f.system_note(&new.id, &format!("routed to step {step}")),
+        }
+    };
+    new.moves = vec![
+        mv(1, StepTarget::Department(other.id), other.id),
+        mv(2, StepTarget::Coop(coop), other.id),
+    ];
+    let q = f.patron_message(&new.id, &guest, None, "Who has the 1911 directory?");
+    let chat = f.store.start_chat(&new, Some(q)).await.unwrap();
+    assert_eq!((chat.version, chat.step, chat.coop_id), (3, 2, Some(coop)));
+    assert_eq!(chat.department_id, other.id);
+    assert_eq!(f.store.chat(chat.id).await.unwrap(), chat);
+    let history = f.store.chat_history(chat.id).await.unwrap();
+    let versions: Vec<u64> = history.iter().map(|e| e.version).collect();
+    assert_eq!(versions, [1, 2, 3]);
+    assert_eq!(
+        history[0].department_id, f.department.id,
+        "started in its own"
+    );
+    assert!(matches!(
+        history[2].event,
+        ChatEvent::Routed { step: 2, .. }
+    ));
+    let messages = f
+        .store
+        .messages_after(chat.id.into(), Seq::ZERO, 10)
+        .await
+        .unwrap();
+    let kinds: Vec<_> = messages.iter().map(|m| (m.seq.0, m.kind)).collect();
+    assert_eq!(
+        kinds,
+        [
+            (1, MessageKind::Patron),
+            (2, MessageKind::System),
+            (3, MessageKind::System)
+        ]
+    );
+    assert_eq!(chat.last_seq, Seq(3));
+}

@@ -128,6 +128,7 @@ impl Fixture {
             user_agent: Some("Mozilla/5.0".into()),
             created_at: now(),
             new_guest: None,
+            moves: vec![],
         }
     }
 
