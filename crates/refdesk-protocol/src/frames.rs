@@ -165,6 +165,12 @@ pub enum ServerFrame {
     /// Someone started or stopped monitoring a queue this socket's staff member shares: the
     /// Librarians list (and an open Check status) should be read again.
     MonitorsChanged {},
+    /// How many chats a librarian on this socket's Librarians list holds now (one of theirs
+    /// was claimed, closed or went back to the queue).
+    LibrarianChats {
+        user_id: refdesk_core::UserId,
+        chats: u32,
+    },
     Error {
         code: String,
         message: String,

@@ -36,6 +36,14 @@ pub enum Event {
     /// A staff member's grants (or the co-ops they monitor) changed: their sockets evaluate
     /// them again.
     AccessChanged { user: UserId },
+    /// `user` holds `chats` chats now: the dashboards listing them (their institution's, and
+    /// those of the co-ops they monitor) update the count.
+    ChatsHeld {
+        user: UserId,
+        chats: u32,
+        institution: InstitutionId,
+        coops: Vec<CoopId>,
+    },
     /// Someone started or stopped monitoring a department of `institution`, or `coop`: the
     /// dashboards that list who is monitoring read it again.
     MonitorsChanged {
@@ -63,10 +71,17 @@ pub enum Topic {
 }
 
 impl Event {
-    /// The topics whose subscribers get this event (at most four; no allocation, since this
-    /// runs for every message).
-    pub fn topics(&self) -> impl Iterator<Item = Topic> {
+    /// The topics whose subscribers get this event (at most four, and the co-ops of a
+    /// librarian's count; no allocation, since this runs for every message).
+    pub fn topics(&self) -> impl Iterator<Item = Topic> + '_ {
+        let coops: &[CoopId] = match self {
+            Event::ChatsHeld { coops, .. } => coops,
+            _ => &[],
+        };
         let topics = match self {
+            Event::ChatsHeld { institution, .. } => {
+                [Some(Topic::Institution(*institution)), None, None, None]
+            }
             Event::Message { message } => [Some(Topic::Stream(message.stream)), None, None, None],
             Event::ChatChanged { chat, .. } | Event::Realert { chat } => [
                 Some(Topic::Stream(chat.id.into())),
@@ -90,6 +105,9 @@ impl Event {
                 None,
             ],
         };
-        topics.into_iter().flatten()
+        topics
+            .into_iter()
+            .flatten()
+            .chain(coops.iter().map(|c| Topic::Coop(*c)))
     }
 }

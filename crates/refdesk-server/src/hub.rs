@@ -74,16 +74,32 @@ impl Hub {
             self.chats.put(chat);
         }
         let topics = self.topics.read().expect("hub lock");
-        let mut seen: Vec<ConnId> = Vec::new();
+        // A socket subscribed to several of the event's topics gets it once. Most events have
+        // one topic with subscribers, which needs no bookkeeping.
+        let mut seen: Option<std::collections::HashSet<ConnId>> = None;
+        let mut first = true;
         for topic in event.topics() {
             let Some(subs) = topics.get(&topic) else {
                 continue;
             };
+            if !first && seen.is_none() {
+                // The sockets of the topics delivered so far: rebuilt once, on the second
+                // topic with subscribers.
+                let delivered = event
+                    .topics()
+                    .take_while(|t| *t != topic)
+                    .filter_map(|t| topics.get(&t))
+                    .flat_map(|s| s.keys().copied())
+                    .collect();
+                seen = Some(delivered);
+            }
+            first = false;
             for (conn, sub) in subs {
-                if seen.contains(conn) {
+                if let Some(seen) = seen.as_mut()
+                    && !seen.insert(*conn)
+                {
                     continue;
                 }
-                seen.push(*conn);
                 if sub.tx.try_send(event.clone()).is_err() {
                     metrics::counter!("refdesk_ws_lagged_total").increment(1);
                     sub.lag.mark();

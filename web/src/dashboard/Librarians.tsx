@@ -1,5 +1,6 @@
 // The Librarians list: who is monitoring the departments and co-ops I may monitor, since when,
-// and how many chats each holds, kept live by `monitors_changed` and chat frames.
+// and how many chats each holds, kept live by `monitors_changed` (the list read again) and
+// `librarian_chats` (one count updated in place) frames.
 
 import { librarians } from "./monitoring";
 import { now } from "./state";

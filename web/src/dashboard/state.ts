@@ -4,7 +4,7 @@
 
 import { batch, computed, signal } from "@preact/signals";
 import type { MessageView, ServerFrame, StaffChatView, UserView } from "../shared/api";
-import { forgetMonitoring, loadMonitoring, refreshLibrarians } from "./monitoring";
+import { forgetMonitoring, librarians, loadMonitoring, refreshLibrarians } from "./monitoring";
 import { ended, newClientMsgId } from "../shared/api";
 import { openSocket, type Socket } from "../shared/socket";
 import { chime, notify } from "./alerts";
@@ -111,8 +111,6 @@ function onFrame(f: ServerFrame) {
       const known = chats.value.get(f.chat.id);
       upsert(f.chat);
       if (!known && f.chat.status === "waiting") arrived(f.chat);
-      // Who holds how many chats changed: the Librarians list reads it again.
-      if (known?.status !== f.chat.status || known?.operator?.id !== f.chat.operator?.id) refreshLibrarians();
       return;
     }
     case "chat_hidden": {
@@ -130,6 +128,10 @@ function onFrame(f: ServerFrame) {
       if (c && c.status === "waiting") arrived(c);
       return;
     }
+    case "librarian_chats":
+      // Who holds how many chats changed: the one count, in place.
+      librarians.value = librarians.value.map((l) => (l.id === f.user_id ? { ...l, chats: f.chats } : l));
+      return;
     case "monitors_changed":
       refreshLibrarians();
       return;

@@ -171,6 +171,7 @@ export type ServerFrame =
   | { type: "chat_hidden"; chat_id: string }
   | { type: "chat_realert"; chat_id: string }
   | { type: "monitors_changed" }
+  | { type: "librarian_chats"; user_id: string; chats: number }
   | { type: "typing"; chat_id: string; from: "patron" | "staff"; name: string | null; active: boolean }
   | { type: "error"; code: string; message: string; in_reply_to: string | null; frame: string | null };
 

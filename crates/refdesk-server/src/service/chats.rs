@@ -252,6 +252,12 @@ impl AppState {
                         self.publish(Event::Message { message }).await;
                     }
                     self.publish_queue(&changed).await?;
+                    let t = decision.transition;
+                    if t.from.operator() != t.to.operator() {
+                        for op in [t.from.operator(), t.to.operator()].into_iter().flatten() {
+                            self.chats_held_changed(op).await;
+                        }
+                    }
                     return Ok(changed);
                 }
                 Err(StoreError::Conflict(Conflict::StateChanged)) => {
@@ -267,6 +273,44 @@ impl AppState {
             "the chat kept changing while this was decided; try again",
         )
         .into())
+    }
+
+    /// Tells the Librarians lists that show `operator` how many chats they hold now (their
+    /// institution's staff, and those of each co-op they monitor), instead of every dashboard
+    /// reading the whole list again.
+    async fn chats_held_changed(&self, operator: refdesk_core::UserId) {
+        let result = async {
+            let chats = self
+                .store()
+                .chats_held(&[operator])
+                .await?
+                .first()
+                .map_or(0, |(_, n)| *n);
+            let (_, institution) = self.names().user_at(self.store(), operator).await?;
+            let coops: Vec<_> = self
+                .store()
+                .monitoring_of(operator)
+                .await?
+                .iter()
+                .filter_map(|m| m.scope.coop())
+                .collect();
+            Ok::<_, refdesk_store::StoreError>((chats, institution, coops))
+        }
+        .await;
+        let (chats, institution, coops) = match result {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(user.id = %operator, error = %e, "counting held chats failed");
+                return;
+            }
+        };
+        self.publish(Event::ChatsHeld {
+            user: operator,
+            chats,
+            institution,
+            coops,
+        })
+        .await;
     }
 
     /// Publishes a changed chat, and the new queue positions of the chats waiting behind it.

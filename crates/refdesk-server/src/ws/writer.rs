@@ -215,6 +215,16 @@ impl Writer {
                 Principal::Staff(s) if s.id() == *user => self.regrant().await,
                 _ => Ok(()),
             },
+            Event::ChatsHeld { user, chats, .. } => match self.principal {
+                Principal::Staff(_) => {
+                    self.feed(&ServerFrame::LibrarianChats {
+                        user_id: *user,
+                        chats: *chats,
+                    })
+                    .await
+                }
+                Principal::Patron { .. } => Ok(()),
+            },
             Event::MonitorsChanged { .. } => match self.principal {
                 Principal::Staff(_) => self.feed(&ServerFrame::MonitorsChanged {}).await,
                 Principal::Patron { .. } => Ok(()),

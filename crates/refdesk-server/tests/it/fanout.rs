@@ -1,6 +1,7 @@
 //! Fan-out costs (issue 9's figures, as properties): a claim with many chats waiting sends each
-//! staff socket one frame (the claimed chat), not one per chat behind it; the patrons behind
-//! still learn their new place in the line.
+//! staff socket two frames (the claimed chat, and the claimer's count on the Librarians list),
+//! not one per chat behind it nor a re-read of the list; the patrons behind still learn their
+//! new place in the line.
 
 use crate::app::TestApp;
 use crate::ws::Ws;
@@ -23,7 +24,7 @@ async fn frames_until_marker(ws: &mut Ws) -> Vec<Value> {
 }
 
 #[tokio::test]
-async fn a_claim_with_many_waiting_costs_each_staff_socket_one_frame() {
+async fn a_claim_with_many_waiting_costs_each_staff_socket_two_frames() {
     const WAITING: usize = 120;
     let app = TestApp::spawn().await;
     let alice = app.login("alice@riverside").await;
@@ -55,8 +56,8 @@ async fn a_claim_with_many_waiting_costs_each_staff_socket_one_frame() {
     let kinds: Vec<&str> = after.iter().map(|f| f["type"].as_str().unwrap()).collect();
     assert_eq!(
         kinds,
-        ["chat"],
-        "one frame for the claim, whatever waits behind it"
+        ["chat", "librarian_chats"],
+        "the claimed chat and Bob's new count, whatever waits behind it"
     );
     assert_eq!(after[0]["chat"]["id"], chats[0].0.as_str());
     // The last patron moved up one place.

@@ -81,7 +81,7 @@ impl Ws {
             let v = self.next().await;
             match v["type"].as_str() {
                 Some("message") => return v["message"].clone(),
-                Some("chat" | "chat_status") => continue,
+                Some("chat" | "chat_status" | "librarian_chats" | "monitors_changed") => continue,
                 _ => panic!("expected a message, got {v}"),
             }
         }
