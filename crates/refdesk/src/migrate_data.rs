@@ -52,6 +52,20 @@ pub async fn run(from: &str, to: &str, batch: u32) -> anyhow::Result<()> {
         directory.widgets.len(),
         directory.users.len()
     );
+    // Each institution's policy and each member's contracted hours with its co-ops.
+    for i in &directory.institutions {
+        let policy = source.institution_policy(i.id).await?;
+        target.set_institution_policy(i.id, &policy).await?;
+    }
+    for (coop, institution) in &directory.coop_members {
+        let hours = source.coop_hours(*coop, *institution).await?;
+        target.set_coop_hours(*coop, *institution, &hours).await?;
+    }
+    println!(
+        "settings: {} institution policies, {} co-op memberships' hours",
+        directory.institutions.len(),
+        directory.coop_members.len()
+    );
 
     let guests = copy_guests(&source, &target, batch).await?;
     let (mut streams, mut messages) = copy_chats(&source, &target, batch).await?;

@@ -87,6 +87,10 @@ async fn a_sqlite_installation_moves_to_postgres_with_its_chats() {
     // The chat's history (started, routed, claimed) and its timers travel too.
     assert!(out.contains("ChatHistory: 3 rows copied"), "{out}");
     assert!(out.contains("sessions were not copied"), "{out}");
+    assert!(
+        out.contains("settings: 3 institution policies, 3 co-op memberships' hours"),
+        "{out}"
+    );
     let (ok, _, err) = migrate_data(&source, &db);
     assert!(!ok, "a second run into the filled database is refused");
     assert!(err.contains("only into an empty database"), "{err}");
@@ -96,6 +100,33 @@ async fn a_sqlite_installation_moves_to_postgres_with_its_chats() {
     let node = Node::start("serve", pg_dir.path(), &[("REFDESK_DATABASE_URL", &db)]);
     // The same password signs in (login asserts the 200).
     let alice = login(&http, &node.url, "alice@riverside.example").await;
+    // Settings travel: Riverside's time zone, and its hours with the co-op.
+    let cora = login(&http, &node.url, "cora@lakeside.example").await;
+    let get = |path: String, cookie: String| {
+        let http = http.clone();
+        async move {
+            http.get(path)
+                .header("cookie", cookie)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let coops = get(format!("{}/api/coops", node.url), cora.clone()).await;
+    let coop = coops["coops"][0]["id"].as_str().unwrap().to_owned();
+    let members = get(format!("{}/api/coops/{coop}/members", node.url), cora).await;
+    let riverside = members["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["institution"]["name"] == "Riverside Public Library")
+        .unwrap()
+        .clone();
+    assert_eq!(riverside["time_zone"], "America/Toronto", "{members}");
+    assert_eq!(riverside["hours"]["weekly"].as_array().unwrap().len(), 7);
     let list: Value = http
         .get(format!("{}/api/chats?status=active", node.url))
         .header("cookie", &alice)
