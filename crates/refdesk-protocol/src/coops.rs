@@ -63,4 +63,6 @@ pub struct CoopMemberView {
 pub struct CoopMemberList {
     pub coop: NamedRef,
     pub members: Vec<CoopMemberView>,
+    /// The institution id to pass as `after` for the next page.
+    pub next: Option<String>,
 }

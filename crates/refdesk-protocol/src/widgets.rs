@@ -209,6 +209,8 @@ impl WidgetBody {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct WidgetList {
     pub widgets: Vec<WidgetView>,
+    /// The id to pass as `after` for the next page.
+    pub next: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -230,6 +232,8 @@ impl From<Department> for DepartmentView {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct DepartmentList {
     pub departments: Vec<DepartmentView>,
+    /// The id to pass as `after` for the next page.
+    pub next: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -265,3 +265,35 @@ pub async fn delete_department(
         other => other.map_err(Into::into),
     }
 }
+
+/// One page of a short list read whole (an institution's departments or chat boxes, a co-op's
+/// members): the items after the one whose key is `after`, at most the page's limit, and the
+/// key to continue from when there may be more.
+pub fn page<T>(
+    items: Vec<T>,
+    key: impl Fn(&T) -> String,
+    q: &refdesk_protocol::PageQuery,
+) -> ApiResult<(Vec<T>, Option<String>)> {
+    let limit = q
+        .limit()
+        .map_err(|m| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", m))?
+        as usize;
+    let start = match q.after.as_deref().filter(|a| !a.is_empty()) {
+        None => 0,
+        Some(a) => match items.iter().position(|i| key(i) == a) {
+            Some(p) => p + 1,
+            None => {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_query",
+                    "after names nothing in this list",
+                ));
+            }
+        },
+    };
+    let rest: Vec<T> = items.into_iter().skip(start).collect();
+    let more = rest.len() > limit;
+    let page: Vec<T> = rest.into_iter().take(limit).collect();
+    let next = if more { page.last().map(&key) } else { None };
+    Ok((page, next))
+}

@@ -39,6 +39,11 @@ impl ManualClock {
         let mut now = self.now.lock().expect("clock lock");
         *now = truncate(*now + by);
     }
+
+    /// Jumps to `at` (a test about a particular date, such as a daylight-saving change).
+    pub fn set(&self, at: OffsetDateTime) {
+        *self.now.lock().expect("clock lock") = truncate(at);
+    }
 }
 
 impl Clock for ManualClock {

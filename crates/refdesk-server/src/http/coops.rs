@@ -3,7 +3,7 @@
 //! them). To anyone else the institution or co-op is not found.
 
 use super::institutions::admin_of;
-use super::{Json, Path};
+use super::{Json, Path, Query};
 use crate::auth::Staff;
 use crate::error::{ApiError, ApiResult};
 use crate::events::Event;
@@ -14,7 +14,7 @@ use refdesk_core::UserId;
 use refdesk_core::{CoopId, Grant, InstitutionId, StaffPrincipal};
 use refdesk_protocol::{
     CoopHoursBody, CoopList, CoopMemberList, CoopMemberView, CoopMonitorList, CoopMonitorView,
-    ErrorBody, MayMonitorBody, NamedRef, NewMemberBody,
+    ErrorBody, MayMonitorBody, NamedRef, NewMemberBody, PageQuery,
 };
 
 fn coop_admin_of(staff: &StaffPrincipal, coop: CoopId) -> ApiResult<()> {
@@ -71,29 +71,41 @@ async fn member_view(
 }
 
 #[utoipa::path(get, path = "/api/coops/{id}/members", tag = "admin",
-    params(("id" = String, Path, description = "co-op id")),
-    responses((status = 200, body = CoopMemberList), (status = 401, body = ErrorBody),
+    params(("id" = String, Path, description = "co-op id"), PageQuery),
+    responses((status = 200, body = CoopMemberList), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody),
               (status = 404, body = ErrorBody, description = "no such co-op, or not its admin")))]
 pub async fn members(
     State(state): State<AppState>,
     Staff(staff): Staff,
     Path(id): Path<CoopId>,
+    Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<CoopMemberList>> {
     coop_admin_of(&staff, id)?;
     let Some(coop) = state.store().coops(&[id]).await?.into_iter().next() else {
         return Err(ApiError::not_found());
     };
-    let mut members = Vec::new();
+    let mut named = Vec::new();
     for (_, institution) in state.store().coop_members(&[id]).await? {
+        let name = state
+            .names()
+            .institution(state.store(), institution)
+            .await?;
+        named.push((name, institution));
+    }
+    named.sort();
+    let (page, next) = crate::admin::page(named, |(_, i)| i.to_string(), &q)?;
+    let mut members = Vec::with_capacity(page.len());
+    for (_, institution) in page {
         members.push(member_view(&state, id, institution).await?);
     }
-    members.sort_by(|a, b| a.institution.name.cmp(&b.institution.name));
     Ok(Json(CoopMemberList {
         coop: NamedRef {
             id: id.into(),
             name: coop.name.to_string(),
         },
         members,
+        next,
     }))
 }
 

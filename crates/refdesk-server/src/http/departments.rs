@@ -1,7 +1,7 @@
 //! An institution's departments (its queues) over REST, for its admins.
 
 use super::institutions::admin_of;
-use super::{Json, Path};
+use super::{Json, Path, Query};
 use crate::auth::Staff;
 use crate::error::ApiResult;
 use crate::service::new_id;
@@ -9,21 +9,25 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use refdesk_core::{Department, InstitutionId};
-use refdesk_protocol::{DepartmentBody, DepartmentList, DepartmentView, ErrorBody};
+use refdesk_protocol::{DepartmentBody, DepartmentList, DepartmentView, ErrorBody, PageQuery};
 
 #[utoipa::path(get, path = "/api/institutions/{id}/departments", tag = "admin",
-    params(("id" = String, Path, description = "institution id")),
-    responses((status = 200, body = DepartmentList), (status = 401, body = ErrorBody),
+    params(("id" = String, Path, description = "institution id"), PageQuery),
+    responses((status = 200, body = DepartmentList), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody),
               (status = 404, body = ErrorBody, description = "no such institution, or not its admin")))]
 pub async fn list(
     State(state): State<AppState>,
     Staff(staff): Staff,
     Path(id): Path<InstitutionId>,
+    Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<DepartmentList>> {
     admin_of(&staff, id)?;
-    let departments = state.store().departments(id).await?;
+    let all = state.store().departments(id).await?;
+    let (page, next) = crate::admin::page(all, |d| d.id.to_string(), &q)?;
     Ok(Json(DepartmentList {
-        departments: departments.into_iter().map(DepartmentView::from).collect(),
+        departments: page.into_iter().map(DepartmentView::from).collect(),
+        next,
     }))
 }
 

@@ -3,7 +3,7 @@
 //! from the store on every load, so a change takes effect at the next load, with no restart.
 
 use super::institutions::admin_of;
-use super::{Json, Path};
+use super::{Json, Path, Query};
 use crate::auth::Staff;
 use crate::error::{ApiError, ApiResult};
 use crate::service::new_id;
@@ -11,7 +11,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use refdesk_core::{InstitutionId, StepTarget, Widget, WidgetId};
-use refdesk_protocol::{ErrorBody, WidgetBody, WidgetConfig, WidgetList, WidgetView};
+use refdesk_protocol::{ErrorBody, PageQuery, WidgetBody, WidgetConfig, WidgetList, WidgetView};
 
 #[utoipa::path(get, path = "/api/widgets/{id}", tag = "patron",
     params(("id" = String, Path, description = "widget id")),
@@ -40,18 +40,22 @@ pub async fn widget(
 }
 
 #[utoipa::path(get, path = "/api/institutions/{id}/widgets", tag = "admin",
-    params(("id" = String, Path, description = "institution id")),
-    responses((status = 200, body = WidgetList), (status = 401, body = ErrorBody),
+    params(("id" = String, Path, description = "institution id"), PageQuery),
+    responses((status = 200, body = WidgetList), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody),
               (status = 404, body = ErrorBody, description = "no such institution, or not its admin")))]
 pub async fn list(
     State(state): State<AppState>,
     Staff(staff): Staff,
     Path(id): Path<InstitutionId>,
+    Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<WidgetList>> {
     admin_of(&staff, id)?;
-    let widgets = state.store().widgets(id).await?;
+    let all = state.store().widgets(id).await?;
+    let (page, next) = crate::admin::page(all, |w| w.id.to_string(), &q)?;
     Ok(Json(WidgetList {
-        widgets: widgets.into_iter().map(WidgetView::from).collect(),
+        widgets: page.into_iter().map(WidgetView::from).collect(),
+        next,
     }))
 }
 

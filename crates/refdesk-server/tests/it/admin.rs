@@ -220,6 +220,29 @@ async fn a_department_in_use_is_not_deleted_and_a_chat_box_is_disabled_instead()
         (409, Some("in_use")),
         "{body}"
     );
+    // The list pages: one at a time, then the rest; an unknown cursor is refused.
+    let (_, one) = app
+        .get(&format!("{departments}?limit=1"), Some(&rita.cookie), None)
+        .await;
+    assert_eq!(one["departments"].as_array().unwrap().len(), 1, "{one}");
+    let next = one["next"].as_str().unwrap();
+    let (_, rest) = app
+        .get(
+            &format!("{departments}?limit=50&after={next}"),
+            Some(&rita.cookie),
+            None,
+        )
+        .await;
+    assert_eq!(rest["departments"].as_array().unwrap().len(), 1, "{rest}");
+    assert!(rest["next"].is_null());
+    let (status, _) = app
+        .get(
+            &format!("{departments}?after={}", uuid::Uuid::now_v7()),
+            Some(&rita.cookie),
+            None,
+        )
+        .await;
+    assert_eq!(status, 400);
     let (_, spare) = app
         .post(&departments, Some(&rita.cookie), json!({"name": "Spare"}))
         .await;

@@ -406,3 +406,67 @@ async fn a_chat_moved_on_is_still_abandoned_when_its_patron_is_gone() {
         "the move kept the patron-away timer"
     );
 }
+
+#[tokio::test]
+async fn coop_hours_follow_the_institutions_clock_across_daylight_saving() {
+    use time::macros::datetime;
+    let app = TestApp::spawn().await;
+    let coop = app.demo_coop().await;
+    app.route_riverside(vec![step(StepTarget::Coop(coop), 30)])
+        .await;
+    let riverside = app
+        .state
+        .store()
+        .widget(app.widget_id.parse().unwrap())
+        .await
+        .unwrap()
+        .institution_id;
+    // Riverside (America/Toronto) contracts the co-op on weekdays 09:00-17:00 local time.
+    let weekdays = CoopHours {
+        weekly: [
+            refdesk_core::routing::Day::Mon,
+            refdesk_core::routing::Day::Fri,
+        ]
+        .into_iter()
+        .map(|day| refdesk_core::routing::Opening {
+            day,
+            from: "09:00".into(),
+            to: "17:00".into(),
+        })
+        .collect(),
+        closed: vec![],
+    };
+    app.state
+        .store()
+        .set_coop_hours(coop, riverside, &weekdays)
+        .await
+        .unwrap();
+    // Nobody at Riverside monitors; Carol monitors the co-op, from each instant's sign-in.
+    let ask = async |at: time::OffsetDateTime, question: &str| {
+        app.clock.set(at);
+        let carol = app.login("carol@hillcrest").await;
+        monitor(&app, &carol, json!({"coop_id": coop, "online": true})).await;
+        let (ws, _) = app.staff_ws(&carol).await;
+        let (chat, _) = app.start_chat(question).await;
+        let placed = stored(&app, chat.parse().unwrap()).await;
+        ws.close().await;
+        placed
+    };
+    // Friday 6 March 2026, 13:30 UTC: 08:30 EST, before the co-op's hours.
+    let early = ask(datetime!(2026-03-06 13:30 UTC), "Before nine?").await;
+    assert_eq!(
+        (early.step, early.coop_id),
+        (0, None),
+        "not offered before 09:00"
+    );
+    // Monday 9 March, the day after clocks went forward: 13:30 UTC is 09:30 EDT.
+    let after_dst = ask(datetime!(2026-03-09 13:30 UTC), "After the change?").await;
+    assert_eq!(
+        after_dst.coop_id,
+        Some(coop),
+        "offered at 09:30 daylight time"
+    );
+    // The same instant in winter time would have been 08:30: a UTC schedule would be wrong.
+    let late = ask(datetime!(2026-03-09 21:30 UTC), "After five?").await;
+    assert_eq!(late.coop_id, None, "17:30 EDT is after the co-op's hours");
+}
