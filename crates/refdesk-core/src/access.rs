@@ -176,13 +176,15 @@ impl StaffPrincipal {
             || self.departments.binary_search(&department).is_ok()
     }
 
-    /// Whether this person sees `chat` in a queue: its institution's or department's, or the
-    /// co-op's it is offered to while they monitor that co-op.
+    /// Whether this person sees `chat` in a queue: its institution's or department's, or,
+    /// while it is open, the co-op's it is offered to while they monitor that co-op (a
+    /// co-op's monitors do not read its members' past chats).
     pub fn sees_chat(&self, chat: &Chat) -> bool {
         self.sees_queue(chat.institution_id, chat.department_id)
-            || chat
-                .coop_id
-                .is_some_and(|c| self.monitored_coops.binary_search(&c).is_ok())
+            || (chat.state.status().is_open()
+                && chat
+                    .coop_id
+                    .is_some_and(|c| self.monitored_coops.binary_search(&c).is_ok()))
     }
 }
 
@@ -209,8 +211,11 @@ impl Principal {
     pub fn may_view(&self, chat: &Chat) -> bool {
         match self {
             Principal::Patron { guest_id } => chat.guest_id == *guest_id,
+            // The operator holding it, and who answered it last (their own transcript).
             Principal::Staff(staff) => {
-                staff.sees_chat(chat) || chat.state.operator() == Some(staff.id())
+                staff.sees_chat(chat)
+                    || chat.state.operator() == Some(staff.id())
+                    || chat.answered_by == Some(staff.id())
             }
         }
     }

@@ -156,15 +156,6 @@ pub async fn set_may_monitor(
     may: bool,
 ) -> ApiResult<()> {
     let grant = Grant::MonitorCoop(coop);
-    if !may {
-        store.remove_grant(user.id, grant).await?;
-        // Nor are they monitoring it any more (so it does not look staffed).
-        let now = time::OffsetDateTime::now_utc();
-        store
-            .set_monitoring(user.id, refdesk_core::MonitorScope::Coop(coop), false, now)
-            .await?;
-        return Ok(());
-    }
     let member = store
         .coop_members(&[coop])
         .await?
@@ -174,6 +165,15 @@ pub async fn set_may_monitor(
         return Err(ApiError::invalid_body(
             "this library is not a member of that co-op",
         ));
+    }
+    if !may {
+        store.remove_grant(user.id, grant).await?;
+        // Nor are they monitoring it any more (so it does not look staffed).
+        let now = time::OffsetDateTime::now_utc();
+        store
+            .set_monitoring(user.id, refdesk_core::MonitorScope::Coop(coop), false, now)
+            .await?;
+        return Ok(());
     }
     store.add_grant(user.id, grant).await?;
     Ok(())

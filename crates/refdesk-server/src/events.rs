@@ -16,8 +16,12 @@ pub enum Event {
         queue_position: Option<u32>,
     },
     /// A chat moved to another routing step: `from` is the department it was offered in
-    /// before, whose monitors drop it unless they still see it.
-    ChatMoved { chat: Chat, from: DepartmentId },
+    /// before, and `from_coop` the co-op, whose monitors drop it unless they still see it.
+    ChatMoved {
+        chat: Chat,
+        from: DepartmentId,
+        from_coop: Option<CoopId>,
+    },
     /// A chat still waits at its step: its monitors are alerted again.
     Realert { chat: Chat },
     /// A waiting chat moved up in its queue (one ahead of it left the line): only its own
@@ -89,7 +93,14 @@ impl Event {
                 Some(Topic::Department(chat.department_id)),
                 chat.coop_id.map(Topic::Coop),
             ],
-            Event::ChatMoved { from, .. } => [Some(Topic::Department(*from)), None, None, None],
+            Event::ChatMoved {
+                from, from_coop, ..
+            } => [
+                Some(Topic::Department(*from)),
+                from_coop.map(Topic::Coop),
+                None,
+                None,
+            ],
             Event::QueuePosition { chat, .. } => {
                 [Some(Topic::Stream(chat.id.into())), None, None, None]
             }

@@ -143,7 +143,8 @@ impl AdminStore for PgStore {
         }
         let used: Option<i32> = sqlx::query_scalar(
             "SELECT 1 FROM widgets WHERE department_id = $1 \
-             UNION ALL SELECT 1 FROM chats WHERE department_id = $1 LIMIT 1",
+             UNION ALL SELECT 1 FROM chats WHERE department_id = $1 \
+         UNION ALL SELECT 1 FROM chat_events WHERE department_id = $1 LIMIT 1",
         )
         .bind(id)
         .fetch_optional(&mut *tx)

@@ -48,6 +48,21 @@ pub(crate) async fn start_chat(
         .collect();
     let placed = new.placement();
     let mut tx = pool.begin().await.map_err(store_error)?;
+    // A co-op step only while the institution is a member: the row is held (KEY SHARE) until
+    // commit, so leaving the co-op waits for this chat or comes first and refuses it.
+    for coop in new.moves.iter().filter_map(|m| m.placement.coop_id) {
+        let member: Option<i32> = sqlx::query_scalar(
+            "SELECT 1 FROM coop_members WHERE coop_id = $1 AND institution_id = $2 FOR KEY SHARE",
+        )
+        .bind(coop.as_uuid())
+        .bind(new.institution_id.as_uuid())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(store_error)?;
+        if member.is_none() {
+            return Err(Conflict::StateChanged.into());
+        }
+    }
     if let Some(token) = &new.new_guest {
         sqlx::query(
             "INSERT INTO guests (id, token_hash, widget_id, created_at) VALUES ($1, $2, $3, $4)",
@@ -176,7 +191,8 @@ pub(crate) async fn chats(pool: &PgPool, filter: &ChatFilter) -> Result<Vec<Chat
         "SELECT ",
         chat_columns!(),
         " FROM chats \
-         WHERE (institution_id = ANY($1) OR department_id = ANY($2) OR coop_id = ANY($7)) \
+         WHERE (institution_id = ANY($1) OR department_id = ANY($2) \
+                OR (coop_id = ANY($7) AND status IN ('waiting', 'active'))) \
            AND status = ANY($3) AND (created_at, id) > ($4, $5) \
          ORDER BY created_at, id LIMIT $6"
     ))
@@ -213,6 +229,21 @@ pub(crate) async fn apply_decision(
     let t = &d.transition;
     let from_version = version_param(d.from_version)?;
     let mut tx = pool.begin().await.map_err(store_error)?;
+    // A co-op step only while the chat's institution is still a member (held until commit).
+    if let Some(coop) = d.placement.and_then(|p| p.coop_id) {
+        let member: Option<i32> = sqlx::query_scalar(
+            "SELECT 1 FROM coop_members AS m JOIN chats AS c ON c.institution_id = m.institution_id \
+             WHERE c.id = $1 AND m.coop_id = $2 FOR KEY SHARE OF m",
+        )
+        .bind(d.chat_id.as_uuid())
+        .bind(coop.as_uuid())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(store_error)?;
+        if member.is_none() {
+            return Err(Conflict::StateChanged.into());
+        }
+    }
     // The compare-and-set is on the version; the state is checked too, as a guard against a
     // decision made on another chat's data. Claiming stamps `claimed_at`, going back to the
     // queue clears it, ending stamps `ended_at`. With a note, the row also takes its sequence

@@ -28,7 +28,8 @@ pub(crate) async fn apply(conn: &mut PgConnection, ops: &[TimerOp]) -> Result<()
             TimerOp::Carry { key, from, to } => {
                 let (from, to) = (version_param(*from)?, version_param(*to)?);
                 sqlx::query(
-                    "UPDATE timers SET version = $4 WHERE kind = $1 AND subject = $2 AND version = $3",
+                    "UPDATE timers SET version = $4, claim = NULL, claimed_until = NULL \
+                     WHERE kind = $1 AND subject = $2 AND version = $3",
                 )
                 .bind(key.kind.as_str())
                 .bind(key.subject)

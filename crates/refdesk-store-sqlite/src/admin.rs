@@ -64,7 +64,8 @@ async fn delete_department(conn: &mut SqliteConnection, id: DepartmentId) -> Res
     let id = Uuid::from(id);
     let used: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM widgets WHERE department_id = $1 \
-         UNION ALL SELECT 1 FROM chats WHERE department_id = $1 LIMIT 1",
+         UNION ALL SELECT 1 FROM chats WHERE department_id = $1 \
+         UNION ALL SELECT 1 FROM chat_events WHERE department_id = $1 LIMIT 1",
     )
     .bind(id)
     .fetch_optional(&mut *conn)

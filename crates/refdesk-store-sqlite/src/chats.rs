@@ -26,6 +26,19 @@ pub(crate) async fn start(
     new: &NewChat,
     question: Option<NewMessage>,
 ) -> Result<Chat> {
+    for coop in new.moves.iter().filter_map(|m| m.placement.coop_id) {
+        let member: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM coop_members WHERE coop_id = $1 AND institution_id = $2",
+        )
+        .bind(Uuid::from(coop))
+        .bind(Uuid::from(new.institution_id))
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?;
+        if member.is_none() {
+            return Err(Conflict::StateChanged.into());
+        }
+    }
     let mut chat = waiting_chat(new);
     let placed = new.placement();
     chat.department_id = placed.department_id;
@@ -122,6 +135,22 @@ pub(crate) async fn apply_decision(
         return Err(StoreError::corrupt(
             "a decision's note must belong to its chat",
         ));
+    }
+    // A co-op step only while the chat's institution is still a member (it may have left
+    // since the move was decided).
+    if let Some(coop) = d.placement.and_then(|p| p.coop_id) {
+        let member: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM coop_members AS m JOIN chats AS c ON c.institution_id = m.institution_id \
+             WHERE c.id = $1 AND m.coop_id = $2",
+        )
+        .bind(Uuid::from(d.chat_id))
+        .bind(Uuid::from(coop))
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?;
+        if member.is_none() {
+            return Err(Conflict::StateChanged.into());
+        }
     }
     let t = &d.transition;
     let to = t.to.status();
@@ -245,7 +274,8 @@ pub(crate) async fn chats(pool: &SqlitePool, filter: &ChatFilter) -> Result<Vec<
         " FROM chats \
          WHERE (institution_id IN (SELECT unhex(value) FROM json_each($1)) \
                 OR department_id IN (SELECT unhex(value) FROM json_each($2)) \
-                OR coop_id IN (SELECT unhex(value) FROM json_each($7))) \
+                OR (coop_id IN (SELECT unhex(value) FROM json_each($7)) \
+                    AND status IN ('waiting', 'active'))) \
            AND status IN (SELECT value FROM json_each($3)) \
            AND (created_at, id) > ($4, $5) \
          ORDER BY created_at, id LIMIT $6"

@@ -131,7 +131,8 @@ pub struct ChatFilter {
     pub institutions: Vec<InstitutionId>,
     /// Departments listed on their own, beyond whole institutions (monitored queues).
     pub departments: Vec<DepartmentId>,
-    /// Co-ops whose chats at a co-op step are listed too (monitored co-ops).
+    /// Co-ops whose open chats at a co-op step are listed too (monitored co-ops; their
+    /// members' ended chats are not theirs to list).
     pub coops: Vec<CoopId>,
     pub statuses: Vec<ChatStatus>,
     /// The page starts after this chat (in `(created_at, id)` order); the first page for `None`.

@@ -160,7 +160,7 @@ impl AppState {
             let Some(target) = plan.target(widget.department_id, step) else {
                 break;
             };
-            let from = chat.department_id;
+            let (from, from_coop) = (chat.department_id, chat.coop_id);
             let command = ChatCommand::Route {
                 step,
                 target,
@@ -171,10 +171,11 @@ impl AppState {
                 Ok(c) => {
                     tracing::info!(chat.id = %c.id, step, ?target, ?reason, "chat routed");
                     metrics::counter!("refdesk_chats_routed_total").increment(1);
-                    if c.department_id != from {
+                    if (c.department_id, c.coop_id) != (from, from_coop) {
                         self.publish(Event::ChatMoved {
                             chat: c.clone(),
                             from,
+                            from_coop,
                         })
                         .await;
                     }

@@ -470,3 +470,40 @@ async fn coop_hours_follow_the_institutions_clock_across_daylight_saving() {
     let late = ask(datetime!(2026-03-09 21:30 UTC), "After five?").await;
     assert_eq!(late.coop_id, None, "17:30 EDT is after the co-op's hours");
 }
+
+#[tokio::test]
+async fn coop_monitors_see_a_members_chat_while_it_is_open_and_its_answerer_after() {
+    let app = TestApp::spawn().await;
+    let coop = app.demo_coop().await;
+    app.route_riverside(vec![step(StepTarget::Coop(coop), 30)])
+        .await;
+    let carol = app.login("carol@hillcrest").await;
+    let dave = app.login("dave@lakeside").await;
+    for who in [&carol, &dave] {
+        monitor(&app, who, json!({"coop_id": coop, "online": true})).await;
+    }
+    // Nobody at Riverside: offered to the co-op at once.
+    let (chat, _) = app.start_chat("Borrowing a telescope?").await;
+    let path = format!("/api/chats/{chat}");
+    assert_eq!(app.get(&path, Some(&dave.cookie), None).await.0, 200);
+    assert_eq!(app.claim(&carol, &chat).await.0, 200);
+    assert_eq!(
+        app.get(&path, Some(&dave.cookie), None).await.0,
+        200,
+        "an active co-op chat is on every monitor's list"
+    );
+    let (status, _) = app
+        .post(&format!("{path}/close"), Some(&carol.cookie), json!({}))
+        .await;
+    assert_eq!(status, 200);
+    // Ended: the co-op's monitors no longer read it; the librarian who answered still does,
+    // and so does the patron's own library.
+    assert_eq!(app.get(&path, Some(&dave.cookie), None).await.0, 404);
+    assert_eq!(app.get(&path, Some(&carol.cookie), None).await.0, 200);
+    let alice = app.login("alice@riverside").await;
+    assert_eq!(app.get(&path, Some(&alice.cookie), None).await.0, 200);
+    let (_, list) = app
+        .get("/api/chats?status=closed", Some(&dave.cookie), None)
+        .await;
+    assert!(!list.to_string().contains(&chat), "{list}");
+}

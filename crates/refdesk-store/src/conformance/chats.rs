@@ -366,6 +366,15 @@ pub async fn routing_steps_taken_at_start_are_stored_with_the_chat(store: DynSto
         mv(1, StepTarget::Department(other.id), other.id),
         mv(2, StepTarget::Coop(coop), other.id),
     ];
+    // Not a member of the co-op: a start that would offer it there is refused.
+    assert!(matches!(
+        f.store.start_chat(&new, None).await,
+        Err(StoreError::Conflict(Conflict::StateChanged))
+    ));
+    f.store
+        .add_coop_member(coop, f.institution.id)
+        .await
+        .unwrap();
     let q = f.patron_message(&new.id, &guest, None, "Who has the 1911 directory?");
     let chat = f.store.start_chat(&new, Some(q)).await.unwrap();
     assert_eq!((chat.version, chat.step, chat.coop_id), (3, 2, Some(coop)));

@@ -78,6 +78,15 @@ impl Writer {
                     self.hide(chat.id).await
                 }
             }
+            // Older than what this socket has shown (a claim overtook it): dropped.
+            Event::QueuePosition { chat, .. } | Event::Realert { chat }
+                if self
+                    .versions
+                    .get(&chat.id)
+                    .is_some_and(|v| chat.version < *v) =>
+            {
+                Ok(())
+            }
             Event::QueuePosition { chat, position } => match self.principal {
                 Principal::Patron { .. } if self.principal.may_view(chat) => {
                     self.send_chat(chat, Some(*position)).await
