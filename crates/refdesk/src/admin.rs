@@ -118,6 +118,90 @@ pub async fn run(store: &DynStore, command: AdminCommand) -> anyhow::Result<()> 
                 println!("password (shown once): {}", hash.1);
             }
         }
+        AdminCommand::DeleteDepartment { institution, name } => {
+            let i = store
+                .institution_by_slug(&institution)
+                .await
+                .context("no such institution")?;
+            let d = store
+                .departments(i.id)
+                .await?
+                .into_iter()
+                .find(|d| d.name.as_str() == name)
+                .with_context(|| format!("{} has no department {name:?}", i.slug))?;
+            rules::delete_department(store, i.id, d.id)
+                .await
+                .map_err(refused)?;
+            println!("department {name} deleted");
+        }
+        AdminCommand::ListWidgets { institution } => {
+            let i = store
+                .institution_by_slug(&institution)
+                .await
+                .context("no such institution")?;
+            for w in store.widgets(i.id).await? {
+                let plan = serde_json::to_string(&w.settings.routing)?;
+                let state = if w.settings.enabled { "on" } else { "off" };
+                println!("{}\t{state}\t{}\trouting {plan}", w.id, w.name);
+            }
+        }
+        AdminCommand::SetRouting { widget, steps } => {
+            let id: refdesk_core::WidgetId = widget.parse().context("not a widget id")?;
+            let mut w = store.widget(id).await.context("no such chat box")?;
+            let departments = store.departments(w.institution_id).await?;
+            let coops = store.coops_of_institution(w.institution_id).await?;
+            let mut plan = Vec::new();
+            for step in &steps {
+                let mut parts = step.splitn(3, ':');
+                let (kind, name, secs) = (parts.next(), parts.next(), parts.next());
+                let (Some(kind), Some(name), Some(secs)) = (kind, name, secs) else {
+                    bail!("a step is department:NAME:SECONDS or coop:NAME:SECONDS, not {step:?}");
+                };
+                let target = match kind {
+                    "department" => refdesk_core::StepTarget::Department(
+                        departments
+                            .iter()
+                            .find(|d| d.name.as_str() == name)
+                            .with_context(|| format!("no department {name:?}"))?
+                            .id,
+                    ),
+                    "coop" => refdesk_core::StepTarget::Coop(
+                        coops
+                            .iter()
+                            .find(|c| c.name.as_str() == name)
+                            .with_context(|| format!("the library is in no co-op {name:?}"))?
+                            .id,
+                    ),
+                    other => bail!("unknown step kind {other:?}"),
+                };
+                plan.push(refdesk_core::RouteStep {
+                    target,
+                    after_seconds: secs.parse().context("seconds must be a number")?,
+                });
+            }
+            w.settings.routing.steps = plan;
+            w.settings.routing.check(w.department_id)?;
+            store.update_widget(&w).await?;
+            println!("routing of {} set: {} step(s)", w.name, steps.len());
+        }
+        AdminCommand::SetWidgetEnabled { widget, enabled } => {
+            let id: refdesk_core::WidgetId = widget.parse().context("not a widget id")?;
+            let mut w = store.widget(id).await.context("no such chat box")?;
+            w.settings.enabled = enabled;
+            store.update_widget(&w).await?;
+            println!("{} is {}", w.name, if enabled { "on" } else { "off" });
+        }
+        AdminCommand::SetTimeZone { institution, zone } => {
+            let i = store
+                .institution_by_slug(&institution)
+                .await
+                .context("no such institution")?;
+            let mut policy = store.institution_policy(i.id).await?;
+            policy.time_zone = zone;
+            policy.check()?;
+            store.set_institution_policy(i.id, &policy).await?;
+            println!("{} keeps time in {}", i.slug, policy.time_zone);
+        }
         AdminCommand::ListStaff { institution } => {
             let i = store
                 .institution_by_slug(&institution)

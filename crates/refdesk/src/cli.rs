@@ -98,6 +98,43 @@ pub enum AdminCommand {
         #[arg(long, default_value = "operator")]
         role: String,
     },
+    /// Delete a department nothing refers to (no chat box, routing step or chat history).
+    DeleteDepartment {
+        #[arg(long)]
+        institution: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// List an institution's chat boxes with their departments and routing plans.
+    ListWidgets {
+        #[arg(long)]
+        institution: String,
+    },
+    /// Set a chat box's routing plan: the steps after its department, in order.
+    SetRouting {
+        /// The chat box's id.
+        #[arg(long)]
+        widget: String,
+        /// A step: department:NAME:SECONDS or coop:NAME:SECONDS (repeatable; none: stay in
+        /// its department).
+        #[arg(long = "step")]
+        steps: Vec<String>,
+    },
+    /// Offer a chat box to patrons, or switch it off (its past chats are kept).
+    SetWidgetEnabled {
+        #[arg(long)]
+        widget: String,
+        #[arg(long, action = clap::ArgAction::Set)]
+        enabled: bool,
+    },
+    /// Set an institution's time zone (its co-op hours are read in it).
+    SetTimeZone {
+        #[arg(long)]
+        institution: String,
+        /// An IANA name, e.g. America/Toronto.
+        #[arg(long)]
+        zone: String,
+    },
     /// List an institution's staff accounts with their roles.
     ListStaff {
         #[arg(long)]

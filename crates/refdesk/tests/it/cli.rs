@@ -171,12 +171,71 @@ async fn admin_commands_set_up_a_library_that_can_sign_in() {
         out.contains("ann@oakpark.example\tinstitution_admin\tAnn"),
         "{ok} {out}"
     );
-    let (ok, _, err) = run(&[
+    // A routing step to the co-op; while it routes there, Oak Park cannot leave.
+    let leave = [
         &["admin", "remove-coop-member"][..],
         &coop,
         &["--institution", "oakpark"],
     ]
-    .concat());
+    .concat();
+    let (ok, out, _) = run(&["admin", "list-widgets", "--institution", "oakpark"]);
+    assert!(ok, "{out}");
+    let widget = out.split('\t').next().unwrap().to_owned();
+    let (ok, _, err) = run(&[
+        "admin",
+        "set-routing",
+        "--widget",
+        &widget,
+        "--step",
+        "coop:Prairie Co-op:30",
+    ]);
+    assert!(ok, "{err}");
+    let (ok, out, _) = run(&["admin", "list-widgets", "--institution", "oakpark"]);
+    assert!(out.contains("\"after_seconds\":30"), "{ok} {out}");
+    let (ok, _, err) = run(&leave);
+    assert!(!ok && err.contains("routes chats to this co-op"), "{err}");
+    let (ok, _, err) = run(&["admin", "set-routing", "--widget", &widget]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = run(&[
+        "admin",
+        "set-time-zone",
+        "--institution",
+        "oakpark",
+        "--zone",
+        "America/Chicago",
+    ]);
+    assert!(ok, "{err}");
+    let (ok, _, _) = run(&[
+        "admin",
+        "set-time-zone",
+        "--institution",
+        "oakpark",
+        "--zone",
+        "Mars/Base",
+    ]);
+    assert!(!ok, "an unknown zone is refused");
+    let (ok, _, err) = run(&[
+        "admin",
+        "delete-department",
+        "--institution",
+        "oakpark",
+        "--name",
+        "Reference",
+    ]);
+    assert!(
+        !ok && err.contains("in_use"),
+        "the chat box lands there: {err}"
+    );
+    let (ok, _, err) = run(&[
+        "admin",
+        "set-widget-enabled",
+        "--widget",
+        &widget,
+        "--enabled",
+        "false",
+    ]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = run(&leave);
     assert!(ok, "{err}");
 
     let node = Node::start("serve", dir.path(), &[]);
