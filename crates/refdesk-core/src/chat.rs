@@ -157,6 +157,10 @@ impl ChatState {
             (Active { operator: by }, ChatCommand::Route { .. }) => {
                 return Err(Rejection::AlreadyClaimed { by });
             }
+            (Active { operator }, ChatCommand::Handover { from, to }) if operator == from => {
+                (Active { operator: to }, ChatEvent::Transferred { from, to })
+            }
+            (_, ChatCommand::Handover { .. }) => return Err(Rejection::NotAssigned),
         };
         Ok(Transition {
             from: *self,
@@ -207,6 +211,8 @@ pub enum ChatCommand {
         reason: RouteReason,
         version: u64,
     },
+    /// An accepted transfer: the chat passes from the operator holding it to `to`.
+    Handover { from: UserId, to: UserId },
 }
 
 /// What happened to a chat: one typed row of its history per state change, stored with the
@@ -237,6 +243,11 @@ pub enum ChatEvent {
         target: StepTarget,
         reason: RouteReason,
     },
+    /// A transfer was accepted: `to` holds the chat now.
+    Transferred {
+        from: UserId,
+        to: UserId,
+    },
 }
 
 impl ChatEvent {
@@ -251,6 +262,7 @@ impl ChatEvent {
             ChatEvent::PatronGone => "patron_gone",
             ChatEvent::Requeued { .. } => "requeued",
             ChatEvent::Routed { .. } => "routed",
+            ChatEvent::Transferred { .. } => "transferred",
         }
     }
 
@@ -297,13 +309,15 @@ impl ChatEvent {
                         .to_owned()
                 }
             },
+            ChatEvent::Transferred { .. } => format!("{name} joined the chat."),
         }
     }
     pub const fn operator(&self) -> Option<UserId> {
         match self {
             ChatEvent::Claimed { operator }
             | ChatEvent::ClosedByStaff { operator }
-            | ChatEvent::Requeued { operator } => Some(*operator),
+            | ChatEvent::Requeued { operator }
+            | ChatEvent::Transferred { to: operator, .. } => Some(*operator),
             _ => None,
         }
     }

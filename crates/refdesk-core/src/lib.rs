@@ -17,6 +17,7 @@ pub mod policy;
 pub mod routing;
 pub mod text;
 pub mod timer;
+pub mod transfer;
 pub mod widget_settings;
 
 pub use access::{Grant, Principal, StaffPrincipal};
@@ -34,6 +35,9 @@ pub use policy::{InstitutionPolicy, IpAddresses, PolicyError, ReferrerQuery};
 pub use routing::{CoopHours, RouteReason, RouteStep, RoutingPlan, StepTarget};
 pub use text::{ClientMsgId, DisplayName, Email, MessageBody, TextError};
 pub use timer::{Timer, TimerKey, TimerKind, TimerOp};
+pub use transfer::{
+    Transfer, TransferCommand, TransferDecision, TransferRejection, TransferState, TransferTarget,
+};
 pub use widget_settings::{
     FieldMode, PrechatFields, WidgetSettings, WidgetSettingsError, WidgetTexts,
 };
