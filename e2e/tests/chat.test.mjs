@@ -103,6 +103,21 @@ describe("refdesk in a browser", () => {
     await shot(patron, "patron-conversation");
     await shot(alice, "librarian-conversation");
 
+    // A note to staff, from the same composer, visibly a note; the patron never sees it.
+    const marker = "NOTE-ONLY-FOR-STAFF-7f3a";
+    await pane.getByRole("checkbox", { name: "Note to staff" }).check();
+    const noteBox = alice.getByRole("textbox", { name: "Note to staff about Pat (the patron does not see it)" });
+    await noteBox.fill(`Suggested the 1911 directory. ${marker}`);
+    await pane.getByRole("button", { name: "Add note" }).click();
+    await pane.locator(".msg.internal_note").filter({ hasText: marker }).waitFor();
+    assert.match(await pane.locator(".msg.internal_note").filter({ hasText: marker }).textContent(), /internal note/);
+    await assertAccessible(alice, "the chat pane writing a note to staff");
+    await pane.getByRole("checkbox", { name: "Note to staff" }).uncheck();
+    await reply.fill("Here is one more title for you.");
+    await reply.press("Enter");
+    await inLog(box, "one more title").waitFor();
+    assert.ok(!(await box.locator("body").textContent()).includes(marker), "the patron never sees a note");
+
     // The patron reloads: the box reopens by itself with the whole conversation.
     await patron.reload();
     const again = chatBox(patron);

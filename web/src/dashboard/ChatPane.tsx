@@ -1,4 +1,4 @@
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { MessageView, StaffChatView } from "../shared/api";
 import { ended } from "../shared/api";
 import { chatErrors, chats, claim, closeChat, isMine, now, selected, send, sendTyping, threads, typing, type Pending } from "./state";
@@ -57,9 +57,10 @@ function Message({ m, patron }: { m: MessageView; patron: string }) {
 
 function PendingMessage({ p }: { p: Pending }) {
   return (
-    <div class={`msg operator ${p.failed ? "failed" : "pending"}`}>
+    <div class={`msg ${p.kind === "internal_note" ? "internal_note" : "operator"} ${p.failed ? "failed" : "pending"}`}>
       <span class="msg-who">
-        You<span class="sr-only">:</span>
+        You{p.kind === "internal_note" ? " (internal note)" : ""}
+        <span class="sr-only">:</span>
       </span>{" "}
       <span class="msg-state">{p.failed ? `Not sent: ${p.failed}` : "Sending…"}</span>
       <p>{p.body}</p>
@@ -71,6 +72,9 @@ function Composer({ c, patron }: { c: StaffChatView; patron: string }) {
   const typingAt = useRef(0);
   const idle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const box = useRef<HTMLTextAreaElement>(null);
+  // A note to staff is written in the same box, visibly different; the patron never sees it,
+  // nor that anyone is typing it.
+  const [note, setNote] = useState(false);
   const stopTyping = () => {
     clearTimeout(idle.current);
     if (typingAt.current) sendTyping(c.id, false);
@@ -81,11 +85,12 @@ function Composer({ c, patron }: { c: StaffChatView; patron: string }) {
     const t = box.current!;
     const body = t.value.trim();
     if (!body) return;
-    send(c.id, body);
+    send(c.id, body, note ? "internal_note" : "message");
     t.value = "";
     stopTyping();
   };
   const input = () => {
+    if (note) return;
     const t = Date.now();
     if (t - typingAt.current > 3000) {
       typingAt.current = t;
@@ -95,22 +100,35 @@ function Composer({ c, patron }: { c: StaffChatView; patron: string }) {
     idle.current = setTimeout(stopTyping, 4000);
   };
   return (
-    <form class="composer" onSubmit={submit}>
+    <form class={`composer${note ? " note" : ""}`} onSubmit={submit}>
+      <label class="note-toggle">
+        <input
+          type="checkbox"
+          checked={note}
+          onChange={(e) => {
+            stopTyping();
+            setNote((e.currentTarget as HTMLInputElement).checked);
+            box.current?.focus();
+          }}
+        />{" "}
+        Note to staff
+      </label>
       <label for="reply" class="sr-only">
-        Message to {patron}
+        {note ? `Note to staff about ${patron} (the patron does not see it)` : `Message to ${patron}`}
       </label>
       <textarea
         id="reply"
         ref={box}
         rows={3}
         maxLength={4000}
+        placeholder={note ? "Only staff read notes; the patron does not see them." : undefined}
         onInput={input}
         onKeyDown={(e) => {
           if (e.key === "Enter" && !e.shiftKey && !e.isComposing) submit(e);
         }}
       />
       <button type="submit" class="primary">
-        Send
+        {note ? "Add note" : "Send"}
       </button>
     </form>
   );

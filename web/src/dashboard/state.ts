@@ -10,9 +10,13 @@ import { openSocket, type Socket } from "../shared/socket";
 import { chime, notify } from "./alerts";
 import { http, HttpError } from "./http";
 
+export type SendKind = "message" | "internal_note";
+
 export interface Pending {
   id: string;
   body: string;
+  /** A message to the patron, or a note only staff read. */
+  kind: SendKind;
   failed?: string;
 }
 
@@ -104,7 +108,7 @@ function onFrame(f: ServerFrame) {
       // Resend what was never acknowledged; the server de-duplicates by client_msg_id.
       for (const [chatId, t] of Object.entries(threads.value))
         for (const p of t.pending)
-          if (!p.failed) socket?.send({ type: "send", chat_id: chatId, client_msg_id: p.id, body: p.body, kind: "message" });
+          if (!p.failed) socket?.send({ type: "send", chat_id: chatId, client_msg_id: p.id, body: p.body, kind: p.kind });
       return;
     }
     case "chat": {
@@ -316,10 +320,10 @@ export async function closeChat(id: string): Promise<void> {
   }
 }
 
-export function send(chatId: string, body: string): void {
+export function send(chatId: string, body: string, kind: SendKind = "message"): void {
   const id = newClientMsgId("s-");
-  setThread(chatId, (t) => ({ ...t, pending: [...t.pending, { id, body }] }));
-  socket?.send({ type: "send", chat_id: chatId, client_msg_id: id, body, kind: "message" });
+  setThread(chatId, (t) => ({ ...t, pending: [...t.pending, { id, body, kind }] }));
+  socket?.send({ type: "send", chat_id: chatId, client_msg_id: id, body, kind });
 }
 
 export function sendTyping(chatId: string, active: boolean): void {
