@@ -15,6 +15,7 @@ pub mod message;
 pub mod monitoring;
 pub mod policy;
 pub mod routing;
+pub mod tag;
 pub mod text;
 pub mod timer;
 pub mod transfer;
@@ -33,6 +34,7 @@ pub use message::{Audience, Heads, Message, MessageKind, NewMessage, Sender, Seq
 pub use monitoring::{Monitor, MonitorScope};
 pub use policy::{InstitutionPolicy, IpAddresses, PolicyError, ReferrerQuery};
 pub use routing::{CoopHours, RouteReason, RouteStep, RoutingPlan, StepTarget};
+pub use tag::{ChatTag, Tag, TagError};
 pub use text::{ClientMsgId, DisplayName, Email, MessageBody, TextError};
 pub use timer::{Timer, TimerKey, TimerKind, TimerOp};
 pub use transfer::{

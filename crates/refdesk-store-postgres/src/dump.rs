@@ -257,6 +257,7 @@ pub(crate) async fn rows_page(
         Table::Conversations => {
             Rows::Conversations(crate::conversations::page(pool, offset, limit).await?)
         }
+        Table::ChatTags => Rows::ChatTags(crate::tags::page(pool, offset, limit).await?),
     })
 }
 
@@ -281,6 +282,11 @@ pub(crate) async fn restore_rows(pool: &PgPool, rows: &Rows) -> Result<()> {
         Rows::Conversations(list) => {
             for c in list {
                 crate::conversations::restore(&mut tx, c).await?;
+            }
+        }
+        Rows::ChatTags(list) => {
+            for t in list {
+                crate::tags::insert(&mut tx, t).await?;
             }
         }
     }

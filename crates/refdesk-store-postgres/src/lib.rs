@@ -23,6 +23,7 @@ mod history;
 mod messages;
 mod monitoring;
 mod policies;
+mod tags;
 mod timers;
 mod writer;
 

@@ -312,6 +312,7 @@ impl MigrationStore for SqliteStore {
             Table::Conversations => {
                 Rows::Conversations(conversations::page(&self.read, offset, limit).await?)
             }
+            Table::ChatTags => Rows::ChatTags(crate::tags::page(&self.read, offset, limit).await?),
         })
     }
     async fn restore_rows(&self, rows: &Rows) -> Result<()> {
@@ -333,6 +334,11 @@ impl MigrationStore for SqliteStore {
                         Rows::Conversations(r) => {
                             for conversation in r {
                                 conversations::restore(c, conversation).await?;
+                            }
+                        }
+                        Rows::ChatTags(r) => {
+                            for t in r {
+                                crate::tags::insert(c, t).await?;
                             }
                         }
                     }

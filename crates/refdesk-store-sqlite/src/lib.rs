@@ -17,6 +17,7 @@ mod history;
 mod monitoring;
 mod policies;
 mod rows;
+mod tags;
 #[cfg(test)]
 mod tests;
 mod timers;

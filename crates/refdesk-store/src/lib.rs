@@ -52,6 +52,7 @@ pub trait Store:
     + MonitoringStore
     + MigrationStore
     + AdminStore
+    + TagStore
 {
 }
 
@@ -65,7 +66,27 @@ impl<T> Store for T where
         + MonitoringStore
         + MigrationStore
         + AdminStore
+        + TagStore
 {
+}
+
+/// Tags on chats.
+#[async_trait]
+pub trait TagStore: Send + Sync + std::fmt::Debug + 'static {
+    /// Puts a tag on a chat; false when it has it already. `NotFound` for an unknown chat.
+    async fn add_tag(&self, tag: &refdesk_core::ChatTag) -> Result<bool>;
+    /// Takes a tag off a chat; false when it did not have it.
+    async fn remove_tag(&self, chat: ChatId, tag: &refdesk_core::Tag) -> Result<bool>;
+    /// A chat's tags, in the order they were added.
+    async fn tags_of(&self, chat: ChatId) -> Result<Vec<refdesk_core::ChatTag>>;
+    /// The tags used on chats of `institutions` that start with `prefix`, most used first (for
+    /// type-ahead), at most `limit`.
+    async fn tags_in(
+        &self,
+        institutions: &[InstitutionId],
+        prefix: &str,
+        limit: u32,
+    ) -> Result<Vec<refdesk_core::Tag>>;
 }
 
 /// Administering the directory beyond creating things: lists by page, roles, taking an

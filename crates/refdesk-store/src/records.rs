@@ -177,10 +177,16 @@ pub enum Table {
     Timers,
     /// Staff conversations with their members and heads (`last_seq`).
     Conversations,
+    ChatTags,
 }
 
 impl Table {
-    pub const ALL: [Table; 3] = [Table::ChatHistory, Table::Timers, Table::Conversations];
+    pub const ALL: [Table; 4] = [
+        Table::ChatHistory,
+        Table::Timers,
+        Table::Conversations,
+        Table::ChatTags,
+    ];
 }
 
 /// A page of rows of one [`Table`].
@@ -189,6 +195,7 @@ pub enum Rows {
     ChatHistory(Vec<ChatHistoryEntry>),
     Timers(Vec<Timer>),
     Conversations(Vec<Conversation>),
+    ChatTags(Vec<refdesk_core::ChatTag>),
 }
 
 impl Rows {
@@ -197,6 +204,7 @@ impl Rows {
             Rows::ChatHistory(r) => r.len(),
             Rows::Timers(r) => r.len(),
             Rows::Conversations(r) => r.len(),
+            Rows::ChatTags(r) => r.len(),
         }
     }
     pub fn is_empty(&self) -> bool {

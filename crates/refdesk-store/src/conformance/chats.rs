@@ -407,3 +407,68 @@ pub async fn routing_steps_taken_at_start_are_stored_with_the_chat(store: DynSto
     );
     assert_eq!(chat.last_seq, Seq(3));
 }
+
+/// Tags on a chat: put on once, taken off, listed in order; type-ahead by prefix across an
+/// institution's chats, most used first, with LIKE's wildcards taken literally.
+pub async fn tags_are_kept_with_chats_and_offered_by_prefix(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let (a, _) = f.chat().await;
+    let (b, _) = f.chat().await;
+    let tag = |chat: &Chat, t: &str, s: i64| ChatTag {
+        chat_id: chat.id,
+        tag: Tag::parse(t).unwrap(),
+        added_by: f.alice.id,
+        added_at: super::fixture::now() + time::Duration::seconds(s),
+    };
+    assert!(f.store.add_tag(&tag(&a, "Citation help", 0)).await.unwrap());
+    assert!(
+        !f.store.add_tag(&tag(&a, "citation help", 1)).await.unwrap(),
+        "once"
+    );
+    assert!(f.store.add_tag(&tag(&a, "ILL", 2)).await.unwrap());
+    assert!(f.store.add_tag(&tag(&b, "citation help", 3)).await.unwrap());
+    assert!(f.store.add_tag(&tag(&b, "ci_x", 4)).await.unwrap());
+    let names = |v: Vec<ChatTag>| v.into_iter().map(|t| t.tag.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        names(f.store.tags_of(a.id).await.unwrap()),
+        ["citation help", "ill"]
+    );
+    let offered = f
+        .store
+        .tags_in(&[f.institution.id], "ci", 10)
+        .await
+        .unwrap();
+    let offered: Vec<String> = offered.iter().map(ToString::to_string).collect();
+    assert_eq!(offered, ["citation help", "ci_x"], "most used first");
+    let literal = f
+        .store
+        .tags_in(&[f.institution.id], "ci_", 10)
+        .await
+        .unwrap();
+    assert_eq!(literal.len(), 1, "the underscore is not a wildcard");
+    assert!(f.store.tags_in(&[], "", 10).await.unwrap().is_empty());
+    assert!(
+        f.store
+            .remove_tag(a.id, &Tag::parse("ill").unwrap())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !f.store
+            .remove_tag(a.id, &Tag::parse("ill").unwrap())
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        names(f.store.tags_of(a.id).await.unwrap()),
+        ["citation help"]
+    );
+    let unknown = ChatTag {
+        chat_id: uuid::Uuid::now_v7().into(),
+        ..tag(&a, "x", 0)
+    };
+    assert!(matches!(
+        f.store.add_tag(&unknown).await,
+        Err(StoreError::NotFound)
+    ));
+}

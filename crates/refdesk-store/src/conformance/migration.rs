@@ -48,6 +48,7 @@ async fn all_rows(store: &DynStore, table: Table) -> Rows {
             (Rows::ChatHistory(a), Rows::ChatHistory(b)) => a.extend(b),
             (Rows::Timers(a), Rows::Timers(b)) => a.extend(b),
             (Rows::Conversations(a), Rows::Conversations(b)) => a.extend(b),
+            (Rows::ChatTags(a), Rows::ChatTags(b)) => a.extend(b),
             _ => panic!("a page of another table"),
         }
     }
@@ -110,6 +111,14 @@ pub async fn a_dump_restores_exactly_into_an_empty_store(source: DynStore, targe
         operator: f.alice.id,
     };
     apply(&f, &active, claim, "Alice joined the chat.").await;
+    // A tag travels with its chat.
+    let tag = ChatTag {
+        chat_id: active.id,
+        tag: Tag::parse("local history").unwrap(),
+        added_by: f.alice.id,
+        added_at: now(),
+    };
+    assert!(f.store.add_tag(&tag).await.unwrap());
     for m in [
         f.patron_message(&active.id, &patron, Some("p1"), "Hello?"),
         f.staff_message(
