@@ -165,6 +165,10 @@ pub enum ServerFrame {
     /// Someone started or stopped monitoring a queue this socket's staff member shares: the
     /// Librarians list (and an open Check status) should be read again.
     MonitorsChanged {},
+    /// A followed chat's tags changed (staff only).
+    ChatTags {
+        list: crate::ChatTagList,
+    },
     /// How many chats a librarian on this socket's Librarians list holds now (one of theirs
     /// was claimed, closed or went back to the queue).
     LibrarianChats {

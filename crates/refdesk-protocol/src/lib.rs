@@ -10,6 +10,7 @@ pub mod frames;
 pub mod monitoring;
 pub mod policy;
 pub mod rest;
+pub mod tags;
 pub mod views;
 pub mod widgets;
 
@@ -20,6 +21,7 @@ pub use frames::{Answering, ClientFrame, ResumePoint, SendKind, ServerFrame, str
 pub use monitoring::*;
 pub use policy::*;
 pub use rest::*;
+pub use tags::*;
 pub use views::*;
 pub use widgets::*;
 

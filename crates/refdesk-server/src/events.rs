@@ -24,6 +24,8 @@ pub enum Event {
     },
     /// A chat still waits at its step: its monitors are alerted again.
     Realert { chat: Chat },
+    /// A chat's tags changed: the staff following it read the new list.
+    ChatTags { chat_id: ChatId },
     /// A waiting chat moved up in its queue (one ahead of it left the line): only its own
     /// stream hears of it, so a claim costs each staff socket one frame, not one per chat
     /// waiting behind it.
@@ -103,6 +105,9 @@ impl Event {
             ],
             Event::QueuePosition { chat, .. } => {
                 [Some(Topic::Stream(chat.id.into())), None, None, None]
+            }
+            Event::ChatTags { chat_id } => {
+                [Some(Topic::Stream((*chat_id).into())), None, None, None]
             }
             Event::Typing { chat_id, .. } => {
                 [Some(Topic::Stream((*chat_id).into())), None, None, None]

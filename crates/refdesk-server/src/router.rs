@@ -2,7 +2,7 @@
 
 use crate::http::{
     auth, chats, conversations, coops, departments, directory, health, institutions, monitoring,
-    pages, staff, widgets,
+    pages, staff, tags, widgets,
 };
 use crate::state::AppState;
 use crate::{assets, ws};
@@ -37,6 +37,9 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(chats::claim))
         .routes(routes!(chats::close))
         .routes(routes!(chats::history))
+        .routes(routes!(tags::list, tags::add))
+        .routes(routes!(tags::remove))
+        .routes(routes!(tags::suggest))
         .routes(routes!(conversations::open, conversations::list))
         .routes(routes!(conversations::history))
         .routes(routes!(monitoring::mine, monitoring::switch))

@@ -12,6 +12,7 @@ mod json;
 pub mod monitoring;
 pub mod pages;
 pub mod staff;
+pub mod tags;
 pub mod widgets;
 
 pub use json::{Json, Path, Query};

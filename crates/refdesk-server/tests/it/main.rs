@@ -20,6 +20,7 @@ mod policies;
 mod presence;
 mod resume;
 mod routing;
+mod tags;
 mod timers;
 mod widgets;
 mod ws;

@@ -249,6 +249,28 @@ fn rows() -> Vec<Row> {
             "/api/chats/{chat}/messages",
             &[Alice, Rita],
         ),
+        row(
+            "GET",
+            "/api/chats/{id}/tags",
+            "/api/chats/{chat}/tags",
+            &[Alice, Rita],
+        ),
+        with(
+            row(
+                "POST",
+                "/api/chats/{id}/tags",
+                "/api/chats/{chat}/tags",
+                &[Alice, Rita],
+            ),
+            json!({"tag": "matrix"}),
+        ),
+        row(
+            "DELETE",
+            "/api/chats/{id}/tags/{tag}",
+            "/api/chats/{chat}/tags/matrix",
+            &[Alice, Rita],
+        ),
+        row("GET", "/api/tags", "/api/tags", &STAFF),
         listing(
             row("GET", "/api/conversations", "/api/conversations", &STAFF),
             &[Alice],

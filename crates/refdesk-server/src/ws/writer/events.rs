@@ -38,6 +38,17 @@ impl Writer {
                 Principal::Staff(s) if s.id() == *user => self.regrant().await,
                 _ => Ok(()),
             },
+            Event::ChatTags { chat_id } => match self.principal {
+                Principal::Staff(_) => {
+                    let list = self
+                        .state
+                        .tag_list(*chat_id)
+                        .await
+                        .map_err(|e| WriterError::Store(e.message))?;
+                    self.feed(&ServerFrame::ChatTags { list }).await
+                }
+                Principal::Patron { .. } => Ok(()),
+            },
             Event::ChatsHeld { user, chats, .. } => match self.principal {
                 Principal::Staff(_) => {
                     self.feed(&ServerFrame::LibrarianChats {
