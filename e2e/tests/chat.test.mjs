@@ -118,6 +118,18 @@ describe("refdesk in a browser", () => {
     await inLog(box, "one more title").waitFor();
     assert.ok(!(await box.locator("body").textContent()).includes(marker), "the patron never sees a note");
 
+    // Tags, at any time, with type-ahead; the patron never sees them.
+    const tags = pane.getByRole("region", { name: "Tags" });
+    await tags.getByLabel("Add a tag").fill("Practical Guides");
+    await tags.getByRole("button", { name: "Add tag" }).click();
+    await tags.getByRole("listitem").filter({ hasText: "practical guides" }).waitFor();
+    await tags.getByLabel("Add a tag").fill("Local History");
+    await tags.getByRole("button", { name: "Add tag" }).click();
+    await tags.getByRole("button", { name: "Remove tag local history" }).click();
+    await until(async () => (await tags.getByRole("listitem").count()) === 1, "one tag left");
+    await assertAccessible(alice, "the chat pane with tags");
+    assert.ok(!(await box.locator("body").textContent()).includes("practical guides"), "the patron never sees tags");
+
     // The patron reloads: the box reopens by itself with the whole conversation.
     await patron.reload();
     const again = chatBox(patron);

@@ -30,6 +30,9 @@ export interface Thread {
 export const me = signal<UserView | null | undefined>(undefined);
 export const chats = signal<ReadonlyMap<string, StaffChatView>>(new Map());
 export const selected = signal<string | null>(null);
+/** The tags of the chats whose pane was opened, by chat (kept live by `chat_tags` frames). */
+export const chatTags = signal<Record<string, import("../shared/api").ChatTagView[]>>({});
+
 /** Which screen: the chats, or (for admins) the library's, the co-op's or the installation's
  * settings. */
 export const view = signal<"chats" | "settings" | "coop" | "installation">("chats");
@@ -132,6 +135,9 @@ function onFrame(f: ServerFrame) {
       if (c && c.status === "waiting") arrived(c);
       return;
     }
+    case "chat_tags":
+      chatTags.value = { ...chatTags.value, [f.list.chat_id]: f.list.tags };
+      return;
     case "librarian_chats":
       // Who holds how many chats changed: the one count, in place.
       librarians.value = librarians.value.map((l) => (l.id === f.user_id ? { ...l, chats: f.chats } : l));

@@ -172,6 +172,7 @@ export type ServerFrame =
   | { type: "chat_realert"; chat_id: string }
   | { type: "monitors_changed" }
   | { type: "librarian_chats"; user_id: string; chats: number }
+  | { type: "chat_tags"; list: ChatTagList }
   | { type: "typing"; chat_id: string; from: "patron" | "staff"; name: string | null; active: boolean }
   | { type: "error"; code: string; message: string; in_reply_to: string | null; frame: string | null };
 
@@ -197,4 +198,15 @@ export function newClientMsgId(prefix: string): string {
   let s = prefix;
   for (const x of b) s += x.toString(16).padStart(2, "0");
   return s;
+}
+
+export interface ChatTagView {
+  tag: string;
+  added_by: NamedRef;
+  added_at: string;
+}
+
+export interface ChatTagList {
+  chat_id: string;
+  tags: ChatTagView[];
 }
