@@ -129,6 +129,8 @@ describe("refdesk in a browser", () => {
     await until(async () => (await tags.getByRole("listitem").count()) === 1, "one tag left");
     await assertAccessible(alice, "the chat pane with tags");
     assert.ok(!(await box.locator("body").textContent()).includes("practical guides"), "the patron never sees tags");
+    await pane.getByRole("button", { name: "Today's chats with this patron" }).click();
+    await pane.getByText("No other chats with this patron today.").waitFor();
 
     // The patron reloads: the box reopens by itself with the whole conversation.
     await patron.reload();

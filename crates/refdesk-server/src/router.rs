@@ -34,6 +34,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(chats::start, chats::list))
         .routes(routes!(chats::end))
         .routes(routes!(chats::preview))
+        .routes(routes!(chats::today))
         .routes(routes!(chats::claim))
         .routes(routes!(chats::close))
         .routes(routes!(chats::history))

@@ -151,6 +151,26 @@ pub(crate) async fn chat(pool: &PgPool, id: ChatId) -> Result<Chat> {
         .map_err(store_error)
 }
 
+pub(crate) async fn chats_of_guest(
+    pool: &PgPool,
+    guest: GuestId,
+    since: OffsetDateTime,
+) -> Result<Vec<Chat>> {
+    let rows: Vec<ChatRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        chat_columns!(),
+        " FROM chats WHERE guest_id = $1 AND created_at >= $2 ORDER BY created_at, id LIMIT 100"
+    ))
+    .bind(guest.as_uuid())
+    .bind(since)
+    .fetch_all(pool)
+    .await
+    .map_err(store_error)?;
+    rows.into_iter()
+        .map(|r| r.decode().map_err(store_error))
+        .collect()
+}
+
 pub(crate) async fn open_chat_of_guest(pool: &PgPool, guest: GuestId) -> Result<Option<Chat>> {
     let row: Option<ChatRow> = sqlx::query_as(concat!(
         "SELECT ",

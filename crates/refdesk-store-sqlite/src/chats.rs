@@ -237,6 +237,24 @@ pub(crate) async fn chat(pool: &SqlitePool, id: ChatId) -> Result<Chat> {
     row.ok_or(StoreError::NotFound).and_then(Chat::try_from)
 }
 
+pub(crate) async fn chats_of_guest(
+    pool: &SqlitePool,
+    guest: GuestId,
+    since: time::OffsetDateTime,
+) -> Result<Vec<Chat>> {
+    let rows: Vec<ChatRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        chat_columns!(),
+        " FROM chats WHERE guest_id = $1 AND created_at >= $2 ORDER BY created_at, id LIMIT 100"
+    ))
+    .bind(Uuid::from(guest))
+    .bind(micros(since))
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    all(rows)
+}
+
 pub(crate) async fn open_chat_of_guest(pool: &SqlitePool, guest: GuestId) -> Result<Option<Chat>> {
     let row: Option<ChatRow> = sqlx::query_as(concat!(
         "SELECT ",

@@ -313,6 +313,9 @@ impl ChatStore for SqliteStore {
     async fn chat(&self, id: ChatId) -> Result<Chat> {
         chats::chat(&self.read, id).await
     }
+    async fn chats_of_guest(&self, guest: GuestId, since: OffsetDateTime) -> Result<Vec<Chat>> {
+        chats::chats_of_guest(&self.read, guest, since).await
+    }
     async fn open_chat_of_guest(&self, guest: GuestId) -> Result<Option<Chat>> {
         chats::open_chat_of_guest(&self.read, guest).await
     }

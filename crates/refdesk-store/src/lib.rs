@@ -197,6 +197,8 @@ pub trait ChatStore: Send + Sync + std::fmt::Debug + 'static {
     async fn chat(&self, id: ChatId) -> Result<Chat>;
     /// The guest's open (waiting or active) chat, if any.
     async fn open_chat_of_guest(&self, guest: GuestId) -> Result<Option<Chat>>;
+    /// The guest's chats started at or after `since`, oldest first (at most 100).
+    async fn chats_of_guest(&self, guest: GuestId, since: OffsetDateTime) -> Result<Vec<Chat>>;
     /// Chats matching the filter, oldest first, one page.
     async fn chats(&self, filter: &ChatFilter) -> Result<Vec<Chat>>;
     /// How many active chats each of `operators` holds (those holding none are left out).

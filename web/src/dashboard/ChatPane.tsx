@@ -3,6 +3,7 @@ import type { MessageView, StaffChatView } from "../shared/api";
 import { ended } from "../shared/api";
 import { chatErrors, chats, claim, closeChat, isMine, now, selected, send, sendTyping, threads, typing, type Pending } from "./state";
 import { ChatTags } from "./ChatTags";
+import { TodayChats } from "./TodayChats";
 import { clock, since } from "./time";
 
 function statusText(c: StaffChatView, nowMs: number): string {
@@ -184,6 +185,7 @@ export function ChatPane() {
       </p>
       <Details c={c} />
       <ChatTags key={c.id} chatId={c.id} />
+      <TodayChats key={`today-${c.id}`} chatId={c.id} />
       <h3 class="sr-only">Conversation</h3>
       <div class="log" ref={log} role="log" aria-live="polite" aria-label={`Conversation with ${patron}`} tabIndex={0}>
         {t?.messages.map((m) => <Message key={m.seq} m={m} patron={patron} />)}

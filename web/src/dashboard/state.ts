@@ -286,6 +286,12 @@ function unwatch(id: string) {
 }
 
 /** Opens a chat's pane: preview (without claiming) and follow its messages. */
+/** Opens the pane of a chat read over REST (e.g. an earlier chat of the same patron). */
+export function openChat(c: StaffChatView): void {
+  upsert(c);
+  select(c.id);
+}
+
 export function select(id: string | null): void {
   const prev = selected.value;
   if (prev === id) return;

@@ -148,6 +148,39 @@ pub async fn preview(
     Ok(Json(state.staff_view(&fresh).await?))
 }
 
+#[utoipa::path(get, path = "/api/chats/{id}/today", tag = "staff",
+    params(("id" = String, Path, description = "chat id")),
+    responses((status = 200, body = StaffChatList, description = "the same guest's chats since midnight in the chat's library's time zone, oldest first, those the caller may see"),
+              (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn today(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path(id): Path<ChatId>,
+) -> ApiResult<Json<StaffChatList>> {
+    let principal = Principal::Staff(staff);
+    let chat = state.chat_for(&principal, id).await?;
+    let zone = state
+        .policies()
+        .get(state.store(), chat.institution_id)
+        .await?
+        .time_zone;
+    let now = state.now();
+    let local = refdesk_core::routing::local_time(now, &zone).map_err(ApiError::internal)?;
+    // Local midnight, as an instant: now less the local time of day.
+    let midnight = now - (local - local.replace_time(time::Time::MIDNIGHT));
+    let mut chats = Vec::new();
+    for c in state
+        .store()
+        .chats_of_guest(chat.guest_id, midnight)
+        .await?
+    {
+        if principal.may_view(&c) {
+            chats.push(state.staff_view(&c).await?);
+        }
+    }
+    Ok(Json(StaffChatList { chats, next: None }))
+}
+
 #[utoipa::path(post, path = "/api/chats/{id}/claim", tag = "staff",
     params(("id" = String, Path, description = "chat id")),
     responses((status = 200, body = StaffChatView), (status = 401, body = ErrorBody),

@@ -11,6 +11,7 @@ mod coops;
 mod errors;
 mod fanout;
 mod frames;
+mod guests;
 mod hardening;
 mod isolation;
 mod matrix;

@@ -230,6 +230,12 @@ fn rows() -> Vec<Row> {
             &[Alice, Rita],
         ),
         row(
+            "GET",
+            "/api/chats/{id}/today",
+            "/api/chats/{chat}/today",
+            &[Alice, Rita],
+        ),
+        row(
             "POST",
             "/api/chats/{id}/claim",
             "/api/chats/{chat}/claim",

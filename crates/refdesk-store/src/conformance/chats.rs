@@ -472,3 +472,37 @@ pub async fn tags_are_kept_with_chats_and_offered_by_prefix(store: DynStore) {
         Err(StoreError::NotFound)
     ));
 }
+
+/// "Today's chats with this guest": a guest's chats since an instant, oldest first.
+pub async fn a_guests_chats_are_listed_since_an_instant(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let (first, guest) = f.chat().await;
+    let t = first
+        .state
+        .decide(ChatCommand::Close { by: Sender::System })
+        .unwrap();
+    f.store
+        .apply_decision(&decision(&first, &t), None)
+        .await
+        .unwrap();
+    let second = f.store.start_chat(&f.new_chat(&guest), None).await.unwrap();
+    let (_other, _) = f.chat().await;
+    let since = super::fixture::now() - time::Duration::hours(1);
+    let ids: Vec<ChatId> = f
+        .store
+        .chats_of_guest(guest.id, since)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(ids, [first.id, second.id]);
+    let later = super::fixture::now() + time::Duration::hours(1);
+    assert!(
+        f.store
+            .chats_of_guest(guest.id, later)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

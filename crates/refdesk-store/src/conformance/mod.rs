@@ -50,6 +50,7 @@ macro_rules! conformance_suite {
             a_new_guest_is_stored_with_its_chat
             routing_steps_taken_at_start_are_stored_with_the_chat
             tags_are_kept_with_chats_and_offered_by_prefix
+            a_guests_chats_are_listed_since_an_instant
             parallel_starts_for_one_guest_make_one_chat
             chats_are_listed_by_institution_and_status
             appends_get_gap_free_sequence_numbers
