@@ -158,7 +158,11 @@ impl TestApp {
         }
         let resp = req.send().await.unwrap();
         let status = resp.status().as_u16();
-        (status, resp.json().await.unwrap_or(Value::Null))
+        let body: Value = resp.json().await.unwrap_or(Value::Null);
+        if cookie.is_none() {
+            crate::ws::assert_no_leak(&body.to_string());
+        }
+        (status, body)
     }
 
     pub async fn login(&self, who: &str) -> StaffClient {

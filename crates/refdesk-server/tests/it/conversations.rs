@@ -177,7 +177,10 @@ async fn reconnecting_staff_receive_exactly_the_missed_conversation_messages() {
         ));
     }
     let want: Vec<_> = (0..5)
-        .map(|i| (4 + i as u64, format!("while away {i}")))
+        .map(|i| {
+            let body = format!("while away {i} {}", crate::ws::STAFF_ONLY);
+            (4 + i as u64, body)
+        })
         .collect();
     assert_eq!(got, want);
     // Nothing more was replayed: the next frame is Bob's own live reply, seq 9, with his id.

@@ -13,6 +13,21 @@ type Stream =
 
 pub struct Ws {
     pub stream: Stream,
+    /// A staff socket (opened with a session cookie); the others are patrons'.
+    staff: bool,
+}
+
+/// Carried by every internal note and staff-conversation message the suite sends (a staff
+/// socket adds it), and looked for in every frame a patron socket receives and every patron
+/// REST answer (`TestApp::get`): none may ever hold it (issue 10's leak test).
+pub const STAFF_ONLY: &str = "⟦staff-only⟧";
+
+/// Fails the test when `text`, received by a patron, holds the staff-only marker.
+pub fn assert_no_leak(text: &str) {
+    assert!(
+        !text.contains(STAFF_ONLY),
+        "a patron received staff-only text: {text}"
+    );
 }
 
 const BOUND: Duration = Duration::from_secs(20);
@@ -24,10 +39,22 @@ impl Ws {
             req.headers_mut().insert("cookie", c.parse().unwrap());
         }
         let (stream, _) = tokio_tungstenite::connect_async(req).await.unwrap();
-        Ws { stream }
+        Ws {
+            stream,
+            staff: cookie.is_some(),
+        }
     }
 
-    pub async fn send(&mut self, v: Value) {
+    pub async fn send(&mut self, mut v: Value) {
+        let staff_only = v["type"] == "send"
+            && (v["kind"] == "internal_note" || v.get("conversation_id").is_some());
+        if self.staff
+            && staff_only
+            && let Some(body) = v["body"].as_str()
+            && !body.contains(STAFF_ONLY)
+        {
+            v["body"] = Value::String(format!("{body} {STAFF_ONLY}"));
+        }
         self.stream
             .send(Message::Text(v.to_string().into()))
             .await
@@ -56,7 +83,12 @@ impl Ws {
                 .expect("socket open")
                 .expect("socket ok");
             match msg {
-                Message::Text(t) => return serde_json::from_str(&t).unwrap(),
+                Message::Text(t) => {
+                    if !self.staff {
+                        assert_no_leak(&t);
+                    }
+                    return serde_json::from_str(&t).unwrap();
+                }
                 Message::Close(_) => panic!("socket closed"),
                 _ => continue,
             }
@@ -122,4 +154,10 @@ impl Ws {
 
 pub fn send_frame(chat: &str, client_msg_id: &str, body: &str) -> Value {
     serde_json::json!({"type": "send", "chat_id": chat, "client_msg_id": client_msg_id, "body": body})
+}
+
+#[test]
+#[should_panic(expected = "a patron received staff-only text")]
+fn the_leak_check_fails_on_the_marker() {
+    assert_no_leak(&format!("{{\"body\":\"note {STAFF_ONLY}\"}}"));
 }
