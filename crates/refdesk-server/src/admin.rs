@@ -274,20 +274,13 @@ pub fn page<T>(
     key: impl Fn(&T) -> String,
     q: &refdesk_protocol::PageQuery,
 ) -> ApiResult<(Vec<T>, Option<String>)> {
-    let limit = q
-        .limit()
-        .map_err(|m| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", m))?
-        as usize;
+    let limit = q.limit().map_err(ApiError::invalid_query)? as usize;
     let start = match q.after.as_deref().filter(|a| !a.is_empty()) {
         None => 0,
         Some(a) => match items.iter().position(|i| key(i) == a) {
             Some(p) => p + 1,
             None => {
-                return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_query",
-                    "after names nothing in this list",
-                ));
+                return Err(ApiError::invalid_query("after names nothing in this list"));
             }
         },
     };

@@ -93,32 +93,30 @@ pub async fn list(
         Some(s) => s
             .split(',')
             .map(|p| {
-                ChatStatus::parse(p.trim()).ok_or_else(|| {
-                    ApiError::new(
-                        StatusCode::BAD_REQUEST,
-                        "invalid_query",
-                        format!("unknown status {p:?}"),
-                    )
-                })
+                ChatStatus::parse(p.trim())
+                    .ok_or_else(|| ApiError::invalid_query(format!("unknown status {p:?}")))
             })
             .collect::<ApiResult<Vec<_>>>()?,
     };
-    let bad_query = |m: String| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", m);
     let limit = match q.limit {
         None => 200,
         Some(n @ 1..=500) => n,
-        Some(n) => return Err(bad_query(format!("limit must be 1 to 500, not {n}"))),
+        Some(n) => {
+            return Err(ApiError::invalid_query(format!(
+                "limit must be 1 to 500, not {n}"
+            )));
+        }
     };
     let after = match q.after.as_deref() {
         None | Some("") => None,
         Some(id) => {
             let id: ChatId = id
                 .parse()
-                .map_err(|_| bad_query(format!("after: {id:?} is not a chat id")))?;
+                .map_err(|_| ApiError::invalid_query(format!("after: {id:?} is not a chat id")))?;
             let chat = state
                 .chat_for(&Principal::Staff(staff.clone()), id)
                 .await
-                .map_err(|_| bad_query("after: no such chat".into()))?;
+                .map_err(|_| ApiError::invalid_query("after: no such chat"))?;
             Some(refdesk_store::ChatCursor::after(&chat))
         }
     };
@@ -246,11 +244,7 @@ pub async fn history(
 pub(super) fn history_window(q: &HistoryQuery) -> ApiResult<(Seq, u32)> {
     let after = Seq(q.after_seq.unwrap_or(0));
     if i64::try_from(after.0).is_err() {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_query",
-            "after_seq must be below 2^63",
-        ));
+        return Err(ApiError::invalid_query("after_seq must be below 2^63"));
     }
     Ok((after, q.limit.unwrap_or(500).clamp(1, 500)))
 }

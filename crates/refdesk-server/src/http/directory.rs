@@ -33,9 +33,7 @@ pub async fn institutions(
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<InstitutionList>> {
     system_admin(&staff)?;
-    let limit = q
-        .limit()
-        .map_err(|m| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", m))?;
+    let limit = q.limit().map_err(ApiError::invalid_query)?;
     let page = state
         .store()
         .institutions_page(q.after.as_deref().filter(|a| !a.is_empty()), limit)

@@ -88,12 +88,6 @@ where
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Query(v)| Query(v))
-            .map_err(|e| {
-                ApiError::new(
-                    axum::http::StatusCode::BAD_REQUEST,
-                    "invalid_query",
-                    e.body_text(),
-                )
-            })
+            .map_err(|e| ApiError::invalid_query(e.body_text()))
     }
 }

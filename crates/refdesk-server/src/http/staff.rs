@@ -16,10 +16,6 @@ use refdesk_protocol::{
     CoopAccess, ErrorBody, MayMonitorBody, NewStaffBody, PageQuery, RoleBody, StaffList, StaffView,
 };
 
-fn invalid_query(message: String) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", message)
-}
-
 async fn view(state: &AppState, user: User) -> ApiResult<StaffView> {
     let grants = state.store().grants_of(user.id).await?;
     let coops = state
@@ -63,10 +59,10 @@ pub async fn list(
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<StaffList>> {
     admin_of(&staff, id)?;
-    let limit = q.limit().map_err(invalid_query)?;
+    let limit = q.limit().map_err(ApiError::invalid_query)?;
     let after = match q.after.as_deref() {
         None | Some("") => None,
-        Some(a) => Some(Email::parse(a).map_err(|e| invalid_query(e.to_string()))?),
+        Some(a) => Some(Email::parse(a).map_err(|e| ApiError::invalid_query(e.to_string()))?),
     };
     let page = state.store().users_page(id, after.as_ref(), limit).await?;
     let next = (page.len() == limit as usize)
