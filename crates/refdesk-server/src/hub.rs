@@ -74,26 +74,14 @@ impl Hub {
             self.chats.put(chat);
         }
         let topics = self.topics.read().expect("hub lock");
-        // A socket subscribed to several of the event's topics gets it once. Most events have
+        // A socket subscribed to several of the event's topics gets it once. Most events reach
         // one topic with subscribers, which needs no bookkeeping.
-        let mut seen: Option<std::collections::HashSet<ConnId>> = None;
-        let mut first = true;
+        let reached = event.topics().filter(|t| topics.contains_key(t)).count();
+        let mut seen = (reached > 1).then(std::collections::HashSet::<ConnId>::new);
         for topic in event.topics() {
             let Some(subs) = topics.get(&topic) else {
                 continue;
             };
-            if !first && seen.is_none() {
-                // The sockets of the topics delivered so far: rebuilt once, on the second
-                // topic with subscribers.
-                let delivered = event
-                    .topics()
-                    .take_while(|t| *t != topic)
-                    .filter_map(|t| topics.get(&t))
-                    .flat_map(|s| s.keys().copied())
-                    .collect();
-                seen = Some(delivered);
-            }
-            first = false;
             for (conn, sub) in subs {
                 if let Some(seen) = seen.as_mut()
                     && !seen.insert(*conn)
