@@ -152,6 +152,30 @@ impl RoutingPlan {
         }
     }
 
+    /// Every step a chat at `current` moves through now, in order, with why: [`Self::next`]
+    /// again from each step reached, where the chat has waited no time yet (`waited_seconds`
+    /// counts for the first move only).
+    pub fn moves(
+        &self,
+        first: DepartmentId,
+        current: u32,
+        waited_seconds: u64,
+        staffed: impl Fn(StepTarget) -> bool,
+        open: impl Fn(StepTarget) -> bool,
+    ) -> Vec<(u32, StepTarget, RouteReason)> {
+        let (mut step, mut waited) = (current, waited_seconds);
+        let mut out = Vec::new();
+        while let Some((next, reason)) = self.next(first, step, waited, &staffed, &open) {
+            let Some(target) = self.target(first, next) else {
+                break;
+            };
+            out.push((next, target, reason));
+            step = next;
+            waited = 0;
+        }
+        out
+    }
+
     /// Seconds until a chat that just reached `current` should be looked at again: the next
     /// step's wait, or `None` when there is no step after it.
     pub fn wait_after(&self, current: u32) -> Option<u32> {

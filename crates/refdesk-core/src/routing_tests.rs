@@ -62,6 +62,28 @@ fn nobody_monitoring_moves_the_chat_on_at_once() {
 }
 
 #[test]
+fn moves_chain_past_every_unstaffed_step_and_the_wait_counts_once() {
+    let p = plan();
+    let only_coop = |t: StepTarget| t.coop().is_some();
+    assert_eq!(
+        p.moves(dept(1), 0, 0, only_coop, |_| true),
+        vec![
+            (1, StepTarget::Department(dept(2)), RouteReason::Unstaffed),
+            (2, StepTarget::Coop(coop(9)), RouteReason::Unstaffed),
+        ]
+    );
+    // Everyone on duty, the first wait over: one step only (no time waited at the next).
+    assert_eq!(
+        p.moves(dept(1), 0, u64::MAX, |_| true, |_| true),
+        vec![(1, StepTarget::Department(dept(2)), RouteReason::Waited)]
+    );
+    assert!(
+        p.moves(dept(1), 2, u64::MAX, |_| false, |_| true)
+            .is_empty()
+    );
+}
+
+#[test]
 fn a_closed_coop_is_not_offered() {
     let p = plan();
     let closed = |t: StepTarget| t.coop().is_none();

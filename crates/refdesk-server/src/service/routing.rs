@@ -50,6 +50,14 @@ impl AppState {
                 .chain(widget.settings.routing.steps.iter().map(|s| s.target))
                 .collect();
         let now = self.now();
+        let zone = if targets.iter().any(|t| t.coop().is_some()) {
+            self.policies()
+                .get(self.store(), institution)
+                .await?
+                .time_zone
+        } else {
+            String::new()
+        };
         let mut open = Vec::with_capacity(targets.len());
         for t in &targets {
             let Some(coop) = t.coop() else {
@@ -62,11 +70,6 @@ impl AppState {
                 Err(StoreError::NotFound) => continue,
                 Err(e) => return Err(e.into()),
             };
-            let zone = self
-                .policies()
-                .get(self.store(), institution)
-                .await?
-                .time_zone;
             match hours.is_open(now, &zone) {
                 Ok(true) => open.push(*t),
                 Ok(false) => {}
@@ -102,34 +105,31 @@ impl AppState {
             return Ok(Vec::new());
         }
         let facts = self.facts(widget.institution_id, widget).await?;
-        let (mut step, mut department) = (0, widget.department_id);
+        let mut department = widget.department_id;
         let mut moves = Vec::new();
-        while let Some((next, reason)) = plan.next(
+        let steps = plan.moves(
             widget.department_id,
-            step,
+            0,
             0,
             |t| facts.staffed(t),
             |t| facts.open(t),
-        ) {
-            let Some(target) = plan.target(widget.department_id, next) else {
-                break;
-            };
+        );
+        for (step, target, reason) in steps {
             department = target.department().unwrap_or(department);
             let event = refdesk_core::ChatEvent::Routed {
-                step: next,
+                step,
                 target,
                 reason,
             };
             moves.push(refdesk_store::StartMove {
                 event,
                 placement: refdesk_core::Placement {
-                    step: next,
+                    step,
                     department_id: department,
                     coop_id: target.coop(),
                 },
                 note: super::chats::event_note(chat, &event, at)?,
             });
-            step = next;
         }
         if !moves.is_empty() {
             metrics::counter!("refdesk_chats_routed_total").increment(moves.len() as u64);
@@ -141,25 +141,23 @@ impl AppState {
     /// its step as long as the next step asks (a due `RouteStep` timer). `arm`: set the timers
     /// of the step it is at even if it did not move (it just arrived there). Returns the chat
     /// as it is afterwards.
-    pub(crate) async fn route(&self, chat: Chat, mut waited: bool, arm: bool) -> ApiResult<Chat> {
+    pub(crate) async fn route(&self, chat: Chat, waited: bool, arm: bool) -> ApiResult<Chat> {
         if chat.state != ChatState::Waiting {
             return Ok(chat);
         }
         let widget = self.store().widget(chat.widget_id).await?;
         let plan = &widget.settings.routing;
         let facts = self.facts(chat.institution_id, &widget).await?;
-        let mut chat = chat;
-        let mut moved = false;
-        while let Some((step, reason)) = plan.next(
+        let steps = plan.moves(
             widget.department_id,
             chat.step,
             if waited { u64::MAX } else { 0 },
             |t| facts.staffed(t),
             |t| facts.open(t),
-        ) {
-            let Some(target) = plan.target(widget.department_id, step) else {
-                break;
-            };
+        );
+        let mut chat = chat;
+        let moved = !steps.is_empty();
+        for (step, target, reason) in steps {
             let (from, from_coop) = (chat.department_id, chat.coop_id);
             let command = ChatCommand::Route {
                 step,
@@ -180,8 +178,6 @@ impl AppState {
                         .await;
                     }
                     chat = c;
-                    moved = true;
-                    waited = false;
                 }
                 // Claimed, ended or changed first: that change wins, and its own path arms
                 // whatever timers it needs.
