@@ -86,14 +86,7 @@ impl TagStore for PgStore {
         limit: u32,
     ) -> Result<Vec<Tag>> {
         let ids: Vec<Uuid> = institutions.iter().map(|i| *i.as_uuid()).collect();
-        let escaped: String = prefix
-            .to_lowercase()
-            .chars()
-            .flat_map(|c| match c {
-                '%' | '_' | '\\' => vec!['\\', c],
-                c => vec![c],
-            })
-            .collect();
+        let escaped = refdesk_store::like_prefix(prefix);
         let rows: Vec<(String,)> = sqlx::query_as(
             "SELECT t.tag FROM chat_tags AS t JOIN chats AS c ON c.id = t.chat_id \
              WHERE c.institution_id = ANY($1) AND t.tag LIKE $2 || '%' ESCAPE '\\' \

@@ -101,15 +101,7 @@ impl TagStore for SqliteStore {
             .iter()
             .map(|i| Uuid::from(*i).simple().to_string())
             .collect();
-        // A prefix, not a pattern: LIKE's wildcards in it are taken literally.
-        let escaped: String = prefix
-            .to_lowercase()
-            .chars()
-            .flat_map(|c| match c {
-                '%' | '_' | '\\' => vec!['\\', c],
-                c => vec![c],
-            })
-            .collect();
+        let escaped = refdesk_store::like_prefix(prefix);
         let rows: Vec<(String,)> = sqlx::query_as(
             "SELECT t.tag FROM chat_tags AS t JOIN chats AS c ON c.id = t.chat_id \
              WHERE c.institution_id IN (SELECT unhex(value) FROM json_each($1)) \

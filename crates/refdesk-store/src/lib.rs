@@ -70,6 +70,19 @@ impl<T> Store for T where
 {
 }
 
+/// `prefix` made literal for `LIKE $n || '%' ESCAPE '\'` in either backend (its `%`, `_` and
+/// `\` match only themselves), lower-cased as tags are stored.
+pub fn like_prefix(prefix: &str) -> String {
+    let mut out = String::with_capacity(prefix.len());
+    for c in prefix.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Tags on chats.
 #[async_trait]
 pub trait TagStore: Send + Sync + std::fmt::Debug + 'static {
