@@ -207,7 +207,8 @@ impl Principal {
     }
 
     /// Whether this caller may see `chat` at all. A patron sees only their own chats; staff see
-    /// the chats of the queues their grants cover, and the chat they are assigned to.
+    /// the chats of the queues their grants cover, the chat they are assigned to, and one they
+    /// handed over and have not left.
     pub fn may_view(&self, chat: &Chat) -> bool {
         match self {
             Principal::Patron { guest_id } => chat.guest_id == *guest_id,
@@ -216,6 +217,7 @@ impl Principal {
                 staff.sees_chat(chat)
                     || chat.state.operator() == Some(staff.id())
                     || chat.answered_by == Some(staff.id())
+                    || chat.companions.contains(&staff.id())
             }
         }
     }

@@ -161,6 +161,13 @@ impl ChatState {
                 (Active { operator: to }, ChatEvent::Transferred { from, to })
             }
             (_, ChatCommand::Handover { .. }) => return Err(Rejection::NotAssigned),
+            // Whether they are in the chat is the chat's to say (`Chat::decide`).
+            (Active { operator }, ChatCommand::Leave { operator: leaving })
+                if operator != leaving =>
+            {
+                (Active { operator }, ChatEvent::Left { operator: leaving })
+            }
+            (_, ChatCommand::Leave { .. }) => return Err(Rejection::NotAssigned),
         };
         Ok(Transition {
             from: *self,
@@ -211,8 +218,11 @@ pub enum ChatCommand {
         reason: RouteReason,
         version: u64,
     },
-    /// An accepted transfer: the chat passes from the operator holding it to `to`.
+    /// An accepted transfer: the chat passes from the operator holding it to `to`; `from`
+    /// stays in it beside them until they leave.
     Handover { from: UserId, to: UserId },
+    /// A librarian who handed the chat over (a companion) leaves it.
+    Leave { operator: UserId },
 }
 
 /// What happened to a chat: one typed row of its history per state change, stored with the
@@ -248,6 +258,10 @@ pub enum ChatEvent {
         from: UserId,
         to: UserId,
     },
+    /// A librarian who had handed the chat over left it.
+    Left {
+        operator: UserId,
+    },
 }
 
 impl ChatEvent {
@@ -263,6 +277,7 @@ impl ChatEvent {
             ChatEvent::Requeued { .. } => "requeued",
             ChatEvent::Routed { .. } => "routed",
             ChatEvent::Transferred { .. } => "transferred",
+            ChatEvent::Left { .. } => "left",
         }
     }
 
@@ -310,6 +325,7 @@ impl ChatEvent {
                 }
             },
             ChatEvent::Transferred { .. } => format!("{name} joined the chat."),
+            ChatEvent::Left { .. } => format!("{name} left the chat."),
         }
     }
     pub const fn operator(&self) -> Option<UserId> {
@@ -317,7 +333,8 @@ impl ChatEvent {
             ChatEvent::Claimed { operator }
             | ChatEvent::ClosedByStaff { operator }
             | ChatEvent::Requeued { operator }
-            | ChatEvent::Transferred { to: operator, .. } => Some(*operator),
+            | ChatEvent::Transferred { to: operator, .. }
+            | ChatEvent::Left { operator } => Some(*operator),
             _ => None,
         }
     }
@@ -403,9 +420,56 @@ pub struct Chat {
     /// The co-op it is offered to, while its step is a co-op.
     #[serde(default)]
     pub coop_id: Option<CoopId>,
+    /// Librarians who handed the chat over and have not left it yet: they still see and write
+    /// in it beside its operator (sorted, no repeats).
+    #[serde(default)]
+    pub companions: Vec<UserId>,
 }
 
 impl Chat {
+    /// Whether `user` is in this active chat: its operator, or a companion.
+    pub fn is_in(&self, user: UserId) -> bool {
+        self.state.operator() == Some(user)
+            || (self.state.status() == ChatStatus::Active && self.companions.contains(&user))
+    }
+
+    /// Whether `sender` may add a message of `kind` to this chat: as [`ChatState::may_send`],
+    /// but a companion may write to the patron too while the chat is active, and while it is
+    /// active only the staff in it (its operator and companions) write notes in it.
+    pub fn may_send(&self, sender: Sender, kind: MessageKind) -> Result<(), Rejection> {
+        match (self.state.may_send(sender, kind), sender, kind) {
+            (Err(Rejection::NotAssigned), Sender::Staff(u), MessageKind::Operator)
+                if self.is_in(u) =>
+            {
+                Ok(())
+            }
+            (Ok(()), Sender::Staff(u), MessageKind::InternalNote)
+                if self.state.status() == ChatStatus::Active && !self.is_in(u) =>
+            {
+                Err(Rejection::NotAssigned)
+            }
+            (result, _, _) => result,
+        }
+    }
+
+    /// The companions after `event`: a handover adds the librarian who handed over (and drops
+    /// the receiver), leaving drops one, and a chat back in the queue has none.
+    pub fn companions_after(&self, event: &ChatEvent) -> Option<Vec<UserId>> {
+        let mut next = self.companions.clone();
+        match *event {
+            ChatEvent::Transferred { from, to } => {
+                next.retain(|u| *u != to);
+                next.push(from);
+                next.sort();
+                next.dedup();
+            }
+            ChatEvent::Left { operator } => next.retain(|u| *u != operator),
+            ChatEvent::Requeued { .. } => next.clear(),
+            _ => return None,
+        }
+        (next != self.companions).then_some(next)
+    }
+
     /// The chat's stream heads.
     pub const fn heads(&self) -> Heads {
         Heads {

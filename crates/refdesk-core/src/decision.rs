@@ -39,6 +39,12 @@ pub struct Decision {
     pub timers: Vec<TimerOp>,
     /// Where the chat is offered from now on, when the decision moves it to another step.
     pub placement: Option<Placement>,
+    /// The chat's companions from now on, when the decision changes them.
+    pub companions: Option<Vec<UserId>>,
+    /// Whether a pending transfer of the chat is cancelled with this change: the chat left the
+    /// librarian holding it, who alone may have offered one (it ended, went back to the queue
+    /// or changed hands).
+    pub ends_transfer: bool,
 }
 
 /// Where a waiting chat is offered: its routing step, its department, and the co-op while its
@@ -80,6 +86,12 @@ impl Chat {
         {
             return Err(Rejection::Stale);
         }
+        if let ChatCommand::Leave { operator } = command
+            && !self.companions.contains(&operator)
+            && self.state.status().is_open()
+        {
+            return Err(Rejection::NotAssigned);
+        }
         let transition = self.state.decide(command)?;
         let cancel = |kinds: &[TimerKind]| -> Vec<TimerOp> {
             kinds
@@ -120,6 +132,9 @@ impl Chat {
             at: now,
             timers,
             placement,
+            companions: self.companions_after(&transition.event),
+            ends_transfer: transition.from.operator().is_some()
+                && transition.from.operator() != transition.to.operator(),
         })
     }
 

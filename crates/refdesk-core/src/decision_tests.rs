@@ -29,6 +29,7 @@ fn chat_at(state: ChatState, version: u64) -> Chat {
         answered_by: None,
         step: 0,
         coop_id: None,
+        companions: Vec::new(),
     }
 }
 

@@ -87,6 +87,10 @@ id_type!(
     /// One stored message of a chat or a staff conversation.
     MessageId
 );
+id_type!(
+    /// One offer of a chat from the librarian holding it to another librarian or a queue.
+    TransferId
+);
 
 /// One sequenced, acknowledged, resumable log: a patron chat or a staff conversation. Messages,
 /// the sequencer's heads, a socket's cursors and the hub's topics are all keyed by it, so both

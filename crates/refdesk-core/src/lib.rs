@@ -28,7 +28,7 @@ pub use decision::{ChatHistoryEntry, Decision, Placement, Timing};
 pub use directory::{Coop, Department, Guest, Institution, Role, User, Widget};
 pub use ids::{
     ChatId, ConversationId, CoopId, DepartmentId, GuestId, InstitutionId, MessageId, StreamId,
-    UserId, WidgetId,
+    TransferId, UserId, WidgetId,
 };
 pub use message::{Audience, Heads, Message, MessageKind, NewMessage, Sender, Seq};
 pub use monitoring::{Monitor, MonitorScope};

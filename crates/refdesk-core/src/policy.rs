@@ -47,6 +47,8 @@ pub struct InstitutionPolicy {
     /// The institution's IANA time zone (e.g. `America/Toronto`): its co-op hours are read in
     /// it.
     pub time_zone: String,
+    /// How long a transfer waits for its receiver before it returns to its sender, in seconds.
+    pub transfer_timeout_seconds: u32,
 }
 
 impl Default for InstitutionPolicy {
@@ -61,6 +63,7 @@ impl Default for InstitutionPolicy {
             ask_still_monitoring_after_minutes: 60,
             coop_monitoring_at_sign_in: false,
             time_zone: "UTC".to_owned(),
+            transfer_timeout_seconds: 60,
         }
     }
 }
@@ -78,6 +81,8 @@ pub enum PolicyError {
     Unattended,
     #[error("time_zone must be an IANA time zone name such as America/Toronto")]
     TimeZone,
+    #[error("transfer_timeout_seconds must be between 15 and 600")]
+    TransferTimeout,
 }
 
 impl InstitutionPolicy {
@@ -102,6 +107,9 @@ impl InstitutionPolicy {
             return Err(PolicyError::Unattended);
         }
         crate::routing::check_time_zone(&self.time_zone).map_err(|_| PolicyError::TimeZone)?;
+        if !(15..=600).contains(&self.transfer_timeout_seconds) {
+            return Err(PolicyError::TransferTimeout);
+        }
         Ok(())
     }
 

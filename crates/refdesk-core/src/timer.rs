@@ -25,15 +25,19 @@ pub enum TimerKind {
     RouteStep,
     /// A waiting chat has waited long enough for its step's monitors to be alerted again.
     Realert,
+    /// A transfer nobody accepted in time: it expires and returns to its sender (the subject
+    /// is the transfer).
+    TransferExpiry,
 }
 
 impl TimerKind {
-    pub const ALL: [TimerKind; 5] = [
+    pub const ALL: [TimerKind; 6] = [
         TimerKind::PatronAway,
         TimerKind::OperatorAway,
         TimerKind::SessionExpiry,
         TimerKind::RouteStep,
         TimerKind::Realert,
+        TimerKind::TransferExpiry,
     ];
     /// The kinds whose subject is a chat.
     pub const OF_CHAT: [TimerKind; 4] = [
@@ -49,6 +53,7 @@ impl TimerKind {
             TimerKind::SessionExpiry => "session_expiry",
             TimerKind::RouteStep => "route_step",
             TimerKind::Realert => "realert",
+            TimerKind::TransferExpiry => "transfer_expiry",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {

@@ -12,7 +12,7 @@
 //! sender's when it changes hands, `ChatCommand::Handover`).
 
 use crate::chat::{Chat, ChatCommand, ChatState};
-use crate::ids::{ChatId, CoopId, DepartmentId, UserId};
+use crate::ids::{ChatId, CoopId, DepartmentId, TransferId, UserId};
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
@@ -49,11 +49,28 @@ impl TransferState {
     pub const fn is_pending(&self) -> bool {
         matches!(self, TransferState::Offered)
     }
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            TransferState::Offered => "offered",
+            TransferState::Accepted { .. } => "accepted",
+            TransferState::Declined { .. } => "declined",
+            TransferState::Expired => "expired",
+            TransferState::Cancelled => "cancelled",
+        }
+    }
+    /// Who accepted or declined it.
+    pub const fn by(&self) -> Option<UserId> {
+        match self {
+            TransferState::Accepted { by } | TransferState::Declined { by } => Some(*by),
+            _ => None,
+        }
+    }
 }
 
 /// A transfer of one chat.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transfer {
+    pub id: TransferId,
     pub chat_id: ChatId,
     pub from: UserId,
     pub target: TransferTarget,
@@ -135,7 +152,9 @@ pub struct TransferDecision {
 impl Transfer {
     /// Offers `chat` to `target`. Only its operator may, only while no other transfer of it is
     /// pending (`pending`), and not to themselves.
+    #[allow(clippy::too_many_arguments)]
     pub fn offer(
+        id: TransferId,
         chat: &Chat,
         from: UserId,
         target: TransferTarget,
@@ -154,6 +173,7 @@ impl Transfer {
             return Err(TransferRejection::ToSelf);
         }
         Ok(Transfer {
+            id,
             chat_id: chat.id,
             from,
             target,
@@ -217,6 +237,22 @@ impl Transfer {
             to,
             chat: chat_command,
         })
+    }
+
+    /// Whether `staff` is one of the receivers of this transfer of a chat of `institution`: the
+    /// operator it is offered to, a librarian who sees the department's queue, or a monitor
+    /// of the co-op (now). The sender never is.
+    pub fn is_offered_to(
+        &self,
+        staff: &crate::access::StaffPrincipal,
+        institution: crate::ids::InstitutionId,
+    ) -> bool {
+        staff.id() != self.from
+            && match self.target {
+                TransferTarget::Operator(u) => u == staff.id(),
+                TransferTarget::Department(d) => staff.sees_queue(institution, d),
+                TransferTarget::Coop(c) => staff.monitored_coops.binary_search(&c).is_ok(),
+            }
     }
 
     /// The transfer after `decision` (as the store applies it).

@@ -30,6 +30,7 @@ fn chat_held_by(operator: UserId) -> Chat {
         answered_by: Some(operator),
         step: 0,
         coop_id: None,
+        companions: Vec::new(),
     }
 }
 
@@ -44,6 +45,10 @@ fn apply(chat: &Chat, command: ChatCommand) -> Result<Chat, crate::Rejection> {
         state: d.transition.to,
         version: d.to_version(),
         answered_by: d.transition.answered_by(chat.answered_by),
+        companions: d
+            .companions
+            .clone()
+            .unwrap_or_else(|| chat.companions.clone()),
         ..chat.clone()
     })
 }
@@ -53,6 +58,7 @@ fn an_offer_is_accepted_once_and_the_chat_changes_hands() {
     let (a, b, c) = (user(1), user(2), user(3));
     let chat = chat_held_by(a);
     let t = Transfer::offer(
+        Uuid::from_u128(900).into(),
         &chat,
         a,
         dept(),
@@ -66,6 +72,7 @@ fn an_offer_is_accepted_once_and_the_chat_changes_hands() {
     // A second offer while one is pending, one to oneself, one by someone else: refused.
     assert_eq!(
         Transfer::offer(
+            Uuid::from_u128(900).into(),
             &chat,
             a,
             dept(),
@@ -78,6 +85,7 @@ fn an_offer_is_accepted_once_and_the_chat_changes_hands() {
     );
     assert_eq!(
         Transfer::offer(
+            Uuid::from_u128(900).into(),
             &chat,
             a,
             TransferTarget::Operator(a),
@@ -89,7 +97,16 @@ fn an_offer_is_accepted_once_and_the_chat_changes_hands() {
         Err(TransferRejection::ToSelf)
     );
     assert_eq!(
-        Transfer::offer(&chat, b, dept(), None, None, t0(), Duration::seconds(60)),
+        Transfer::offer(
+            Uuid::from_u128(900).into(),
+            &chat,
+            b,
+            dept(),
+            None,
+            None,
+            t0(),
+            Duration::seconds(60)
+        ),
         Err(TransferRejection::NotHolder)
     );
     // B and C race for it: both decide on version 1; the store applies one.
@@ -146,6 +163,7 @@ fn a_message_from_the_sender_leaves_the_transfer_pending() {
     let (a, b) = (user(1), user(2));
     let chat = chat_held_by(a);
     let t = Transfer::offer(
+        Uuid::from_u128(900).into(),
         &chat,
         a,
         TransferTarget::Operator(b),
@@ -179,6 +197,7 @@ fn declines_expiries_and_cancels_are_the_right_persons() {
     let (a, b, c) = (user(1), user(2), user(3));
     let chat = chat_held_by(a);
     let to_b = Transfer::offer(
+        Uuid::from_u128(900).into(),
         &chat,
         a,
         TransferTarget::Operator(b),
@@ -223,8 +242,17 @@ fn declines_expiries_and_cancels_are_the_right_persons() {
         Err(TransferRejection::Stale)
     );
     // Offered to a queue, one monitor's decline does not end it.
-    let to_queue =
-        Transfer::offer(&chat, a, dept(), None, None, t0(), Duration::seconds(60)).unwrap();
+    let to_queue = Transfer::offer(
+        Uuid::from_u128(900).into(),
+        &chat,
+        a,
+        dept(),
+        None,
+        None,
+        t0(),
+        Duration::seconds(60),
+    )
+    .unwrap();
     assert_eq!(
         to_queue.decide(&chat, TransferCommand::Decline { by: b }),
         Err(TransferRejection::NotForYou)
@@ -257,6 +285,10 @@ enum Step {
     Claim {
         by: u128,
     },
+    /// A librarian who handed the chat over leaves it.
+    Leave {
+        by: u128,
+    },
     Close,
 }
 
@@ -272,7 +304,8 @@ fn step() -> impl Strategy<Value = Step> {
         Just(Step::SenderWrites),
         Just(Step::PatronWrites),
         Just(Step::HolderGone),
-        who.prop_map(|by| Step::Claim { by }),
+        who.clone().prop_map(|by| Step::Claim { by }),
+        who.prop_map(|by| Step::Leave { by }),
         Just(Step::Close),
     ]
 }
@@ -291,7 +324,7 @@ proptest! {
             match s {
                 Step::Offer { from, to } => {
                     let target = to.map_or(dept(), |n| TransferTarget::Operator(user(n)));
-                    if let Ok(t) = Transfer::offer(&chat, user(from), target, None, transfer.as_ref(), t0(), Duration::seconds(60)) {
+                    if let Ok(t) = Transfer::offer(Uuid::from_u128(900).into(), &chat, user(from), target, None, transfer.as_ref(), t0(), Duration::seconds(60)) {
                         prop_assert_eq!(chat.state.operator(), Some(user(from)));
                         transfer = Some(t);
                     }
@@ -342,10 +375,29 @@ proptest! {
                         chat = c;
                     }
                 }
+                Step::Leave { by } => {
+                    let was_in = chat.companions.contains(&user(by));
+                    match apply(&chat, ChatCommand::Leave { operator: user(by) }) {
+                        Ok(c) => {
+                            prop_assert!(was_in);
+                            prop_assert_eq!(c.state, chat.state);
+                            chat = c;
+                        }
+                        Err(_) => prop_assert!(!was_in || !chat.state.status().is_open()),
+                    }
+                }
                 Step::Close => {
                     if let Ok(c) = apply(&chat, ChatCommand::Close { by: Sender::System }) {
                         chat = c;
                     }
+                }
+            }
+            // The operator is never their own companion; every companion of an active chat
+            // may write to its patron.
+            if let Some(op) = chat.state.operator() {
+                prop_assert!(!chat.companions.contains(&op));
+                for c in &chat.companions {
+                    prop_assert!(chat.may_send(Sender::Staff(*c), MessageKind::Operator).is_ok());
                 }
             }
             // What the server does whenever the chat leaves the transfer's sender.

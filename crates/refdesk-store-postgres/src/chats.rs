@@ -13,7 +13,7 @@ use refdesk_core::{
     NewMessage,
 };
 use refdesk_store::{ChatFilter, Conflict, NewChat, Result, StoreError};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -238,6 +238,21 @@ pub(crate) async fn apply_decision(
     d: &Decision,
     note: Option<NewMessage>,
 ) -> Result<(Chat, Option<Message>)> {
+    let mut tx = pool.begin().await.map_err(store_error)?;
+    let applied = apply_decision_in(&mut tx, d, note).await?;
+    tx.commit().await.map_err(store_error)?;
+    if applied.1.is_some() {
+        metrics::counter!("refdesk_store_messages_appended_total").increment(1);
+    }
+    Ok(applied)
+}
+
+/// [`apply_decision`] inside the caller's transaction (which it must roll back on an error).
+pub(crate) async fn apply_decision_in(
+    tx: &mut PgConnection,
+    d: &Decision,
+    note: Option<NewMessage>,
+) -> Result<(Chat, Option<Message>)> {
     if let Some(n) = &note
         && n.stream != d.chat_id.into()
     {
@@ -248,7 +263,6 @@ pub(crate) async fn apply_decision(
     }
     let t = &d.transition;
     let from_version = version_param(d.from_version)?;
-    let mut tx = pool.begin().await.map_err(store_error)?;
     // A co-op step only while the chat's institution is still a member (held until commit).
     if let Some(coop) = d.placement.and_then(|p| p.coop_id) {
         let member: Option<i32> = sqlx::query_scalar(
@@ -264,6 +278,10 @@ pub(crate) async fn apply_decision(
             return Err(Conflict::StateChanged.into());
         }
     }
+    let companions: Option<Vec<Uuid>> = d
+        .companions
+        .as_ref()
+        .map(|c| c.iter().map(|u| Uuid::from(*u)).collect());
     // The compare-and-set is on the version; the state is checked too, as a guard against a
     // decision made on another chat's data. Claiming stamps `claimed_at`, going back to the
     // queue clears it, ending stamps `ended_at`. With a note, the row also takes its sequence
@@ -278,7 +296,8 @@ pub(crate) async fn apply_decision(
          last_patron_seq = CASE WHEN $9 THEN last_patron_seq + 1 ELSE last_patron_seq END, \
          department_id = CASE WHEN $10 THEN $11 ELSE department_id END, \
          step = CASE WHEN $10 THEN $12 ELSE step END, \
-         coop_id = CASE WHEN $10 THEN $13 ELSE coop_id END \
+         coop_id = CASE WHEN $10 THEN $13 ELSE coop_id END, \
+         companions = COALESCE($14, companions) \
          WHERE id = $1 AND version = $7 AND status = $2 \
            AND operator_id IS NOT DISTINCT FROM $3 \
          RETURNING ",
@@ -300,14 +319,14 @@ pub(crate) async fn apply_decision(
             .map(|p| i32::try_from(p.step).unwrap_or(i32::MAX)),
     )
     .bind(d.placement.and_then(|p| p.coop_id).map(Uuid::from))
+    .bind(companions)
     .fetch_optional(&mut *tx)
     .await
     .map_err(store_error)?;
     let Some(row) = row else {
-        drop(tx);
         let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM chats WHERE id = $1")
             .bind(d.chat_id.as_uuid())
-            .fetch_optional(pool)
+            .fetch_optional(&mut *tx)
             .await
             .map_err(store_error)?;
         return Err(match exists {
@@ -324,20 +343,19 @@ pub(crate) async fn apply_decision(
         institution_id: chat.institution_id,
         department_id: chat.department_id,
     };
-    history::insert(&mut tx, &entry).await?;
-    crate::timers::apply(&mut tx, &d.timers).await?;
+    history::insert(&mut *tx, &entry).await?;
+    crate::timers::apply(&mut *tx, &d.timers).await?;
+    if d.ends_transfer {
+        crate::transfers::cancel_pending(&mut *tx, chat.id, d.at).await?;
+    }
     let note = match note {
         Some(n) => {
             let patron_seq = n.kind.is_patron_numbered().then_some(chat.last_patron_seq);
             let m = Message::stored(n, (chat.last_seq, patron_seq));
-            insert_message(&mut tx, &m).await?;
+            insert_message(&mut *tx, &m).await?;
             Some(m)
         }
         None => None,
     };
-    tx.commit().await.map_err(store_error)?;
-    if note.is_some() {
-        metrics::counter!("refdesk_store_messages_appended_total").increment(1);
-    }
     Ok((chat, note))
 }

@@ -203,7 +203,7 @@ pub(crate) async fn restore_chat(pool: &PgPool, c: &Chat) -> Result<()> {
     sqlx::query(concat!(
         "INSERT INTO chats (",
         chat_columns!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
     ))
     .bind(c.id.as_uuid())
     .bind(c.institution_id.as_uuid())
@@ -226,6 +226,7 @@ pub(crate) async fn restore_chat(pool: &PgPool, c: &Chat) -> Result<()> {
     .bind(seq_param(c.last_patron_seq))
     .bind(i32::try_from(c.step).map_err(|_| StoreError::corrupt("step beyond i32"))?)
     .bind(c.coop_id.map(Uuid::from))
+    .bind(c.companions.iter().map(|u| Uuid::from(*u)).collect::<Vec<_>>())
     .execute(pool)
     .await
     .map_err(store_error)?;
@@ -258,6 +259,7 @@ pub(crate) async fn rows_page(
             Rows::Conversations(crate::conversations::page(pool, offset, limit).await?)
         }
         Table::ChatTags => Rows::ChatTags(crate::tags::page(pool, offset, limit).await?),
+        Table::Transfers => Rows::Transfers(crate::transfers::page(pool, offset, limit).await?),
     })
 }
 
@@ -287,6 +289,11 @@ pub(crate) async fn restore_rows(pool: &PgPool, rows: &Rows) -> Result<()> {
         Rows::ChatTags(list) => {
             for t in list {
                 crate::tags::insert(&mut tx, t).await?;
+            }
+        }
+        Rows::Transfers(list) => {
+            for (t, ended_at) in list {
+                crate::transfers::insert(&mut tx, t, *ended_at).await?;
             }
         }
     }

@@ -25,6 +25,7 @@ mod monitoring;
 mod policies;
 mod tags;
 mod timers;
+mod transfers;
 mod writer;
 
 use async_trait::async_trait;

@@ -18,7 +18,7 @@ macro_rules! chat_columns {
     () => {
         "id, institution_id, department_id, widget_id, guest_id, status, operator_id, \
          patron_name, patron_email, question, referrer, user_agent, created_at, claimed_at, \
-         ended_at, last_seq, version, answered_by, last_patron_seq, step, coop_id"
+         ended_at, last_seq, version, answered_by, last_patron_seq, step, coop_id, companions"
     };
 }
 
@@ -220,6 +220,7 @@ pub(crate) struct ChatRow {
     last_patron_seq: i64,
     step: i32,
     coop_id: Option<Uuid>,
+    companions: Vec<Uuid>,
 }
 
 impl ChatRow {
@@ -259,6 +260,7 @@ impl ChatRow {
             last_patron_seq: seq(self.last_patron_seq)?,
             step: u32::try_from(self.step).map_err(|_| corrupt("chats.step is negative"))?,
             coop_id: self.coop_id.map(Into::into),
+            companions: self.companions.into_iter().map(Into::into).collect(),
         })
     }
 }

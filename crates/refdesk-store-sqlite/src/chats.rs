@@ -56,7 +56,7 @@ pub(crate) async fn start(
     sqlx::query(concat!(
         "INSERT INTO chats (",
         chat_columns!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, NULL, 0, $18, $19)"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, NULL, 0, $18, $19, '[]')"
     ))
     .bind(Uuid::from(chat.id))
     .bind(Uuid::from(chat.institution_id))
@@ -166,7 +166,8 @@ pub(crate) async fn apply_decision(
            ended_at = CASE WHEN $1 IN ('closed', 'abandoned') THEN $3 ELSE ended_at END, \
            department_id = CASE WHEN $8 THEN $9 ELSE department_id END, \
            step = CASE WHEN $8 THEN $10 ELSE step END, \
-           coop_id = CASE WHEN $8 THEN $11 ELSE coop_id END \
+           coop_id = CASE WHEN $8 THEN $11 ELSE coop_id END, \
+           companions = COALESCE($12, companions) \
          WHERE id = $4 AND version = $5 AND status = $6 AND operator_id IS $7 \
          RETURNING ",
         chat_columns!()
@@ -182,6 +183,13 @@ pub(crate) async fn apply_decision(
     .bind(d.placement.map(|p| Uuid::from(p.department_id)))
     .bind(d.placement.map(|p| i64::from(p.step)))
     .bind(d.placement.and_then(|p| p.coop_id).map(Uuid::from))
+    .bind(
+        d.companions
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(StoreError::other)?,
+    )
     .fetch_optional(&mut *conn)
     .await
     .map_err(db)?;
@@ -210,6 +218,9 @@ pub(crate) async fn apply_decision(
     )
     .await?;
     crate::timers::apply(conn, &d.timers).await?;
+    if d.ends_transfer {
+        crate::transfers::cancel_pending(conn, chat.id, d.at).await?;
+    }
     let note = match note {
         Some(n) => {
             let m = append::one(conn, n).await?;

@@ -209,7 +209,7 @@ pub(crate) async fn restore_chat(conn: &mut SqliteConnection, chat: &Chat) -> Re
     sqlx::query(concat!(
         "INSERT INTO chats (",
         chat_columns!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
     ))
     .bind(Uuid::from(chat.id))
     .bind(Uuid::from(chat.institution_id))
@@ -232,6 +232,7 @@ pub(crate) async fn restore_chat(conn: &mut SqliteConnection, chat: &Chat) -> Re
     .bind(seq_column(chat.last_patron_seq)?)
     .bind(i64::from(chat.step))
     .bind(chat.coop_id.map(Uuid::from))
+    .bind(serde_json::to_string(&chat.companions).map_err(StoreError::other)?)
     .execute(conn)
     .await
     .map_err(unique_is(Conflict::AlreadyExists))?;
@@ -313,6 +314,9 @@ impl MigrationStore for SqliteStore {
                 Rows::Conversations(conversations::page(&self.read, offset, limit).await?)
             }
             Table::ChatTags => Rows::ChatTags(crate::tags::page(&self.read, offset, limit).await?),
+            Table::Transfers => {
+                Rows::Transfers(crate::transfers::page(&self.read, offset, limit).await?)
+            }
         })
     }
     async fn restore_rows(&self, rows: &Rows) -> Result<()> {
@@ -339,6 +343,11 @@ impl MigrationStore for SqliteStore {
                         Rows::ChatTags(r) => {
                             for t in r {
                                 crate::tags::insert(c, t).await?;
+                            }
+                        }
+                        Rows::Transfers(r) => {
+                            for (t, ended_at) in r {
+                                crate::transfers::insert(c, t, *ended_at).await?;
                             }
                         }
                     }

@@ -21,6 +21,7 @@ mod tags;
 #[cfg(test)]
 mod tests;
 mod timers;
+mod transfers;
 mod writer;
 
 use async_trait::async_trait;

@@ -20,7 +20,7 @@ macro_rules! chat_columns {
     () => {
         "id, institution_id, department_id, widget_id, guest_id, status, operator_id, \
          patron_name, patron_email, question, referrer, user_agent, created_at, claimed_at, \
-         ended_at, last_seq, version, answered_by, last_patron_seq, step, coop_id"
+         ended_at, last_seq, version, answered_by, last_patron_seq, step, coop_id, companions"
     };
 }
 pub(crate) use chat_columns;
@@ -239,6 +239,7 @@ pub(crate) struct ChatRow {
     last_patron_seq: i64,
     step: i64,
     coop_id: Option<Uuid>,
+    companions: String,
 }
 
 impl TryFrom<ChatRow> for Chat {
@@ -270,6 +271,8 @@ impl TryFrom<ChatRow> for Chat {
             last_patron_seq: seq("chats.last_patron_seq", r.last_patron_seq)?,
             step: u32::try_from(r.step).map_err(|_| StoreError::corrupt("chats.step"))?,
             coop_id: r.coop_id.map(Into::into),
+            companions: serde_json::from_str(&r.companions)
+                .map_err(|_| StoreError::corrupt("chats.companions"))?,
         })
     }
 }
@@ -298,6 +301,7 @@ pub(crate) fn waiting_chat(new: &NewChat) -> Chat {
         answered_by: None,
         step: 0,
         coop_id: None,
+        companions: Vec::new(),
     }
 }
 

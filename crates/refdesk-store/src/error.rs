@@ -17,6 +17,8 @@ pub enum Conflict {
     WrongStream,
     #[error("it is still in use")]
     InUse,
+    #[error("the chat already has a transfer pending")]
+    TransferPending,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -14,6 +14,7 @@
 mod error;
 mod records;
 pub mod sequencer;
+mod transfer_parts;
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
@@ -21,7 +22,10 @@ pub mod conformance;
 pub use error::{Conflict, StoreError};
 pub use records::{
     Appended, ChatCursor, ChatFilter, ClaimedTimer, Directory, NewChat, Rows, SessionRecord,
-    StartMove, Table, TokenHash, UserRecord,
+    StartMove, Table, TokenHash, TransferApplied, TransferChange, TransferOffer, UserRecord,
+};
+pub use transfer_parts::{
+    transfer_state, transfer_state_parts, transfer_target, transfer_target_parts,
 };
 
 use async_trait::async_trait;
@@ -29,7 +33,7 @@ use refdesk_core::{
     Audience, Chat, ChatHistoryEntry, ChatId, Conversation, ConversationId, Coop, CoopHours,
     CoopId, Decision, Department, DepartmentId, Email, Grant, Guest, GuestId, Institution,
     InstitutionId, InstitutionPolicy, Message, Monitor, MonitorScope, NewMessage, Role, Seq,
-    StreamId, TimerOp, User, UserId, Widget, WidgetId,
+    StreamId, TimerOp, Transfer, TransferId, User, UserId, Widget, WidgetId,
 };
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -53,6 +57,7 @@ pub trait Store:
     + MigrationStore
     + AdminStore
     + TagStore
+    + TransferStore
 {
 }
 
@@ -67,6 +72,7 @@ impl<T> Store for T where
         + MigrationStore
         + AdminStore
         + TagStore
+        + TransferStore
 {
 }
 
@@ -81,6 +87,31 @@ pub fn like_prefix(prefix: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// Transfers of chats between librarians (see [`refdesk_core::transfer`]).
+#[async_trait]
+pub trait TransferStore: Send + Sync + std::fmt::Debug + 'static {
+    /// Stores a pending transfer with its note and timers, if its chat is still at
+    /// `offer.chat_version` (else `Conflict::StateChanged`) and has no transfer pending (else
+    /// `Conflict::TransferPending`). `NotFound` for an unknown chat.
+    async fn offer_transfer(&self, offer: &TransferOffer) -> Result<(Transfer, Message)>;
+    async fn transfer(&self, id: TransferId) -> Result<Transfer>;
+    /// The chat's pending transfer, if any.
+    async fn pending_transfer_of(&self, chat: ChatId) -> Result<Option<Transfer>>;
+    /// The pending transfers offered by or to `user`, of chats of `institutions`, or to one of
+    /// `coops`, oldest first (at most 200): those a dashboard may have to show.
+    async fn pending_transfers(
+        &self,
+        user: UserId,
+        institutions: &[InstitutionId],
+        coops: &[CoopId],
+    ) -> Result<Vec<Transfer>>;
+    /// Applies a transfer's change in one transaction: a compare-and-set on the transfer's
+    /// version (else `Conflict::StateChanged` and nothing changes), the chat's decision it
+    /// carries (its own compare-and-set; a chat that moved on fails the whole change with
+    /// `Conflict::StateChanged`), the notes and the timers.
+    async fn apply_transfer(&self, change: &TransferChange) -> Result<TransferApplied>;
 }
 
 /// Tags on chats.
@@ -221,8 +252,8 @@ pub trait ChatStore: Send + Sync + std::fmt::Debug + 'static {
     /// Applies a decision as a compare-and-set: only if the chat is still at
     /// `decision.from_version`. In one transaction it moves the state, stores the history row
     /// (version `from_version + 1`), applies the decision's timer operations and appends `note`
-    /// (the system message showing the event, if any). Otherwise `Conflict::StateChanged`, and
-    /// nothing changes.
+    /// (the system message showing the event, if any); with `decision.ends_transfer`, it cancels
+    /// the chat's pending transfer. Otherwise `Conflict::StateChanged`, and nothing changes.
     async fn apply_decision(
         &self,
         decision: &Decision,

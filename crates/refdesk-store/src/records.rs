@@ -1,9 +1,9 @@
 //! Plain records that cross the store boundary but are not domain objects.
 
 use refdesk_core::{
-    Chat, ChatHistoryEntry, ChatId, ChatStatus, Conversation, Coop, CoopId, Department,
-    DepartmentId, Grant, GuestId, Institution, InstitutionId, Message, MessageBody, Timer, User,
-    UserId, Widget, WidgetId,
+    Chat, ChatHistoryEntry, ChatId, ChatStatus, Conversation, Coop, CoopId, Decision, Department,
+    DepartmentId, Grant, GuestId, Institution, InstitutionId, Message, MessageBody, NewMessage,
+    Timer, TimerOp, Transfer, TransferDecision, TransferId, User, UserId, Widget, WidgetId,
 };
 use refdesk_core::{DisplayName, Email};
 use time::OffsetDateTime;
@@ -178,14 +178,17 @@ pub enum Table {
     /// Staff conversations with their members and heads (`last_seq`).
     Conversations,
     ChatTags,
+    /// Transfers, pending and past, with when each ended.
+    Transfers,
 }
 
 impl Table {
-    pub const ALL: [Table; 4] = [
+    pub const ALL: [Table; 5] = [
         Table::ChatHistory,
         Table::Timers,
         Table::Conversations,
         Table::ChatTags,
+        Table::Transfers,
     ];
 }
 
@@ -196,6 +199,7 @@ pub enum Rows {
     Timers(Vec<Timer>),
     Conversations(Vec<Conversation>),
     ChatTags(Vec<refdesk_core::ChatTag>),
+    Transfers(Vec<(Transfer, Option<OffsetDateTime>)>),
 }
 
 impl Rows {
@@ -205,6 +209,7 @@ impl Rows {
             Rows::Timers(r) => r.len(),
             Rows::Conversations(r) => r.len(),
             Rows::ChatTags(r) => r.len(),
+            Rows::Transfers(r) => r.len(),
         }
     }
     pub fn is_empty(&self) -> bool {
@@ -218,4 +223,36 @@ pub struct Appended {
     pub message: Message,
     /// True when this was a retry of a message already stored.
     pub duplicate: bool,
+}
+
+/// A transfer to store as offered: it, the version of its chat it was decided on, the internal
+/// note recording it in the chat, and its expiry timer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferOffer {
+    pub transfer: Transfer,
+    pub chat_version: u64,
+    pub note: NewMessage,
+    pub timers: Vec<TimerOp>,
+}
+
+/// A decided change of a transfer, applied as one transaction: the transfer's compare-and-set
+/// on `decision.from_version`, the chat's decision it carries (a handover, with its system
+/// line), the internal note recording the step, and timer operations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferChange {
+    pub transfer: TransferId,
+    pub decision: TransferDecision,
+    pub at: OffsetDateTime,
+    pub chat: Option<(Decision, Option<NewMessage>)>,
+    pub note: NewMessage,
+    pub timers: Vec<TimerOp>,
+}
+
+/// What a [`TransferChange`] made: the transfer, the chat when it changed hands, and the
+/// messages stored (in sequence order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferApplied {
+    pub transfer: Transfer,
+    pub chat: Option<Chat>,
+    pub messages: Vec<Message>,
 }

@@ -31,6 +31,9 @@ pub fn decision(chat: &Chat, transition: &Transition) -> Decision {
         at: now(),
         timers: vec![],
         placement: None,
+        companions: None,
+        ends_transfer: transition.from.operator().is_some()
+            && transition.from.operator() != transition.to.operator(),
     }
 }
 

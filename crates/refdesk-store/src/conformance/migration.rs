@@ -49,6 +49,7 @@ async fn all_rows(store: &DynStore, table: Table) -> Rows {
             (Rows::Timers(a), Rows::Timers(b)) => a.extend(b),
             (Rows::Conversations(a), Rows::Conversations(b)) => a.extend(b),
             (Rows::ChatTags(a), Rows::ChatTags(b)) => a.extend(b),
+            (Rows::Transfers(a), Rows::Transfers(b)) => a.extend(b),
             _ => panic!("a page of another table"),
         }
     }
@@ -138,6 +139,34 @@ pub async fn a_dump_restores_exactly_into_an_empty_store(source: DynStore, targe
     ] {
         f.store.append_message(m).await.unwrap();
     }
+    // So does a pending transfer, with its note.
+    let held = f.store.chat(active.id).await.unwrap();
+    let transfer = Transfer::offer(
+        uuid::Uuid::now_v7().into(),
+        &held,
+        f.alice.id,
+        TransferTarget::Operator(f.bob.id),
+        Some("Maps question".into()),
+        None,
+        now(),
+        time::Duration::seconds(60),
+    )
+    .unwrap();
+    f.store
+        .offer_transfer(&crate::TransferOffer {
+            transfer,
+            chat_version: held.version,
+            note: f.staff_message(
+                &active.id,
+                &f.alice,
+                MessageKind::InternalNote,
+                None,
+                "offered",
+            ),
+            timers: vec![],
+        })
+        .await
+        .unwrap();
     let (closed, _) = chat_of_new_guest(&f, &mut tokens).await;
     let claim = ChatCommand::Claim { operator: f.bob.id };
     apply(&f, &closed, claim, "Bob joined the chat.").await;

@@ -15,6 +15,7 @@ mod messages;
 mod migration;
 mod monitoring;
 mod timers;
+mod transfers;
 
 pub use admin::*;
 pub use chats::*;
@@ -26,6 +27,7 @@ pub use messages::*;
 pub use migration::*;
 pub use monitoring::*;
 pub use timers::*;
+pub use transfers::*;
 
 /// Opens another store instance on one and the same (fresh) database each time it is called, as
 /// another node or a restarted process would.
@@ -78,6 +80,9 @@ macro_rules! conformance_suite {
             conversation_messages_are_gap_free_beside_chats
             conversation_retries_are_stored_once
             streams_take_only_their_own_kinds
+            a_transfer_is_pending_once_and_accepted_once
+            a_transfer_fails_whole_when_its_chat_moved_on
+            pending_transfers_are_listed_for_those_concerned
             monitoring_is_switched_per_scope_and_reset
             chats_held_counts_active_chats
             institution_policies_default_and_round_trip

@@ -109,6 +109,7 @@ pub async fn institution_policies_default_and_round_trip(store: DynStore) {
         ask_still_monitoring_after_minutes: 30,
         coop_monitoring_at_sign_in: true,
         time_zone: "Europe/Paris".into(),
+        transfer_timeout_seconds: 90,
     };
     f.store.set_institution_policy(id, &p).await.unwrap();
     assert_eq!(f.store.institution_policy(id).await.unwrap(), p);
