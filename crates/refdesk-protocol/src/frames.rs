@@ -169,6 +169,11 @@ pub enum ServerFrame {
     ChatTags {
         list: crate::ChatTagList,
     },
+    /// A transfer that concerns this socket's librarian was offered or changed (they offered
+    /// it, or it is offered to them or a queue they answer).
+    Transfer {
+        transfer: crate::TransferView,
+    },
     /// How many chats a librarian on this socket's Librarians list holds now (one of theirs
     /// was claimed, closed or went back to the queue).
     LibrarianChats {

@@ -11,6 +11,7 @@ pub mod monitoring;
 pub mod policy;
 pub mod rest;
 pub mod tags;
+pub mod transfers;
 pub mod views;
 pub mod widgets;
 
@@ -22,6 +23,7 @@ pub use monitoring::*;
 pub use policy::*;
 pub use rest::*;
 pub use tags::*;
+pub use transfers::*;
 pub use views::*;
 pub use widgets::*;
 

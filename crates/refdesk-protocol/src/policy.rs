@@ -29,6 +29,14 @@ pub struct InstitutionPolicyBody {
     /// The IANA time zone co-op hours are read in (e.g. `America/Toronto`).
     #[schema(example = "America/Toronto")]
     pub time_zone: String,
+    /// How long a transfer waits for its receiver before it returns to its sender (15–600 s;
+    /// 60 when left out).
+    #[serde(default = "default_transfer_timeout")]
+    pub transfer_timeout_seconds: u32,
+}
+
+fn default_transfer_timeout() -> u32 {
+    InstitutionPolicy::default().transfer_timeout_seconds
 }
 
 impl From<InstitutionPolicy> for InstitutionPolicyBody {
@@ -43,6 +51,7 @@ impl From<InstitutionPolicy> for InstitutionPolicyBody {
             ask_still_monitoring_after_minutes: p.ask_still_monitoring_after_minutes,
             coop_monitoring_at_sign_in: p.coop_monitoring_at_sign_in,
             time_zone: p.time_zone,
+            transfer_timeout_seconds: p.transfer_timeout_seconds,
         }
     }
 }
@@ -59,6 +68,7 @@ impl From<InstitutionPolicyBody> for InstitutionPolicy {
             ask_still_monitoring_after_minutes: b.ask_still_monitoring_after_minutes,
             coop_monitoring_at_sign_in: b.coop_monitoring_at_sign_in,
             time_zone: b.time_zone,
+            transfer_timeout_seconds: b.transfer_timeout_seconds,
         }
     }
 }

@@ -82,6 +82,19 @@ impl From<Rejection> for ApiError {
     }
 }
 
+impl From<refdesk_core::TransferRejection> for ApiError {
+    fn from(r: refdesk_core::TransferRejection) -> Self {
+        use refdesk_core::TransferRejection as R;
+        let status = match r {
+            R::ToSelf => StatusCode::BAD_REQUEST,
+            // Only the holder transfers a chat: a right, not a race.
+            R::NotHolder | R::NotForYou | R::NotSender => StatusCode::FORBIDDEN,
+            R::AlreadyPending | R::NotPending | R::Stale => StatusCode::CONFLICT,
+        };
+        ApiError::new(status, r.code(), r.to_string())
+    }
+}
+
 impl From<TextError> for ApiError {
     fn from(e: TextError) -> Self {
         ApiError::invalid_body(e.to_string())
@@ -104,6 +117,7 @@ impl From<StoreError> for ApiError {
                     Conflict::OpenChatExists => "open_chat_exists",
                     Conflict::WrongStream => "invalid_frame",
                     Conflict::InUse => "in_use",
+                    Conflict::TransferPending => "transfer_pending",
                 };
                 ApiError::new(StatusCode::CONFLICT, code, c.to_string())
             }

@@ -50,6 +50,12 @@ pub enum Event {
         institution: InstitutionId,
         coops: Vec<CoopId>,
     },
+    /// A transfer of a chat of `institution` was offered or changed: its sender, its receivers
+    /// and the staff following the chat hear of it.
+    Transfer {
+        transfer: refdesk_core::Transfer,
+        institution: InstitutionId,
+    },
     /// Someone started or stopped monitoring a department of `institution`, or `coop`: the
     /// dashboards that list who is monitoring read it again.
     MonitorsChanged {
@@ -113,6 +119,25 @@ impl Event {
                 [Some(Topic::Stream((*chat_id).into())), None, None, None]
             }
             Event::SessionEnded { session } => [Some(Topic::Session(*session)), None, None, None],
+            Event::Transfer {
+                transfer,
+                institution,
+            } => {
+                use refdesk_core::TransferTarget as T;
+                let (target, institution) = match transfer.target {
+                    T::Operator(u) => (Topic::User(u), None),
+                    T::Department(d) => {
+                        (Topic::Department(d), Some(Topic::Institution(*institution)))
+                    }
+                    T::Coop(c) => (Topic::Coop(c), None),
+                };
+                [
+                    Some(Topic::User(transfer.from)),
+                    Some(Topic::Stream(transfer.chat_id.into())),
+                    Some(target),
+                    institution,
+                ]
+            }
             Event::AccessChanged { user } => [Some(Topic::User(*user)), None, None, None],
             Event::MonitorsChanged { institution, coop } => [
                 institution.map(Topic::Institution),

@@ -2,7 +2,7 @@
 
 use crate::http::{
     auth, chats, conversations, coops, departments, directory, health, institutions, monitoring,
-    pages, staff, tags, widgets,
+    pages, staff, tags, transfers, widgets,
 };
 use crate::state::AppState;
 use crate::{assets, ws};
@@ -38,6 +38,14 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(chats::claim))
         .routes(routes!(chats::close))
         .routes(routes!(chats::history))
+        .routes(routes!(transfers::targets))
+        .routes(routes!(transfers::offer))
+        .routes(routes!(transfers::leave))
+        .routes(routes!(transfers::pending))
+        .routes(routes!(transfers::preview))
+        .routes(routes!(transfers::accept))
+        .routes(routes!(transfers::decline))
+        .routes(routes!(transfers::cancel))
         .routes(routes!(tags::list, tags::add))
         .routes(routes!(tags::remove))
         .routes(routes!(tags::suggest))

@@ -114,6 +114,7 @@ impl AppState {
                 }
                 Ok(Fired::Applied)
             }
+            TimerKind::TransferExpiry => self.expire_transfer(timer).await,
             TimerKind::SessionExpiry => {
                 self.publish(Event::SessionEnded {
                     session: timer.key.subject,

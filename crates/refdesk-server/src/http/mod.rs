@@ -13,6 +13,7 @@ pub mod monitoring;
 pub mod pages;
 pub mod staff;
 pub mod tags;
+pub mod transfers;
 pub mod widgets;
 
 pub use json::{Json, Path, Query};

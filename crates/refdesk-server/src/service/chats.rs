@@ -246,10 +246,23 @@ impl AppState {
                 e if e.shown_in_conversation() => Some(event_note(chat.id, &e, decision.at)?),
                 _ => None,
             };
+            // A transfer pending on the chat goes with it (the store cancels it in the same
+            // transaction); read first, so that those concerned can be told.
+            let pending = match decision.ends_transfer {
+                true => self
+                    .store()
+                    .pending_transfer_of(chat.id)
+                    .await
+                    .map_err(ApiError::from)?,
+                false => None,
+            };
             match self.store().apply_decision(&decision, note).await {
                 Ok((changed, message)) => {
                     if let Some(message) = message {
                         self.publish(Event::Message { message }).await;
+                    }
+                    if let Some(t) = &pending {
+                        self.transfer_went_with_chat(t, &changed).await;
                     }
                     self.publish_queue(&changed).await?;
                     let t = decision.transition;
@@ -278,7 +291,7 @@ impl AppState {
     /// Tells the Librarians lists that show `operator` how many chats they hold now (their
     /// institution's staff, and those of each co-op they monitor), instead of every dashboard
     /// reading the whole list again.
-    async fn chats_held_changed(&self, operator: refdesk_core::UserId) {
+    pub(crate) async fn chats_held_changed(&self, operator: refdesk_core::UserId) {
         let result = async {
             let chats = self
                 .store()
@@ -314,7 +327,7 @@ impl AppState {
     }
 
     /// Publishes a changed chat, and the new queue positions of the chats waiting behind it.
-    async fn publish_queue(&self, changed: &Chat) -> ApiResult<()> {
+    pub(crate) async fn publish_queue(&self, changed: &Chat) -> ApiResult<()> {
         let in_line = self.waiting_in(changed.department_id).await?;
         let position_of = |id: ChatId| {
             in_line

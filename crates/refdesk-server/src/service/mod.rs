@@ -9,10 +9,12 @@ mod monitoring;
 mod presence;
 mod routing;
 mod send;
+mod transfers;
 mod views;
 
 pub use chats::ChatFailure;
 pub use send::Outgoing;
+pub use transfers::TransferAction;
 
 use time::OffsetDateTime;
 

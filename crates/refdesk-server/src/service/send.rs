@@ -134,11 +134,11 @@ impl AppState {
                 (Sender::Staff(s.id()), MessageKind::InternalNote)
             }
         };
-        if chat.state.may_send(sender, kind).is_err() {
+        if chat.may_send(sender, kind).is_err() {
             // The cached state may be behind another node's change: decide on the stored one.
             let fresh = self.store().chat(chat.id).await?;
             self.hub().chats.put(&fresh);
-            match fresh.state.may_send(sender, kind) {
+            match fresh.may_send(sender, kind) {
                 // The store decides these: a retry of a message stored before the chat ended
                 // gets its ack again; anything new is `chat_ended`.
                 Err(Rejection::ChatEnded) => {}

@@ -23,5 +23,6 @@ mod resume;
 mod routing;
 mod tags;
 mod timers;
+mod transfers;
 mod widgets;
 mod ws;

@@ -1,6 +1,6 @@
 //! The tenant-isolation matrix (issue 9): every REST endpoint of the OpenAPI document, called
-//! by every kind of caller about Riverside's objects (its chat waiting in its own queue, its
-//! staff, its settings) and the demo co-op, and every WebSocket subscription. An endpoint the
+//! by every kind of caller about Riverside's objects (its chat, held by Alice and offered to Bob,
+//! its staff, its settings) and the demo co-op, and every WebSocket subscription. An endpoint the
 //! document lists without an entry here fails the test, so a new endpoint cannot ship
 //! unexamined.
 //!
@@ -99,6 +99,45 @@ impl World {
             )
             .await;
         assert_eq!(status, 200, "{conv}");
+        // Alice holds Riverside's chat and has offered it to Bob.
+        let (status, _) = app
+            .post(
+                &format!("/api/chats/{chat}/claim"),
+                Some(&cookie(Alice)),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, 200);
+        let held = store.chat(chat.parse().unwrap()).await.unwrap();
+        let transfer = refdesk_core::Transfer::offer(
+            uuid::Uuid::now_v7().into(),
+            &held,
+            held.state.operator().unwrap(),
+            refdesk_core::TransferTarget::Operator(bob.id),
+            None,
+            None,
+            app.clock_now(),
+            time::Duration::seconds(600),
+        )
+        .unwrap();
+        let note = refdesk_core::NewMessage {
+            id: uuid::Uuid::now_v7().into(),
+            stream: held.id.into(),
+            kind: refdesk_core::MessageKind::InternalNote,
+            sender: refdesk_core::Sender::System,
+            body: refdesk_core::MessageBody::parse("Offered to Bob.").unwrap(),
+            client_msg_id: None,
+            created_at: app.clock_now(),
+        };
+        let (transfer, _) = store
+            .offer_transfer(&refdesk_store::TransferOffer {
+                transfer,
+                chat_version: held.version,
+                note,
+                timers: vec![],
+            })
+            .await
+            .unwrap();
         let elsewhere = refdesk_server::admin::create_coop(
             store,
             DisplayName::parse("Elsewhere Co-op").unwrap(),
@@ -115,6 +154,7 @@ impl World {
             ("{bob}", bob.id.to_string()),
             ("{alice}", alice_id),
             ("{conversation}", conv["id"].as_str().unwrap().to_owned()),
+            ("{transfer}", transfer.id.to_string()),
         ];
         World {
             app,
@@ -277,6 +317,55 @@ fn rows() -> Vec<Row> {
             &[Alice, Rita],
         ),
         row("GET", "/api/tags", "/api/tags", &STAFF),
+        // Transfers: only the holder offers a chat; a transfer is its sender's and its
+        // receivers' (Bob, who is not one of these callers).
+        row(
+            "GET",
+            "/api/chats/{id}/transfer-targets",
+            "/api/chats/{chat}/transfer-targets",
+            &[Alice],
+        ),
+        with(
+            row(
+                "POST",
+                "/api/chats/{id}/transfers",
+                "/api/chats/{chat}/transfers",
+                &[Alice],
+            ),
+            json!({"target": {"kind": "operator", "id": "{bob}"}}),
+        ),
+        // Only a librarian who handed the chat over leaves it; its holder does not.
+        row(
+            "POST",
+            "/api/chats/{id}/leave",
+            "/api/chats/{chat}/leave",
+            &[],
+        ),
+        row("GET", "/api/transfers", "/api/transfers", &STAFF),
+        row(
+            "GET",
+            "/api/transfers/{id}",
+            "/api/transfers/{transfer}",
+            &[Alice],
+        ),
+        row(
+            "POST",
+            "/api/transfers/{id}/accept",
+            "/api/transfers/{transfer}/accept",
+            &[],
+        ),
+        row(
+            "POST",
+            "/api/transfers/{id}/decline",
+            "/api/transfers/{transfer}/decline",
+            &[],
+        ),
+        row(
+            "POST",
+            "/api/transfers/{id}/cancel",
+            "/api/transfers/{transfer}/cancel",
+            &[Alice],
+        ),
         listing(
             row("GET", "/api/conversations", "/api/conversations", &STAFF),
             &[Alice],
@@ -558,7 +647,7 @@ async fn every_endpoint_refuses_every_caller_it_must_and_leaks_nothing() {
         )
         .await;
     assert_eq!(status, 404);
-    // The world is as it was: Riverside's chat still waits, unclaimed.
+    // The world is as it was: Riverside's chat is still Alice's, its transfer still pending.
     let stored = w
         .app
         .state
@@ -566,7 +655,15 @@ async fn every_endpoint_refuses_every_caller_it_must_and_leaks_nothing() {
         .chat(chat.parse().unwrap())
         .await
         .unwrap();
-    assert_eq!(stored.state, refdesk_core::ChatState::Waiting);
+    assert!(matches!(
+        stored.state,
+        refdesk_core::ChatState::Active { .. }
+    ));
+    let pending = w.app.state.store().pending_transfer_of(stored.id).await;
+    assert_eq!(
+        pending.unwrap().unwrap().id.to_string(),
+        w.fill("{transfer}")
+    );
 }
 
 /// The first frame of one of `kinds` (skipping who-is-monitoring news and the frames of

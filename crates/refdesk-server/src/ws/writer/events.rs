@@ -59,6 +59,27 @@ impl Writer {
                 }
                 Principal::Patron { .. } => Ok(()),
             },
+            Event::Transfer {
+                transfer,
+                institution,
+            } => match &self.principal {
+                Principal::Staff(s)
+                    if transfer.from == s.id()
+                        || transfer.is_offered_to(s, *institution)
+                        || transfer.state.by() == Some(s.id())
+                        || self.cursors.contains_key(&StreamId::Chat(transfer.chat_id)) =>
+                {
+                    let s = s.clone();
+                    let chat = self.chat(transfer.chat_id).await?;
+                    let view = self
+                        .state
+                        .transfer_view(transfer, &chat, &s)
+                        .await
+                        .map_err(|e| WriterError::Store(e.message))?;
+                    self.feed(&ServerFrame::Transfer { transfer: view }).await
+                }
+                _ => Ok(()),
+            },
             Event::MonitorsChanged { .. } => match self.principal {
                 Principal::Staff(_) => self.feed(&ServerFrame::MonitorsChanged {}).await,
                 Principal::Patron { .. } => Ok(()),

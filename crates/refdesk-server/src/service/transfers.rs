@@ -1,0 +1,503 @@
+//! Transfers: offering a chat to a colleague or a queue that is online now, accepting (one
+//! receiver wins), declining, cancelling, expiry back to the sender, and leaving a chat one
+//! handed over. Every step is stored with an internal note in the chat, in the transaction
+//! that makes it, and published to the sender, the receivers and the chat's followers.
+
+use super::new_id;
+use crate::error::{ApiError, ApiResult};
+use crate::events::Event;
+use crate::service::chats::event_note;
+use crate::state::AppState;
+use crate::timers::Fired;
+use axum::http::StatusCode;
+use refdesk_core::{
+    Audience, Chat, ChatCommand, ChatId, MessageBody, MessageKind, MonitorScope, NewMessage,
+    Principal, Sender, StaffPrincipal, Timer, TimerKey, TimerKind, TimerOp, Transfer,
+    TransferCommand, TransferId, TransferState, TransferTarget, UserId,
+};
+use refdesk_protocol::{
+    NamedRef, OfferTransferRequest, OperatorTarget, QueueTarget, TransferTargets, TransferView,
+};
+use refdesk_store::{Conflict, StoreError, TransferChange, TransferOffer};
+use std::collections::HashMap;
+
+/// How many times a transfer's change is decided again when it changed under it.
+const MAX_ROUNDS: usize = 5;
+/// The longest note for the receiver, in characters.
+const MAX_NOTE_CHARS: usize = 1000;
+
+/// What a librarian does with a pending transfer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransferAction {
+    Accept,
+    Decline,
+    Cancel,
+}
+
+fn timer_key(id: TransferId) -> TimerKey {
+    TimerKey {
+        kind: TimerKind::TransferExpiry,
+        subject: id.into(),
+    }
+}
+
+fn unavailable() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "target_unavailable",
+        "nobody is online there to take this chat now; choose another target",
+    )
+}
+
+impl AppState {
+    /// Where `staff` may transfer the chat they hold right now: the librarians of the patron's
+    /// library with a dashboard open, the librarians monitoring its co-ops, and its departments
+    /// and co-ops someone monitors; with how busy each is. Never themselves.
+    pub async fn transfer_targets(
+        &self,
+        staff: &StaffPrincipal,
+        chat_id: ChatId,
+    ) -> ApiResult<TransferTargets> {
+        let chat = self
+            .chat_for(&Principal::Staff(staff.clone()), chat_id)
+            .await?;
+        if chat.state.operator() != Some(staff.id()) {
+            return Err(refdesk_core::TransferRejection::NotHolder.into());
+        }
+        let (store, me) = (self.store(), staff.id());
+        let institution = chat.institution_id;
+        let mut people: Vec<UserId> = store
+            .users_page(institution, None, 500)
+            .await?
+            .into_iter()
+            .map(|u| u.id)
+            .collect();
+        let departments = store.departments(institution).await?;
+        let coops = store.coops_of_institution(institution).await?;
+        let scopes: Vec<MonitorScope> = departments
+            .iter()
+            .map(|d| MonitorScope::Department(d.id))
+            .chain(coops.iter().map(|c| MonitorScope::Coop(c.id)))
+            .collect();
+        let monitors = store.monitors_of(&scopes).await?;
+        people.extend(monitors.iter().map(|m| m.user_id));
+        people.sort();
+        people.dedup();
+        let mut online: HashMap<UserId, bool> = HashMap::new();
+        for p in people.iter().copied().filter(|p| *p != me) {
+            online.insert(p, self.staff_connected(p).await);
+        }
+        let is_online = |u: &UserId| online.get(u).copied().unwrap_or(false);
+        let held: HashMap<UserId, u32> = store.chats_held(&people).await?.into_iter().collect();
+        let mut operators = Vec::new();
+        for p in people.iter().filter(|p| is_online(p)) {
+            let (name, at) = self.names().user_at(store, *p).await?;
+            operators.push(OperatorTarget {
+                id: (*p).into(),
+                name,
+                institution: NamedRef {
+                    id: at.into(),
+                    name: self.names().institution(store, at).await?,
+                },
+                chats: held.get(p).copied().unwrap_or(0),
+            });
+        }
+        operators.sort_by(|a, b| (a.chats, &a.name).cmp(&(b.chats, &b.name)));
+        let count = |scope: MonitorScope| {
+            monitors
+                .iter()
+                .filter(|m| m.scope == scope && is_online(&m.user_id))
+                .count() as u32
+        };
+        let departments = departments
+            .iter()
+            .map(|d| QueueTarget {
+                id: d.id.into(),
+                name: d.name.to_string(),
+                monitors: count(MonitorScope::Department(d.id)),
+            })
+            .filter(|q| q.monitors > 0)
+            .collect();
+        let coops = coops
+            .iter()
+            .map(|c| QueueTarget {
+                id: c.id.into(),
+                name: c.name.to_string(),
+                monitors: count(MonitorScope::Coop(c.id)),
+            })
+            .filter(|q| q.monitors > 0)
+            .collect();
+        Ok(TransferTargets {
+            operators,
+            departments,
+            coops,
+        })
+    }
+
+    /// Offers the chat `staff` holds to a target that is online now, with a note for the
+    /// receiver; the transfer expires after the institution's transfer timeout.
+    pub async fn offer_transfer(
+        &self,
+        staff: &StaffPrincipal,
+        chat_id: ChatId,
+        req: OfferTransferRequest,
+    ) -> ApiResult<Transfer> {
+        let target = match req.target.kind.as_str() {
+            "operator" => TransferTarget::Operator(req.target.id.into()),
+            "department" => TransferTarget::Department(req.target.id.into()),
+            "coop" => TransferTarget::Coop(req.target.id.into()),
+            other => {
+                return Err(ApiError::invalid_body(format!(
+                    "target.kind must be operator, department or coop, not {other:?}"
+                )));
+            }
+        };
+        let note = match req.note.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(n) if n.chars().count() > MAX_NOTE_CHARS => {
+                return Err(ApiError::invalid_body(
+                    "note is longer than 1000 characters",
+                ));
+            }
+            Some(n) => Some(n.to_owned()),
+        };
+        if target == TransferTarget::Operator(staff.id()) {
+            return Err(refdesk_core::TransferRejection::ToSelf.into());
+        }
+        let targets = self.transfer_targets(staff, chat_id).await?;
+        let id = req.target.id;
+        let listed = match target {
+            TransferTarget::Operator(_) => targets.operators.iter().any(|o| o.id == id),
+            TransferTarget::Department(_) => targets.departments.iter().any(|q| q.id == id),
+            TransferTarget::Coop(_) => targets.coops.iter().any(|q| q.id == id),
+        };
+        if !listed {
+            return Err(unavailable());
+        }
+        let chat = self.store().chat(chat_id).await?;
+        let pending = self.store().pending_transfer_of(chat.id).await?;
+        let timeout = self
+            .policies()
+            .get(self.store(), chat.institution_id)
+            .await?
+            .transfer_timeout_seconds;
+        let transfer = Transfer::offer(
+            new_id(),
+            &chat,
+            staff.id(),
+            target,
+            note,
+            pending.as_ref(),
+            self.now(),
+            time::Duration::seconds(i64::from(timeout)),
+        )?;
+        let target_name = self.transfer_target_name(transfer.target).await?;
+        let mut text = format!(
+            "{} offered this chat to {target_name}.",
+            staff.user.name.as_str()
+        );
+        if let Some(n) = &transfer.note {
+            text.push_str(&format!(" Note: {n}"));
+        }
+        let offer = TransferOffer {
+            timers: vec![TimerOp::Set(Timer {
+                key: timer_key(transfer.id),
+                due_at: transfer.expires_at,
+                version: transfer.version,
+            })],
+            note: self.transfer_note(chat.id, Sender::Staff(staff.id()), &text)?,
+            chat_version: chat.version,
+            transfer,
+        };
+        let (transfer, message) = self.store().offer_transfer(&offer).await?;
+        tracing::info!(chat.id = %chat.id, transfer.id = %transfer.id, "transfer offered");
+        self.publish(Event::Message { message }).await;
+        self.publish(Event::Transfer {
+            transfer: transfer.clone(),
+            institution: chat.institution_id,
+        })
+        .await;
+        Ok(transfer)
+    }
+
+    /// The transfer and its chat, if `staff` sent it or is one of its receivers; otherwise
+    /// `not_found`.
+    pub async fn transfer_for(
+        &self,
+        staff: &StaffPrincipal,
+        id: TransferId,
+    ) -> ApiResult<(Transfer, Chat)> {
+        let t = self.store().transfer(id).await?;
+        let chat = self.store().chat(t.chat_id).await?;
+        if t.from == staff.id()
+            || t.is_offered_to(staff, chat.institution_id)
+            || t.state.by() == Some(staff.id())
+        {
+            Ok((t, chat))
+        } else {
+            Err(ApiError::not_found())
+        }
+    }
+
+    /// Accepts, declines or cancels a transfer. Of several receivers accepting at once, one
+    /// wins; the others hear `transfer_ended`.
+    pub async fn act_on_transfer(
+        &self,
+        staff: &StaffPrincipal,
+        id: TransferId,
+        action: TransferAction,
+    ) -> ApiResult<Transfer> {
+        let (t, chat) = self.transfer_for(staff, id).await?;
+        let command = match action {
+            TransferAction::Accept => TransferCommand::Accept {
+                by: staff.id(),
+                eligible: t.is_offered_to(staff, chat.institution_id),
+            },
+            TransferAction::Decline => TransferCommand::Decline { by: staff.id() },
+            TransferAction::Cancel => TransferCommand::Cancel { by: staff.id() },
+        };
+        self.decide_transfer(id, command, Sender::Staff(staff.id()))
+            .await
+    }
+
+    /// A transfer's expiry timer is due: it returns to its sender, unless it was settled.
+    pub(crate) async fn expire_transfer(&self, timer: &Timer) -> ApiResult<Fired> {
+        let command = TransferCommand::Expire {
+            version: timer.version,
+        };
+        match self
+            .decide_transfer(timer.key.subject.into(), command, Sender::System)
+            .await
+        {
+            Ok(_) => Ok(Fired::Applied),
+            Err(e) if e.status.is_client_error() => Ok(Fired::Stale),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Decides `command` on the transfer as it is stored, and applies it with the handover it
+    /// carries; decides again when the transfer or its chat changed meanwhile.
+    async fn decide_transfer(
+        &self,
+        id: TransferId,
+        command: TransferCommand,
+        actor: Sender,
+    ) -> ApiResult<Transfer> {
+        for _ in 0..MAX_ROUNDS {
+            let t = self.store().transfer(id).await?;
+            let chat = self.store().chat(t.chat_id).await?;
+            let decision = t.decide(&chat, command)?;
+            let now = self.now();
+            let handover = match decision.chat {
+                Some(c) => {
+                    let d = chat.decide(now, c)?;
+                    let line = event_note(chat.id, &d.event(), now)?;
+                    Some((d, Some(line)))
+                }
+                None => None,
+            };
+            let text = self.transfer_step_text(&t, decision.to, actor).await?;
+            let change = TransferChange {
+                transfer: id,
+                decision,
+                at: now,
+                chat: handover,
+                note: self.transfer_note(chat.id, actor, &text)?,
+                timers: vec![TimerOp::Cancel(timer_key(id))],
+            };
+            match self.store().apply_transfer(&change).await {
+                Ok(applied) => {
+                    for message in applied.messages {
+                        self.publish(Event::Message { message }).await;
+                    }
+                    if let Some(changed) = &applied.chat {
+                        self.hub().chats.put(changed);
+                        self.publish_queue(changed).await?;
+                        self.chats_held_changed(t.from).await;
+                        if let Some(op) = changed.state.operator() {
+                            self.chats_held_changed(op).await;
+                        }
+                    }
+                    tracing::info!(transfer.id = %id, state = applied.transfer.state.as_str(),
+                        "transfer decided");
+                    self.publish(Event::Transfer {
+                        transfer: applied.transfer.clone(),
+                        institution: chat.institution_id,
+                    })
+                    .await;
+                    return Ok(applied.transfer);
+                }
+                Err(StoreError::Conflict(Conflict::StateChanged)) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            "the transfer kept changing while this was decided; try again",
+        ))
+    }
+
+    /// A chat that left its holder took its pending transfer with it (the store cancelled it in
+    /// the same transaction): note it in the chat and tell those concerned.
+    pub(crate) async fn transfer_went_with_chat(&self, was: &Transfer, chat: &Chat) {
+        let result = async {
+            let t = self.store().transfer(was.id).await?;
+            if t.state != TransferState::Cancelled {
+                return Ok(());
+            }
+            let target = self.transfer_target_name(t.target).await?;
+            let text = format!("The transfer to {target} was cancelled: the chat left its sender.");
+            let note = self.transfer_note(chat.id, Sender::System, &text)?;
+            let appended = self.store().append_message(note).await?;
+            self.publish(Event::Message {
+                message: appended.message,
+            })
+            .await;
+            self.publish(Event::Transfer {
+                transfer: t,
+                institution: chat.institution_id,
+            })
+            .await;
+            Ok::<_, ApiError>(())
+        }
+        .await;
+        if let Err(e) = result {
+            tracing::warn!(chat.id = %chat.id, code = e.code, "noting a cancelled transfer failed");
+        }
+    }
+
+    /// `staff` leaves a chat they handed over (they stayed in it beside its new holder).
+    pub async fn leave_chat(&self, staff: &StaffPrincipal, chat_id: ChatId) -> ApiResult<Chat> {
+        let chat = self
+            .chat_for(&Principal::Staff(staff.clone()), chat_id)
+            .await?;
+        if !chat.companions.contains(&staff.id()) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "not_assigned",
+                "only a librarian who handed this chat over, and is still in it, may leave it",
+            ));
+        }
+        let leave = ChatCommand::Leave {
+            operator: staff.id(),
+        };
+        Ok(self.decide_chat(chat, leave).await?)
+    }
+
+    /// The pending transfers `staff` sent or may accept, oldest first.
+    pub async fn pending_transfers_for(
+        &self,
+        staff: &StaffPrincipal,
+    ) -> ApiResult<Vec<TransferView>> {
+        let found = self
+            .store()
+            .pending_transfers(staff.id(), &staff.institutions, &staff.monitored_coops)
+            .await?;
+        let mut out = Vec::new();
+        for t in found {
+            let chat = self.store().chat(t.chat_id).await?;
+            if t.from == staff.id() || t.is_offered_to(staff, chat.institution_id) {
+                out.push(self.transfer_view(&t, &chat, staff).await?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// A transfer as `viewer` sees it.
+    pub async fn transfer_view(
+        &self,
+        t: &Transfer,
+        chat: &Chat,
+        viewer: &StaffPrincipal,
+    ) -> ApiResult<TransferView> {
+        let (store, names) = (self.store(), self.names());
+        let (kind, target) = refdesk_store::transfer_target_parts(t.target);
+        let by = match t.state.by() {
+            Some(u) => Some(NamedRef {
+                id: u.into(),
+                name: names.user(store, u).await?,
+            }),
+            None => None,
+        };
+        Ok(TransferView {
+            id: t.id,
+            chat_id: t.chat_id,
+            from: NamedRef {
+                id: t.from.into(),
+                name: names.user(store, t.from).await?,
+            },
+            target_kind: kind.to_owned(),
+            target: NamedRef {
+                id: target,
+                name: self.transfer_target_name(t.target).await?,
+            },
+            note: t.note.clone(),
+            state: t.state.as_str().to_owned(),
+            by,
+            institution: NamedRef {
+                id: chat.institution_id.into(),
+                name: names.institution(store, chat.institution_id).await?,
+            },
+            patron_name: chat.patron_name.as_ref().map(ToString::to_string),
+            question: chat.question.as_ref().map(ToString::to_string),
+            offered_at: t.offered_at,
+            expires_at: t.expires_at,
+            for_me: t.state.is_pending() && t.is_offered_to(viewer, chat.institution_id),
+        })
+    }
+
+    async fn transfer_target_name(&self, target: TransferTarget) -> ApiResult<String> {
+        let (store, names) = (self.store(), self.names());
+        Ok(match target {
+            TransferTarget::Operator(u) => names.user(store, u).await?,
+            TransferTarget::Department(d) => names.department(store, d).await?,
+            TransferTarget::Coop(c) => store
+                .coops(&[c])
+                .await?
+                .into_iter()
+                .next()
+                .map(|c| c.name.to_string())
+                .unwrap_or_else(|| "the co-op".to_owned()),
+        })
+    }
+
+    /// The words of the internal note recording a transfer's step.
+    async fn transfer_step_text(
+        &self,
+        t: &Transfer,
+        to: TransferState,
+        actor: Sender,
+    ) -> ApiResult<String> {
+        let target = self.transfer_target_name(t.target).await?;
+        let from = self.staff_name(t.from, Audience::Staff).await?;
+        let actor = match actor {
+            Sender::Staff(u) => self.staff_name(u, Audience::Staff).await?,
+            _ => String::new(),
+        };
+        Ok(match to {
+            TransferState::Offered => format!("{from} offered this chat to {target}."),
+            TransferState::Accepted { .. } => format!("{actor} accepted the transfer from {from}."),
+            TransferState::Declined { .. } => format!("{actor} declined the transfer from {from}."),
+            TransferState::Expired => {
+                format!(
+                    "Nobody accepted the transfer to {target} in time; the chat stays with {from}."
+                )
+            }
+            TransferState::Cancelled => format!("{from} cancelled the transfer to {target}."),
+        })
+    }
+
+    /// An internal note in `chat` recording a transfer's step.
+    fn transfer_note(&self, chat: ChatId, sender: Sender, text: &str) -> ApiResult<NewMessage> {
+        Ok(NewMessage {
+            id: new_id(),
+            stream: chat.into(),
+            kind: MessageKind::InternalNote,
+            sender,
+            body: MessageBody::parse(text).map_err(ApiError::internal)?,
+            client_msg_id: None,
+            created_at: self.now(),
+        })
+    }
+}
