@@ -53,6 +53,8 @@ pub struct StaffChatView {
     pub operator: Option<NamedRef>,
     /// Who answered it: the last operator who held it, also after it ended.
     pub answered_by: Option<NamedRef>,
+    /// Librarians who handed the chat over and are still in it beside its operator.
+    pub companions: Vec<NamedRef>,
     pub institution: NamedRef,
     pub department: NamedRef,
     pub widget: NamedRef,
@@ -92,6 +94,8 @@ pub struct ChatNames {
     pub widget: String,
     pub browser: Option<String>,
     pub coops: Vec<NamedRef>,
+    /// The companions (see `StaffChatView::companions`), with their names.
+    pub companions: Vec<NamedRef>,
 }
 
 impl StaffChatView {
@@ -136,6 +140,7 @@ impl StaffChatView {
             }),
             step: chat.step,
             coops: names.coops,
+            companions: names.companions,
             created_at: chat.created_at,
             claimed_at: chat.claimed_at,
             ended_at: chat.ended_at,

@@ -37,6 +37,11 @@ pub enum Event {
         name: Option<String>,
         active: bool,
     },
+    /// A staff conversation was opened (or opened again): its members' dashboards follow it.
+    ConversationOpened {
+        conversation: refdesk_core::ConversationId,
+        members: Vec<UserId>,
+    },
     /// A staff session ended (signed out, or expired): its sockets close.
     SessionEnded { session: uuid::Uuid },
     /// A staff member's grants (or the co-ops they monitor) changed: their sockets evaluate
@@ -90,6 +95,10 @@ impl Event {
             Event::ChatsHeld { coops, .. } => coops,
             _ => &[],
         };
+        let members: &[UserId] = match self {
+            Event::ConversationOpened { members, .. } => members,
+            _ => &[],
+        };
         let topics = match self {
             Event::ChatsHeld { institution, .. } => {
                 [Some(Topic::Institution(*institution)), None, None, None]
@@ -119,6 +128,7 @@ impl Event {
                 [Some(Topic::Stream((*chat_id).into())), None, None, None]
             }
             Event::SessionEnded { session } => [Some(Topic::Session(*session)), None, None, None],
+            Event::ConversationOpened { .. } => [None, None, None, None],
             Event::Transfer {
                 transfer,
                 institution,
@@ -150,5 +160,6 @@ impl Event {
             .into_iter()
             .flatten()
             .chain(coops.iter().map(|c| Topic::Coop(*c)))
+            .chain(members.iter().map(|u| Topic::User(*u)))
     }
 }

@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { MessageView, StaffChatView } from "../shared/api";
 import { ended } from "../shared/api";
-import { chatErrors, chats, claim, closeChat, isMine, now, selected, send, sendTyping, threads, typing, type Pending } from "./state";
+import { chatErrors, chats, claim, closeChat, isCompanion, isMine, me, now, selected, send, sendTyping, threads, typing, type Pending } from "./state";
+import { TransferDialog } from "./TransferDialog";
+import { answer, leave, outgoingOf, transferNews } from "./transfers";
 import { ChatTags } from "./ChatTags";
 import { TodayChats } from "./TodayChats";
 import { clock, since } from "./time";
@@ -11,7 +13,9 @@ function statusText(c: StaffChatView, nowMs: number): string {
     case "waiting":
       return `Waiting for ${since(c.created_at, nowMs)}, not claimed yet`;
     case "active":
-      return isMine(c) ? "You are chatting with this patron" : `Claimed by ${c.operator?.name ?? "another librarian"}`;
+      if (isMine(c)) return "You are chatting with this patron";
+      if (isCompanion(c)) return `You handed this chat to ${c.operator?.name ?? "a colleague"}; you are still in it until you leave`;
+      return `Claimed by ${c.operator?.name ?? "another librarian"}`;
     default:
       return c.answered_by ? `This chat has ended; ${c.answered_by.name} answered it` : "This chat has ended";
   }
@@ -32,6 +36,7 @@ function Details({ c }: { c: StaffChatView }) {
       {row("Co-op", c.coops.map((x) => x.name).join(", ") || null)}
       {row("Offered to", c.offered_to ? `${c.offered_to.name} (co-op)` : null)}
       {row("Department", c.department.name)}
+      {row("Also in the chat", c.companions.map((x) => x.name).join(", ") || null)}
       {row("Widget", c.widget.name)}
       {row("Referring page", c.referrer)}
       {row("Browser", c.browser ?? c.user_agent)}
@@ -141,6 +146,8 @@ export function ChatPane() {
   const c = id ? chats.value.get(id) : undefined;
   const t = id ? threads.value[id] : undefined;
   const log = useRef<HTMLDivElement>(null);
+  const [transferring, setTransferring] = useState(false);
+  const [leaveError, setLeaveError] = useState("");
   const count = (t?.messages.length ?? 0) + (t?.pending.length ?? 0);
   useEffect(() => {
     if (log.current) log.current.scrollTop = log.current.scrollHeight;
@@ -156,7 +163,9 @@ export function ChatPane() {
   }
   const patron = c.patron_name || "Patron";
   const mine = isMine(c);
+  const companion = isCompanion(c);
   const who = typing.value[c.id];
+  const pending = mine ? outgoingOf(c.id, me.value?.id) : undefined;
   return (
     <main class="pane" id="main" aria-labelledby="pane-title">
       <div class="pane-head">
@@ -173,16 +182,38 @@ export function ChatPane() {
               Claim
             </button>
           )}
+          {mine && !pending && (
+            <button type="button" class="secondary" onClick={() => setTransferring(true)}>
+              Transfer
+            </button>
+          )}
           {mine && (
             <button type="button" class="secondary" onClick={() => void closeChat(c.id)}>
               Close chat
             </button>
           )}
+          {companion && (
+            <button type="button" class="secondary" onClick={() => void leave(c.id).then((e) => setLeaveError(e ?? ""))}>
+              Leave chat
+            </button>
+          )}
         </div>
       </div>
-      <p class="error" role="alert">
-        {chatErrors.value[c.id] ?? ""}
+      {pending && (
+        <p class="transfer-pending" role="status">
+          Transfer to {pending.target.name} pending; you keep the chat until it is accepted.{" "}
+          <button type="button" class="secondary small" onClick={() => void answer(pending, "cancel")}>
+            Cancel transfer
+          </button>
+        </p>
+      )}
+      <p class="transfer-news" role="status">
+        {mine || companion ? transferNews.value : ""}
       </p>
+      <p class="error" role="alert">
+        {chatErrors.value[c.id] ?? leaveError}
+      </p>
+      {transferring && mine && <TransferDialog chat={c} onClose={() => setTransferring(false)} />}
       <Details c={c} />
       <ChatTags key={c.id} chatId={c.id} />
       <TodayChats key={`today-${c.id}`} chatId={c.id} />
@@ -195,7 +226,7 @@ export function ChatPane() {
       <p class="typing">
         {who && !ended(c.status) ? `${who} is typing…` : ""}
       </p>
-      {mine && <Composer key={c.id} c={c} patron={patron} />}
+      {(mine || companion) && <Composer key={c.id} c={c} patron={patron} />}
     </main>
   );
 }

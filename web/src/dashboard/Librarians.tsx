@@ -2,6 +2,7 @@
 // and how many chats each holds, kept live by `monitors_changed` (the list read again) and
 // `librarian_chats` (one count updated in place) frames.
 
+import { imWith } from "./im";
 import { librarians } from "./monitoring";
 import { now } from "./state";
 import { since } from "./time";
@@ -29,6 +30,12 @@ export function Librarians() {
               <span class="lib-chats">
                 {l.chats} chat{l.chats === 1 ? "" : "s"}
               </span>
+              {!l.me && " "}
+              {!l.me && (
+                <button type="button" class="secondary small" aria-label={`Message ${l.name}`} onClick={() => void imWith(l.id)}>
+                  Message
+                </button>
+              )}
             </li>
           ))}
         </ul>

@@ -35,6 +35,7 @@ export function LibrarySettings() {
       ask_still_monitoring_after_minutes: Number(d.get("ask_after")),
       coop_monitoring_at_sign_in: !!d.get("coop_at_sign_in"),
       time_zone: String(d.get("time_zone") || "").trim(),
+      transfer_timeout_seconds: Number(d.get("transfer_timeout")),
     };
     setStatus("");
     setError("");
@@ -83,6 +84,8 @@ export function LibrarySettings() {
           <input id="max_chats" name="max_chats" type="number" min={1} max={100} value={policy.max_chats_per_operator ?? ""} />
           <label for="ask_after">Minutes without activity before asking "Are you still monitoring?"</label>
           <input id="ask_after" name="ask_after" type="number" min={5} max={1440} required value={policy.ask_still_monitoring_after_minutes} />
+          <label for="transfer_timeout">Seconds a transfer waits to be accepted before it returns to its sender</label>
+          <input id="transfer_timeout" name="transfer_timeout" type="number" min={15} max={600} required value={policy.transfer_timeout_seconds} />
           <label>
             <input type="checkbox" name="coop_at_sign_in" checked={policy.coop_monitoring_at_sign_in} /> Start co-op monitoring Online at sign-in
           </label>

@@ -60,6 +60,21 @@ export function notify(chat: StaffChatView, open: (id: string) => void): void {
   }
 }
 
+/** A desktop notification with its own words (a transfer, an IM). */
+export function notifyText(title: string, body: string, onClick: () => void): void {
+  if (permission.value !== "granted") return;
+  try {
+    const n = new Notification(title, { body });
+    n.onclick = () => {
+      focus();
+      onClick();
+      n.close();
+    };
+  } catch {
+    /* some browsers only allow notifications from a service worker */
+  }
+}
+
 export function setBadge(waiting: number): void {
   const title = waiting > 0 ? `(${waiting}) refdesk` : "refdesk";
   if (document.title !== title) document.title = title;

@@ -16,6 +16,10 @@ import { Installation } from "./Installation";
 import { LibrarySettings } from "./LibrarySettings";
 import { StillMonitoring } from "./StillMonitoring";
 import { loadMe, me, view, waiting } from "./state";
+import { StaffIm } from "./StaffIm";
+import { TransferAlerts } from "./TransferAlerts";
+import { imUnreadTotal } from "./im";
+import { incoming } from "./transfers";
 
 function App() {
   const user = me.value;
@@ -25,6 +29,7 @@ function App() {
     <div class="app">
       <Header />
       <StillMonitoring />
+      <TransferAlerts />
       {view.value !== "chats" ? (
         <div class="body">
           {view.value === "settings" && <LibrarySettings />}
@@ -38,6 +43,7 @@ function App() {
           <aside class="side" aria-label="Monitoring and librarians">
             <MonitoringSettings />
             <Librarians />
+            <StaffIm />
           </aside>
         </div>
       )}
@@ -45,6 +51,7 @@ function App() {
   );
 }
 
-effect(() => setBadge(me.value ? waiting.value.length : 0));
+// The tab title counts what waits for me: patrons in the queue, transfers offered to me, new IMs.
+effect(() => setBadge(me.value ? waiting.value.length + incoming.value.length + imUnreadTotal.value : 0));
 render(<App />, document.getElementById("app")!);
 void loadMe();

@@ -9,6 +9,8 @@ import { ended, newClientMsgId } from "../shared/api";
 import { openSocket, type Socket } from "../shared/socket";
 import { chime, notify } from "./alerts";
 import { http, HttpError } from "./http";
+import { forgetIms, imResume, loadIms, onConversation, onImAck, onImMessage } from "./im";
+import { loadTransfers, onTransfer, transfers, transferNews } from "./transfers";
 
 export type SendKind = "message" | "internal_note";
 
@@ -65,6 +67,15 @@ const watched = new Set<string>();
 const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
 export const isMine = (c: StaffChatView) => c.status === "active" && c.operator?.id === me.value?.id;
+/** Whether I handed this active chat over and am still in it beside its operator. */
+export const isCompanion = (c: StaffChatView) => c.status === "active" && c.companions.some((x) => x.id === me.value?.id);
+
+/** Sends a frame on the dashboard's socket (false while it is reconnecting). */
+export const sendFrame = (f: import("../shared/api").ClientFrame): boolean => socket?.send(f) ?? false;
+
+export function upsertChat(c: StaffChatView): void {
+  upsert(c);
+}
 
 function upsert(c: StaffChatView) {
   const next = new Map(chats.value);
@@ -108,6 +119,8 @@ function onFrame(f: ServerFrame) {
       welcomed = true;
       if (fresh.length) arrived(fresh[0]);
       void loadMonitoring();
+      void loadTransfers();
+      void loadIms();
       // Resend what was never acknowledged; the server de-duplicates by client_msg_id.
       for (const [chatId, t] of Object.entries(threads.value))
         for (const p of t.pending)
@@ -138,6 +151,15 @@ function onFrame(f: ServerFrame) {
     case "chat_tags":
       chatTags.value = { ...chatTags.value, [f.list.chat_id]: f.list.tags };
       return;
+    case "transfer":
+      onTransfer(f.transfer, me.value?.id);
+      return;
+    case "conversation":
+      onConversation(f.conversation);
+      return;
+    case "conversation_message":
+      onImMessage(f.message);
+      return;
     case "librarian_chats":
       // Who holds how many chats changed: the one count, in place.
       librarians.value = librarians.value.map((l) => (l.id === f.user_id ? { ...l, chats: f.chats } : l));
@@ -164,7 +186,11 @@ function onFrame(f: ServerFrame) {
     }
     case "ack":
       // The message frame that follows carries the text; here we only stop showing "Sending…".
-      setThread(f.chat_id, (t) => ({ ...t, pending: t.pending.filter((p) => p.id !== f.client_msg_id) }));
+      if (f.conversation_id) onImAck(f.conversation_id, f.client_msg_id);
+      else if (f.chat_id) {
+        const chatId = f.chat_id;
+        setThread(chatId, (t) => ({ ...t, pending: t.pending.filter((p) => p.id !== f.client_msg_id) }));
+      }
       return;
     case "typing":
       if (f.from === "patron")
@@ -214,7 +240,10 @@ function startSocket() {
   socket = openSocket({
     hello: () => ({
       type: "hello",
-      resume: [...watched].map((id) => ({ chat_id: id, after_seq: threads.value[id]?.lastSeq ?? 0 })),
+      resume: [
+        ...[...watched].map((id) => ({ chat_id: id, after_seq: threads.value[id]?.lastSeq ?? 0 })),
+        ...imResume(),
+      ],
     }),
     frame: onFrame,
     status: (s) => {
@@ -270,8 +299,11 @@ export async function signOut(): Promise<void> {
     typing.value = {};
     chatErrors.value = {};
     view.value = "chats";
+    transfers.value = new Map();
+    transferNews.value = "";
   });
   forgetMonitoring();
+  forgetIms();
 }
 
 function watch(id: string) {
@@ -296,7 +328,7 @@ export function select(id: string | null): void {
   const prev = selected.value;
   if (prev === id) return;
   const p = prev ? chats.value.get(prev) : undefined;
-  if (prev && !(p && isMine(p))) unwatch(prev);
+  if (prev && !(p && (isMine(p) || isCompanion(p)))) unwatch(prev);
   selected.value = id;
   if (id) {
     watch(id);

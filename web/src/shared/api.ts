@@ -23,6 +23,8 @@ export interface StaffChatView {
   operator: NamedRef | null;
   /** Who answered it: the last operator who held it, kept after it ends. */
   answered_by: NamedRef | null;
+  /** Librarians who handed the chat over and are still in it beside its operator. */
+  companions: NamedRef[];
   institution: NamedRef;
   department: NamedRef;
   widget: NamedRef;
@@ -117,6 +119,8 @@ export interface InstitutionPolicy {
   ask_still_monitoring_after_minutes: number;
   coop_monitoring_at_sign_in: boolean;
   time_zone: string;
+  /** Seconds a transfer waits for its receiver before it returns to its sender (15–600). */
+  transfer_timeout_seconds: number;
 }
 
 export interface MonitoringView {
@@ -159,7 +163,8 @@ export type ServerFrame =
     }
   | {
       type: "ack";
-      chat_id: string;
+      chat_id?: string;
+      conversation_id?: string;
       client_msg_id: string;
       seq: number;
       message_id: string;
@@ -173,19 +178,25 @@ export type ServerFrame =
   | { type: "monitors_changed" }
   | { type: "librarian_chats"; user_id: string; chats: number }
   | { type: "chat_tags"; list: ChatTagList }
+  | { type: "transfer"; transfer: TransferView }
+  | { type: "conversation"; conversation: ConversationView }
+  | { type: "conversation_message"; message: ConversationMessageView }
   | { type: "typing"; chat_id: string; from: "patron" | "staff"; name: string | null; active: boolean }
   | { type: "error"; code: string; message: string; in_reply_to: string | null; frame: string | null };
 
 export interface ResumePoint {
-  chat_id: string;
+  chat_id?: string;
+  conversation_id?: string;
   after_seq: number;
 }
 
 export type ClientFrame =
   | { type: "hello"; guest_token?: string; resume: ResumePoint[] }
   | { type: "watch"; chat_id: string; after_seq: number }
+  | { type: "watch"; conversation_id: string; after_seq: number }
   | { type: "unwatch"; chat_id: string }
   | { type: "send"; chat_id: string; client_msg_id: string; body: string; kind?: "message" | "internal_note" }
+  | { type: "send"; conversation_id: string; client_msg_id: string; body: string }
   | { type: "typing"; chat_id: string; active: boolean };
 
 /** Whether a chat is over (nothing more can be sent in it). */
@@ -209,4 +220,67 @@ export interface ChatTagView {
 export interface ChatTagList {
   chat_id: string;
   tags: ChatTagView[];
+}
+
+export type TransferState = "offered" | "accepted" | "declined" | "expired" | "cancelled";
+
+export interface TransferView {
+  id: string;
+  chat_id: string;
+  from: NamedRef;
+  target_kind: "operator" | "department" | "coop";
+  target: NamedRef;
+  note: string | null;
+  state: TransferState;
+  /** Who accepted or declined it. */
+  by: NamedRef | null;
+  institution: NamedRef;
+  patron_name: string | null;
+  question: string | null;
+  offered_at: string;
+  expires_at: string;
+  /** Whether it is offered to me (I may accept it). */
+  for_me: boolean;
+}
+
+export interface TransferPreview {
+  transfer: TransferView;
+  chat: StaffChatView;
+  messages: MessageView[];
+}
+
+export interface OperatorTarget {
+  id: string;
+  name: string;
+  institution: NamedRef;
+  chats: number;
+}
+
+export interface QueueTarget {
+  id: string;
+  name: string;
+  monitors: number;
+}
+
+export interface TransferTargets {
+  operators: OperatorTarget[];
+  departments: QueueTarget[];
+  coops: QueueTarget[];
+}
+
+export interface ConversationView {
+  id: string;
+  members: NamedRef[];
+  last_seq: number;
+  created_at: string;
+}
+
+export interface ConversationMessageView {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  sender: NamedRef;
+  body: string;
+  client_msg_id: string | null;
+  created_at: string;
 }

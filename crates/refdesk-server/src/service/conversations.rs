@@ -50,7 +50,14 @@ impl AppState {
             return Err(ApiError::not_found());
         }
         let fresh = Conversation::direct(new_id(), staff.id(), colleague.id, self.now())?;
-        Ok(self.store().open_direct_conversation(&fresh).await?)
+        let opened = self.store().open_direct_conversation(&fresh).await?;
+        // Both dashboards follow it from now on, so the colleague hears the first IM live.
+        self.publish(crate::events::Event::ConversationOpened {
+            conversation: opened.id,
+            members: opened.members.clone(),
+        })
+        .await;
+        Ok(opened)
     }
 
     pub async fn conversation_view(&self, c: &Conversation) -> ApiResult<ConversationView> {

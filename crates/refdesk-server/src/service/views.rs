@@ -20,7 +20,15 @@ impl AppState {
             Some(op) => Some(n.user(s, op).await?),
             None => None,
         };
+        let mut companions = Vec::with_capacity(chat.companions.len());
+        for c in &chat.companions {
+            companions.push(refdesk_protocol::NamedRef {
+                id: (*c).into(),
+                name: n.user(s, *c).await?,
+            });
+        }
         let names = ChatNames {
+            companions,
             operator,
             answered_by,
             institution: n.institution(s, chat.institution_id).await?,

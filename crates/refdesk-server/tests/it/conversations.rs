@@ -268,3 +268,40 @@ async fn a_reader_too_slow_for_the_fan_out_gets_the_whole_conversation_in_order(
         );
     }
 }
+
+#[tokio::test]
+async fn a_colleagues_dashboard_hears_of_a_new_conversation_and_its_first_im() {
+    let app = TestApp::spawn().await;
+    let alice = app.login("alice@riverside").await;
+    let bob = app.login("bob@riverside").await;
+    let rita = app.login("rita@riverside").await;
+    let (mut bob_ws, _) = app.staff_ws(&bob).await;
+    let (mut rita_ws, _) = app.staff_ws(&rita).await;
+    // Alice opens a conversation with Bob: his open dashboard is told, Rita's is not.
+    let id = open(&app, &alice, &bob).await;
+    let (announced, _) = bob_ws.until("conversation").await;
+    assert_eq!(announced["conversation"]["id"], id.as_str());
+    bob_ws
+        .send(json!({"type": "watch", "conversation_id": id, "after_seq": 0}))
+        .await;
+    let (mut a_ws, _) = app.staff_ws(&alice).await;
+    a_ws.send(say(&id, "a1", "Can you take a maps question?"))
+        .await;
+    assert_eq!(a_ws.next_answer().await["type"], "ack");
+    let said = next_said(&mut bob_ws).await;
+    assert!(
+        said["body"]
+            .as_str()
+            .unwrap()
+            .starts_with("Can you take a maps question?")
+    );
+    // Rita's socket got nothing of it: up to her own watch's refusal, no frame names it.
+    rita_ws
+        .send(json!({"type": "watch", "conversation_id": id, "after_seq": 0}))
+        .await;
+    let (refusal, before) = rita_ws.until("error").await;
+    assert_eq!(refusal["code"], "not_found", "{refusal}");
+    for f in before {
+        assert!(!f.to_string().contains(&id), "Rita heard of it: {f}");
+    }
+}

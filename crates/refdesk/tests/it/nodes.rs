@@ -239,3 +239,86 @@ async fn a_node_dies_and_the_patron_resumes_on_the_other() {
     let m = next_from_other(&mut staff).await;
     assert_eq!(m["body"], "still there?");
 }
+
+/// The next `transfer` frame on a staff socket.
+async fn next_transfer(ws: &mut Ws) -> Value {
+    loop {
+        let v = next(ws).await;
+        if v["type"] == "transfer" {
+            return v["transfer"].clone();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs REFDESK_TEST_DATABASE_URL and REFDESK_TEST_NATS_URL"]
+async fn a_department_transfer_accepted_on_both_nodes_at_once_has_one_winner() {
+    let c = Cluster::start().await;
+    let alice = c.login(&c.a, "alice@riverside").await;
+    let bob = c.login(&c.b, "bob@riverside").await;
+    let rita = c.login(&c.a, "rita@riverside").await;
+    // Bob's dashboard is on node B, Rita's on node A: both monitor Reference.
+    let mut bob_ws = connect(&c.b, Some(&bob), json!({"type": "hello"})).await;
+    let mut rita_ws = connect(&c.a, Some(&rita), json!({"type": "hello"})).await;
+    let post = |node: &Node, cookie: &str, path: String, body: Value| {
+        let req = c
+            .http
+            .post(format!("{}{path}", node.url))
+            .header("cookie", cookie)
+            .json(&body);
+        async move {
+            let resp = req.send().await.unwrap();
+            let status = resp.status().as_u16();
+            (status, resp.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    for round in 0..5 {
+        let (chat, _) = c.start_chat(&c.a).await;
+        assert_eq!(c.claim(&c.a, &alice, &chat).await, 200);
+        let targets: Value = c
+            .http
+            .get(format!("{}/api/chats/{chat}/transfer-targets", c.a.url))
+            .header("cookie", &alice)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let reference = targets["departments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["name"] == "Reference")
+            .unwrap_or_else(|| panic!("Reference is staffed: {targets}"))["id"]
+            .clone();
+        let (status, t) = post(
+            &c.a,
+            &alice,
+            format!("/api/chats/{chat}/transfers"),
+            json!({"target": {"kind": "department", "id": reference}}),
+        )
+        .await;
+        assert_eq!(status, 201, "{t}");
+        let id = t["id"].as_str().unwrap().to_owned();
+        // The offer made on node A reaches Bob's dashboard on node B.
+        assert_eq!(next_transfer(&mut bob_ws).await["id"], id.as_str());
+        assert_eq!(next_transfer(&mut rita_ws).await["id"], id.as_str());
+        let accept = format!("/api/transfers/{id}/accept");
+        let (x, y) = tokio::join!(
+            post(&c.b, &bob, accept.clone(), json!({})),
+            post(&c.a, &rita, accept, json!({}))
+        );
+        let mut got = [x.0, y.0];
+        got.sort();
+        assert_eq!(got, [200, 409], "round {round}: {x:?} {y:?}");
+        // Both hear who won, on their own node.
+        for ws in [&mut bob_ws, &mut rita_ws] {
+            let f = next_transfer(ws).await;
+            assert_eq!(
+                (f["id"].as_str(), f["state"].as_str()),
+                (Some(id.as_str()), Some("accepted"))
+            );
+        }
+    }
+}

@@ -80,6 +80,27 @@ impl Writer {
                 }
                 _ => Ok(()),
             },
+            Event::ConversationOpened {
+                conversation,
+                members,
+            } => match &self.principal {
+                Principal::Staff(s) if members.contains(&s.id()) => {
+                    let c = self
+                        .state
+                        .store()
+                        .conversation(*conversation)
+                        .await
+                        .map_err(|e| WriterError::Store(e.to_string()))?;
+                    let view = self
+                        .state
+                        .conversation_view(&c)
+                        .await
+                        .map_err(|e| WriterError::Store(e.message))?;
+                    self.feed(&ServerFrame::Conversation { conversation: view })
+                        .await
+                }
+                _ => Ok(()),
+            },
             Event::MonitorsChanged { .. } => match self.principal {
                 Principal::Staff(_) => self.feed(&ServerFrame::MonitorsChanged {}).await,
                 Principal::Patron { .. } => Ok(()),
