@@ -2,7 +2,9 @@
 // transfers the chat to him with a note; Bob gets the alert, previews the chat and accepts;
 // Alice's message while the transfer was pending did not cancel it; she leaves, and the patron
 // sees who joined and who left and keeps chatting with Bob. Then a transfer to the co-op is
-// accepted by the first of its two monitors, and the other sees it taken.
+// accepted by the first of its two monitors, and the other sees it taken. Last, an outbound
+// chat: Alice starts a chat again with a patron whose chat box is still open, and it is
+// transferred like any other (LibraryH3lp cannot transfer outbound chats).
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -160,6 +162,44 @@ describe("transfers in a browser", () => {
     await dave.getByText("Carol Catalog took the transfer of the chat with Uma.").waitFor();
     await until(async () => (await daveAlert.count()) === 0, "Dave's alert to go away");
     await shot(dave, "transfer-taken");
+    assert.deepEqual(problems, []);
+  });
+
+  test("an outbound chat opens in the patron's chat box and is transferred like any other", async () => {
+    const { url } = server;
+    const { shot } = screenshots("08-outbound");
+    const alice = await newPage(browser);
+    const bob = await newPage(browser);
+    const patron = await newPage(browser);
+    await signIn(alice, url, "alice@riverside.example");
+    await signIn(bob, url, "bob@riverside.example");
+    const box = await claimedChat(alice, patron, "Vic", "When does the book sale start?");
+    const pane = alice.getByRole("main");
+    await pane.getByRole("button", { name: "Close chat" }).click();
+    await box.getByText("This chat has ended.").waitFor();
+
+    // Later the same morning Alice has the answer: she starts a chat with Vic again.
+    await pane.getByRole("button", { name: "Chat with this patron again" }).click();
+    await pane.getByText("You are chatting with this patron").waitFor();
+    await box.getByRole("status").filter({ hasText: "You are chatting with Alice" }).waitFor();
+    const reply = alice.getByRole("textbox", { name: "Message to Vic" });
+    await reply.fill("Found it: the book sale starts Saturday at 9.");
+    await reply.press("Enter");
+    await inLog(box, "starts Saturday at 9").waitFor();
+    await shot(patron, "outbound-in-chat-box");
+
+    // Transferred to Bob like any other chat.
+    await pane.getByRole("button", { name: "Transfer" }).click();
+    const dialog = alice.getByRole("dialog", { name: "Transfer the chat with Vic" });
+    await dialog.getByRole("radio", { name: /Bob Binder/ }).check();
+    await dialog.getByRole("button", { name: "Transfer" }).click();
+    const alerts = bob.getByRole("region", { name: /Transferred to you/ });
+    await alerts.getByRole("button", { name: "Accept transfer from Alice Archer" }).click();
+    await inLog(box, "Bob joined the chat.").waitFor();
+    const msg = box.getByRole("textbox", { name: "Message" });
+    await msg.fill("Great, thank you both!");
+    await msg.press("Enter");
+    await inLog(bob.getByRole("main"), "Great, thank you both!").waitFor();
     assert.deepEqual(problems, []);
   });
 });

@@ -85,11 +85,14 @@ pub enum Topic {
     User(UserId),
     /// Who monitors one co-op, and the chats offered to it (for the staff who may monitor it).
     Coop(CoopId),
+    /// One guest's chats changing (for their chat box, which learns of an outbound chat so).
+    Guest(refdesk_core::GuestId),
 }
 
 impl Event {
-    /// The topics whose subscribers get this event (at most four, and the co-ops of a
-    /// librarian's count; no allocation, since this runs for every message).
+    /// The topics whose subscribers get this event (at most four, the co-ops of a librarian's
+    /// count, a conversation's members, and a changed chat's guest; no allocation, since this
+    /// runs for every message).
     pub fn topics(&self) -> impl Iterator<Item = Topic> + '_ {
         let coops: &[CoopId] = match self {
             Event::ChatsHeld { coops, .. } => coops,
@@ -98,6 +101,10 @@ impl Event {
         let members: &[UserId] = match self {
             Event::ConversationOpened { members, .. } => members,
             _ => &[],
+        };
+        let guest = match self {
+            Event::ChatChanged { chat, .. } => Some(Topic::Guest(chat.guest_id)),
+            _ => None,
         };
         let topics = match self {
             Event::ChatsHeld { institution, .. } => {
@@ -161,5 +168,6 @@ impl Event {
             .flatten()
             .chain(coops.iter().map(|c| Topic::Coop(*c)))
             .chain(members.iter().map(|u| Topic::User(*u)))
+            .chain(guest)
     }
 }

@@ -36,6 +36,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(chats::preview))
         .routes(routes!(chats::today))
         .routes(routes!(chats::claim))
+        .routes(routes!(chats::outbound))
         .routes(routes!(chats::close))
         .routes(routes!(chats::history))
         .routes(routes!(transfers::targets))

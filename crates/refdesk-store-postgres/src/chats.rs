@@ -9,8 +9,7 @@ use crate::history;
 use crate::messages::insert_message;
 use crate::rows::{ChatRow, version_param};
 use refdesk_core::{
-    Chat, ChatEvent, ChatHistoryEntry, ChatId, ChatStatus, Decision, GuestId, Heads, Message,
-    NewMessage,
+    Chat, ChatEvent, ChatHistoryEntry, ChatId, Decision, GuestId, Heads, Message, NewMessage,
 };
 use refdesk_store::{ChatFilter, Conflict, NewChat, Result, StoreError};
 use sqlx::{PgConnection, PgPool};
@@ -41,9 +40,11 @@ pub(crate) async fn start_chat(
     let notes: Vec<Message> = new
         .moves
         .iter()
-        .map(|m| {
-            let n = heads.number(m.note.kind);
-            Message::stored(m.note.clone(), n)
+        .map(|m| &m.note)
+        .chain(new.outbound.iter().map(|o| &o.note))
+        .map(|note| {
+            let n = heads.number(note.kind);
+            Message::stored(note.clone(), n)
         })
         .collect();
     let placed = new.placement();
@@ -78,8 +79,9 @@ pub(crate) async fn start_chat(
     let row: ChatRow = sqlx::query_as(concat!(
         "INSERT INTO chats (id, institution_id, department_id, widget_id, guest_id, status, \
          patron_name, patron_email, question, referrer, user_agent, created_at, last_seq, \
-         last_patron_seq, version, step, coop_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+         last_patron_seq, version, step, coop_id, operator_id, answered_by, claimed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+                 $18, $18, CASE WHEN $18 IS NULL THEN NULL ELSE $12 END) \
          RETURNING ",
         chat_columns!()
     ))
@@ -88,7 +90,7 @@ pub(crate) async fn start_chat(
     .bind(placed.department_id.as_uuid())
     .bind(new.widget_id.as_uuid())
     .bind(new.guest_id.as_uuid())
-    .bind(ChatStatus::Waiting.as_str())
+    .bind(new.state().status().as_str())
     .bind(new.patron_name.as_ref().map(|n| n.as_str()))
     .bind(new.patron_email.as_ref().map(|e| e.as_str()))
     .bind(new.question.as_ref().map(|q| q.as_str()))
@@ -100,6 +102,7 @@ pub(crate) async fn start_chat(
     .bind(version_param(new.version())?)
     .bind(i32::try_from(placed.step).map_err(|_| StoreError::corrupt("step beyond i32"))?)
     .bind(placed.coop_id.map(Uuid::from))
+    .bind(new.state().operator().map(Uuid::from))
     .fetch_one(&mut *tx)
     .await
     .map_err(store_error)?;
@@ -123,6 +126,19 @@ pub(crate) async fn start_chat(
             department_id: m.placement.department_id,
         };
         history::insert(&mut tx, &routed).await?;
+    }
+    if let Some(o) = &new.outbound {
+        let claimed = ChatHistoryEntry {
+            chat_id: chat.id,
+            version: chat.version,
+            at: chat.created_at,
+            event: ChatEvent::Claimed {
+                operator: o.operator,
+            },
+            institution_id: chat.institution_id,
+            department_id: chat.department_id,
+        };
+        history::insert(&mut tx, &claimed).await?;
     }
     if let (Some(q), Some(numbers)) = (question, numbers) {
         insert_message(&mut tx, &Message::stored(q, numbers)).await?;

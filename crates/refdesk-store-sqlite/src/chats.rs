@@ -7,11 +7,11 @@
 use crate::append;
 use crate::rows::{
     ChatRow, MessageRow, Result, all, chat_columns, db, is_second_open_chat, message_columns,
-    micros, seq_column, unique_is, waiting_chat,
+    micros, new_chat_row, seq_column, unique_is,
 };
 use refdesk_core::{
-    Chat, ChatEvent, ChatHistoryEntry, ChatId, ChatStatus, Decision, GuestId, Message, NewMessage,
-    Seq, StreamId,
+    Chat, ChatEvent, ChatHistoryEntry, ChatId, Decision, GuestId, Message, NewMessage, Seq,
+    StreamId,
 };
 use refdesk_store::{ChatFilter, Conflict, NewChat, StoreError};
 use sqlx::{SqliteConnection, SqlitePool};
@@ -39,7 +39,7 @@ pub(crate) async fn start(
             return Err(Conflict::StateChanged.into());
         }
     }
-    let mut chat = waiting_chat(new);
+    let mut chat = new_chat_row(new);
     let placed = new.placement();
     chat.department_id = placed.department_id;
     chat.step = placed.step;
@@ -56,22 +56,22 @@ pub(crate) async fn start(
     sqlx::query(concat!(
         "INSERT INTO chats (",
         chat_columns!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, NULL, 0, $18, $19, '[]')"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $7, 0, $18, $19, '[]')"
     ))
     .bind(Uuid::from(chat.id))
     .bind(Uuid::from(chat.institution_id))
     .bind(Uuid::from(chat.department_id))
     .bind(Uuid::from(chat.widget_id))
     .bind(Uuid::from(chat.guest_id))
-    .bind(ChatStatus::Waiting.as_str())
-    .bind(None::<Uuid>)
+    .bind(chat.state.status().as_str())
+    .bind(chat.state.operator().map(Uuid::from))
     .bind(chat.patron_name.as_ref().map(|n| n.as_str()))
     .bind(chat.patron_email.as_ref().map(|e| e.as_str()))
     .bind(chat.question.as_ref().map(|q| q.as_str()))
     .bind(chat.referrer.as_deref())
     .bind(chat.user_agent.as_deref())
     .bind(micros(chat.created_at))
-    .bind(None::<i64>)
+    .bind(chat.claimed_at.map(micros))
     .bind(None::<i64>)
     .bind(seq_column(chat.last_seq)?)
     .bind(i64::try_from(chat.version).map_err(|_| StoreError::corrupt("version beyond i64"))?)
@@ -112,7 +112,27 @@ pub(crate) async fn start(
         )
         .await?;
     }
-    let notes = new.moves.iter().map(|m| m.note.clone());
+    if let Some(o) = &new.outbound {
+        crate::history::insert(
+            conn,
+            &ChatHistoryEntry {
+                chat_id: chat.id,
+                version: chat.version,
+                at: chat.created_at,
+                event: ChatEvent::Claimed {
+                    operator: o.operator,
+                },
+                institution_id: chat.institution_id,
+                department_id: chat.department_id,
+            },
+        )
+        .await?;
+    }
+    let notes = new
+        .moves
+        .iter()
+        .map(|m| m.note.clone())
+        .chain(new.outbound.iter().map(|o| o.note.clone()));
     for q in question.into_iter().chain(notes) {
         if q.stream != chat.id.into() {
             return Err(StoreError::corrupt("a chat's messages must belong to it"));

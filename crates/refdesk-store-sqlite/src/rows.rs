@@ -277,28 +277,31 @@ impl TryFrom<ChatRow> for Chat {
     }
 }
 
-/// The chat a `NewChat` becomes when it is stored: waiting, with no messages yet, its times
-/// rounded as the database keeps them.
-pub(crate) fn waiting_chat(new: &NewChat) -> Chat {
+/// The chat a `NewChat` becomes when it is stored: waiting (or active, when outbound), with no
+/// messages yet, its times rounded as the database keeps them.
+pub(crate) fn new_chat_row(new: &NewChat) -> Chat {
     Chat {
         id: new.id,
         institution_id: new.institution_id,
         department_id: new.department_id,
         widget_id: new.widget_id,
         guest_id: new.guest_id,
-        state: ChatState::Waiting,
+        state: new.state(),
         patron_name: new.patron_name.clone(),
         patron_email: new.patron_email.clone(),
         question: new.question.clone(),
         referrer: new.referrer.clone(),
         user_agent: new.user_agent.clone(),
         created_at: stored_instant(new.created_at),
-        claimed_at: None,
+        claimed_at: new
+            .outbound
+            .as_ref()
+            .map(|_| stored_instant(new.created_at)),
         ended_at: None,
         last_seq: Seq::ZERO,
         last_patron_seq: Seq::ZERO,
         version: 1,
-        answered_by: None,
+        answered_by: new.outbound.as_ref().map(|o| o.operator),
         step: 0,
         coop_id: None,
         companions: Vec::new(),

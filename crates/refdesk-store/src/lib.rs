@@ -21,8 +21,9 @@ pub mod conformance;
 
 pub use error::{Conflict, StoreError};
 pub use records::{
-    Appended, ChatCursor, ChatFilter, ClaimedTimer, Directory, NewChat, Rows, SessionRecord,
-    StartMove, Table, TokenHash, TransferApplied, TransferChange, TransferOffer, UserRecord,
+    Appended, ChatCursor, ChatFilter, ClaimedTimer, Directory, NewChat, Outbound, Rows,
+    SessionRecord, StartMove, Table, TokenHash, TransferApplied, TransferChange, TransferOffer,
+    UserRecord,
 };
 pub use transfer_parts::{
     transfer_state, transfer_state_parts, transfer_target, transfer_target_parts,

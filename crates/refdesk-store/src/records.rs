@@ -73,7 +73,8 @@ pub struct Directory {
     pub grants: Vec<(UserId, Grant)>,
 }
 
-/// A chat about to start: always waiting, with no messages yet.
+/// A chat about to start: waiting, with no messages yet, or (an outbound chat) active with the
+/// librarian who started it.
 #[derive(Debug, Clone)]
 pub struct NewChat {
     pub id: ChatId,
@@ -94,6 +95,16 @@ pub struct NewChat {
     /// them), stored in the same transaction: each its history row (versions 2, 3, …) and its
     /// system message after the question; the chat is stored where the last one put it.
     pub moves: Vec<StartMove>,
+    /// An outbound chat: a librarian starts it with a guest, and holds it from the start.
+    pub outbound: Option<Outbound>,
+}
+
+/// Who starts an outbound chat, and its system line ("Alice joined the chat."), stored with its
+/// `Claimed` history row in the chat's first transaction.
+#[derive(Debug, Clone)]
+pub struct Outbound {
+    pub operator: UserId,
+    pub note: refdesk_core::NewMessage,
 }
 
 /// One routing step a chat takes as it starts.
@@ -118,9 +129,18 @@ impl NewChat {
                 coop_id: None,
             })
     }
-    /// The chat's version once stored: 1, and one more per move.
+    /// The chat's version once stored: 1, one more per move, and one more when outbound.
     pub fn version(&self) -> u64 {
-        1 + self.moves.len() as u64
+        1 + self.moves.len() as u64 + u64::from(self.outbound.is_some())
+    }
+    /// The state it starts in: waiting, or active with the librarian of an outbound chat.
+    pub fn state(&self) -> refdesk_core::ChatState {
+        match &self.outbound {
+            Some(o) => refdesk_core::ChatState::Active {
+                operator: o.operator,
+            },
+            None => refdesk_core::ChatState::Waiting,
+        }
     }
 }
 

@@ -198,9 +198,21 @@ function onMessage(m: MessageView) {
   }
 }
 
+/** A librarian started a chat with me (outbound) while my last one had ended: open it. */
+function adopt(c: PatronChatView) {
+  store.s = { token: store.s.token, chat: c.id, status: c.status, queue: null, operator: c.operator_name, seq: 0, messages: [], outbox: [] };
+  store.save();
+  showChat();
+  socket?.send({ type: "watch", chat_id: c.id, after_seq: 0 });
+  if (inFrame()) parent.postMessage({ refdesk: "message" }, "*");
+}
+
 function onStatus(c: PatronChatView) {
   const s = store.s;
-  if (c.id !== s.chat) return;
+  if (c.id !== s.chat) {
+    if (c.status === "active" && (!s.chat || (s.status && ended(s.status)))) adopt(c);
+    return;
+  }
   // A status without a position (e.g. the one sent on `watch`) keeps the last one we were told.
   if (c.status !== "waiting" || c.queue_position !== null || s.status !== "waiting") s.queue = c.queue_position;
   s.status = c.status;

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { MessageView, StaffChatView } from "../shared/api";
 import { ended } from "../shared/api";
-import { chatErrors, chats, claim, closeChat, isCompanion, isMine, me, now, selected, send, sendTyping, threads, typing, type Pending } from "./state";
+import { chatAgain, chatErrors, chats, claim, closeChat, isCompanion, isMine, me, now, selected, send, sendTyping, threads, typing, type Pending } from "./state";
 import { TransferDialog } from "./TransferDialog";
 import { answer, leave, outgoingOf, transferNews } from "./transfers";
 import { ChatTags } from "./ChatTags";
@@ -190,6 +190,11 @@ export function ChatPane() {
           {mine && (
             <button type="button" class="secondary" onClick={() => void closeChat(c.id)}>
               Close chat
+            </button>
+          )}
+          {ended(c.status) && new Date(c.created_at).toDateString() === new Date(now.value).toDateString() && (
+            <button type="button" class="secondary" onClick={() => void chatAgain(c.id)}>
+              Chat with this patron again
             </button>
           )}
           {companion && (

@@ -355,6 +355,29 @@ export async function claim(id: string): Promise<void> {
   }
 }
 
+/** Starts an outbound chat with the patron of an earlier chat of today (their chat box must
+ * still be open); opens it. */
+export async function chatAgain(id: string): Promise<void> {
+  setError(id, null);
+  try {
+    const c = await http<StaffChatView>("POST", `/api/chats/${id}/outbound`);
+    upsert(c);
+    select(c.id);
+  } catch (e) {
+    const code = e instanceof HttpError ? e.code : "";
+    setError(
+      id,
+      code === "patron_gone"
+        ? "The patron has closed the chat box; they can no longer be reached."
+        : code === "open_chat_exists"
+          ? "The patron already has an open chat."
+          : code === "not_today"
+            ? "Outbound chats start only with patrons seen today."
+            : "Could not start a chat with the patron",
+    );
+  }
+}
+
 export async function closeChat(id: string): Promise<void> {
   setError(id, null);
   try {

@@ -157,15 +157,7 @@ pub async fn today(
 ) -> ApiResult<Json<StaffChatList>> {
     let principal = Principal::Staff(staff);
     let chat = state.chat_for(&principal, id).await?;
-    let zone = state
-        .policies()
-        .get(state.store(), chat.institution_id)
-        .await?
-        .time_zone;
-    let now = state.now();
-    let local = refdesk_core::routing::local_time(now, &zone).map_err(ApiError::internal)?;
-    // Local midnight, as an instant: now less the local time of day.
-    let midnight = now - (local - local.replace_time(time::Time::MIDNIGHT));
+    let midnight = state.midnight_for(&chat).await?;
     let mut chats = Vec::new();
     for c in state
         .store()
@@ -177,6 +169,20 @@ pub async fn today(
         }
     }
     Ok(Json(StaffChatList { chats, next: None }))
+}
+
+#[utoipa::path(post, path = "/api/chats/{id}/outbound", tag = "staff",
+    params(("id" = String, Path, description = "a chat of the patron's from today")),
+    responses((status = 201, body = StaffChatView, description = "a new chat with the same patron, held by me from the start; their open chat box opens it"),
+              (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody, description = "open_chat_exists (they have an open chat), not_today, or patron_gone (their chat box is closed)")))]
+pub async fn outbound(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path(id): Path<ChatId>,
+) -> ApiResult<(StatusCode, Json<StaffChatView>)> {
+    let chat = state.start_outbound(&staff, id).await?;
+    Ok((StatusCode::CREATED, Json(state.staff_view(&chat).await?)))
 }
 
 #[utoipa::path(post, path = "/api/chats/{id}/claim", tag = "staff",

@@ -149,6 +149,7 @@ impl AppState {
             created_at,
             new_guest,
             moves,
+            outbound: None,
         };
         let question = form.question.map(|body| NewMessage {
             id: new_id(),

@@ -6,6 +6,7 @@ mod chats;
 mod conversations;
 mod grants;
 mod monitoring;
+mod outbound;
 mod presence;
 mod routing;
 mod send;

@@ -137,12 +137,18 @@ impl Session {
                     queue,
                 )
             }
-            Principal::Patron { guest_id } => (
-                Identity::Patron {
-                    guest_id: *guest_id,
-                },
-                vec![],
-            ),
+            Principal::Patron { guest_id } => {
+                // The guest's own chats as they start (an outbound chat a librarian opens
+                // with them arrives here).
+                self.access
+                    .subscribe(crate::events::Topic::Guest(*guest_id));
+                (
+                    Identity::Patron {
+                        guest_id: *guest_id,
+                    },
+                    vec![],
+                )
+            }
         };
         self.reply(ServerFrame::Welcome { identity, queue });
         for r in resume {

@@ -17,6 +17,7 @@ mod isolation;
 mod matrix;
 mod monitoring;
 mod openapi;
+mod outbound;
 mod policies;
 mod presence;
 mod resume;

@@ -281,6 +281,14 @@ fn rows() -> Vec<Row> {
             "/api/chats/{chat}/claim",
             &[Alice, Rita],
         ),
+        // An outbound chat with the chat's patron: for those who see the chat (its patron has
+        // an open chat, so even they are refused, with a 409, and nothing is made).
+        row(
+            "POST",
+            "/api/chats/{id}/outbound",
+            "/api/chats/{chat}/outbound",
+            &[Alice, Rita],
+        ),
         row(
             "POST",
             "/api/chats/{id}/close",

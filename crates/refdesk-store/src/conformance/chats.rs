@@ -506,3 +506,64 @@ pub async fn a_guests_chats_are_listed_since_an_instant(store: DynStore) {
             .is_empty()
     );
 }
+
+/// An outbound chat starts active with the librarian who started it, in one transaction: its
+/// `Started` and `Claimed` history rows and its system line; one open chat per guest still
+/// holds.
+pub async fn an_outbound_chat_starts_held_by_its_librarian(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let guest = f.guest().await;
+    let mut new = f.new_chat(&guest);
+    new.question = None;
+    new.outbound = Some(crate::Outbound {
+        operator: f.alice.id,
+        note: f.system_note(&new.id, "{}"),
+    });
+    let chat = f.store.start_chat(&new, None).await.unwrap();
+    assert_eq!(
+        chat.state,
+        ChatState::Active {
+            operator: f.alice.id
+        }
+    );
+    assert_eq!((chat.version, chat.answered_by), (2, Some(f.alice.id)));
+    assert!(chat.claimed_at.is_some());
+    assert_eq!(f.store.chat(chat.id).await.unwrap(), chat);
+    let events: Vec<_> = f
+        .store
+        .chat_history(chat.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.event)
+        .collect();
+    assert_eq!(
+        events,
+        vec![
+            ChatEvent::Started,
+            ChatEvent::Claimed {
+                operator: f.alice.id
+            }
+        ]
+    );
+    let messages = f
+        .store
+        .messages_after(chat.id.into(), Seq::ZERO, 10)
+        .await
+        .unwrap();
+    assert_eq!(messages.len(), 1);
+    assert_eq!(
+        (messages[0].seq, messages[0].kind),
+        (Seq(1), MessageKind::System)
+    );
+    assert_eq!(
+        f.store.chats_held(&[f.alice.id]).await.unwrap(),
+        vec![(f.alice.id, 1)]
+    );
+    let mut second = f.new_chat(&guest);
+    second.outbound = new.outbound.clone();
+    assert!(matches!(
+        f.store.start_chat(&second, None).await,
+        Err(StoreError::Conflict(Conflict::OpenChatExists))
+    ));
+}

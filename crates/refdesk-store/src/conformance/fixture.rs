@@ -132,6 +132,7 @@ impl Fixture {
             created_at: now(),
             new_guest: None,
             moves: vec![],
+            outbound: None,
         }
     }
 

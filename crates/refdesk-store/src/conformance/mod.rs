@@ -50,6 +50,7 @@ macro_rules! conformance_suite {
             start_chat_stores_the_question_as_seq_1
             one_open_chat_per_guest
             a_new_guest_is_stored_with_its_chat
+            an_outbound_chat_starts_held_by_its_librarian
             routing_steps_taken_at_start_are_stored_with_the_chat
             tags_are_kept_with_chats_and_offered_by_prefix
             a_guests_chats_are_listed_since_an_instant
