@@ -23,7 +23,7 @@ pub mod widget_settings;
 
 pub use access::{Grant, Principal, StaffPrincipal};
 pub use chat::{Chat, ChatCommand, ChatEvent, ChatState, ChatStatus, Rejection, Transition};
-pub use conversation::{Conversation, ConversationError};
+pub use conversation::{Conversation, ConversationError, ConversationKind};
 pub use decision::{ChatHistoryEntry, Decision, Placement, Timing};
 pub use directory::{Coop, Department, Guest, Institution, Role, User, Widget};
 pub use ids::{

@@ -102,6 +102,34 @@ pub struct OpenConversationRequest {
     pub with: UserId,
 }
 
+/// `POST /api/rooms`: open the room of a co-op or of an institution (give one of `coop_id` and
+/// `institution_id`), or make a room with a `name` and the colleagues to invite (`members`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpenRoomRequest {
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub coop_id: Option<refdesk_core::CoopId>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub institution_id: Option<refdesk_core::InstitutionId>,
+    /// A made room's name (1–80 characters).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Colleagues invited to a made room at once.
+    #[serde(default)]
+    #[schema(value_type = Vec<String>)]
+    pub members: Vec<UserId>,
+}
+
+/// `POST /api/conversations/{id}/members`: invite a colleague to a made room.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InviteRequest {
+    #[schema(value_type = String, format = Uuid)]
+    pub user: UserId,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ConversationList {
     /// Newest first.

@@ -251,7 +251,14 @@ impl MessageView {
 pub struct ConversationView {
     #[schema(value_type = String, format = Uuid)]
     pub id: ConversationId,
-    /// Who takes part (a direct conversation: the two of them), with their names.
+    /// `direct` (two colleagues), `coop` (everyone who may monitor the co-op), `institution`
+    /// (its staff) or `room` (one someone made, with those invited).
+    pub kind: String,
+    /// The room's name: the co-op's, the institution's, or the one its maker gave it (none
+    /// for a direct conversation).
+    pub name: Option<String>,
+    /// Who takes part when stored (a direct conversation's two, a made room's members), with
+    /// their names; empty for a co-op's or institution's room (its members follow the grants).
     pub members: Vec<NamedRef>,
     /// The last sequence number at the time of reading.
     pub last_seq: u64,
@@ -261,10 +268,12 @@ pub struct ConversationView {
 }
 
 impl ConversationView {
-    /// `names` are the members' names, in the order of `c.members`.
-    pub fn new(c: &Conversation, names: Vec<String>) -> ConversationView {
+    /// `names` are the members' names, in the order of `c.members`; `name` the room's.
+    pub fn new(c: &Conversation, names: Vec<String>, name: Option<String>) -> ConversationView {
         ConversationView {
             id: c.id,
+            kind: c.kind.as_str().to_owned(),
+            name,
             members: c
                 .members
                 .iter()

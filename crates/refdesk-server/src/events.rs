@@ -37,10 +37,14 @@ pub enum Event {
         name: Option<String>,
         active: bool,
     },
-    /// A staff conversation was opened (or opened again): its members' dashboards follow it.
+    /// A staff conversation was opened (or opened again, or someone was invited to it): the
+    /// dashboards of those it admits follow it (its stored members; for an institution's or a
+    /// co-op's room, the staff on that topic whose grants cover it).
     ConversationOpened {
         conversation: refdesk_core::ConversationId,
         members: Vec<UserId>,
+        institution: Option<InstitutionId>,
+        coop: Option<CoopId>,
     },
     /// A staff session ended (signed out, or expired): its sockets close.
     SessionEnded { session: uuid::Uuid },
@@ -135,7 +139,14 @@ impl Event {
                 [Some(Topic::Stream((*chat_id).into())), None, None, None]
             }
             Event::SessionEnded { session } => [Some(Topic::Session(*session)), None, None, None],
-            Event::ConversationOpened { .. } => [None, None, None, None],
+            Event::ConversationOpened {
+                institution, coop, ..
+            } => [
+                institution.map(Topic::Institution),
+                coop.map(Topic::Coop),
+                None,
+                None,
+            ],
             Event::Transfer {
                 transfer,
                 institution,

@@ -52,6 +52,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(tags::suggest))
         .routes(routes!(conversations::open, conversations::list))
         .routes(routes!(conversations::history))
+        .routes(routes!(conversations::open_room))
+        .routes(routes!(conversations::invite))
         .routes(routes!(monitoring::mine, monitoring::switch))
         .routes(routes!(monitoring::coop_status))
         .routes(routes!(monitoring::librarians))

@@ -30,14 +30,14 @@ mod writer;
 
 use async_trait::async_trait;
 use refdesk_core::{
-    Chat, ChatHistoryEntry, ChatId, Conversation, ConversationId, Coop, CoopHours, CoopId,
-    Decision, Department, DepartmentId, Email, Grant, Guest, GuestId, Institution, InstitutionId,
-    InstitutionPolicy, Message, NewMessage, Seq, StreamId, TimerOp, User, UserId, Widget, WidgetId,
+    Chat, ChatHistoryEntry, ChatId, Coop, CoopHours, CoopId, Decision, Department, DepartmentId,
+    Email, Grant, Guest, GuestId, Institution, InstitutionId, InstitutionPolicy, Message,
+    NewMessage, Seq, StreamId, TimerOp, User, UserId, Widget, WidgetId,
 };
 use refdesk_store::{
-    Appended, ChatFilter, ChatStore, ClaimedTimer, ConversationStore, Directory, DirectoryStore,
-    MessageLog, MigrationStore, NewChat, Result, Rows, SessionRecord, SessionStore, StoreError,
-    Table, TimerStore, TokenHash, UserRecord,
+    Appended, ChatFilter, ChatStore, ClaimedTimer, Directory, DirectoryStore, MessageLog,
+    MigrationStore, NewChat, Result, Rows, SessionRecord, SessionStore, StoreError, Table,
+    TimerStore, TokenHash, UserRecord,
 };
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
@@ -270,19 +270,6 @@ impl MessageLog for PgStore {
         limit: u32,
     ) -> Result<Vec<Message>> {
         messages::patron_messages_after(&self.pool, chat, after, limit).await
-    }
-}
-
-#[async_trait]
-impl ConversationStore for PgStore {
-    async fn open_direct_conversation(&self, conversation: &Conversation) -> Result<Conversation> {
-        conversations::open_direct(&self.pool, conversation).await
-    }
-    async fn conversation(&self, id: ConversationId) -> Result<Conversation> {
-        conversations::conversation(&self.pool, id).await
-    }
-    async fn conversations_of(&self, user: UserId) -> Result<Vec<Conversation>> {
-        conversations::of_user(&self.pool, user).await
     }
 }
 

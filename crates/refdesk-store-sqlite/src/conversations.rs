@@ -1,18 +1,22 @@
-//! Staff conversations: opening the one direct conversation of a pair, and the reads. Their
-//! messages are appended by [`crate::append`] like a chat's.
+//! Staff conversations: the one direct conversation of a pair, the one room of a co-op or an
+//! institution, rooms someone made with their members, and the reads. Their messages are
+//! appended by [`crate::append`] like a chat's.
 
 use crate::SqliteStore;
 use crate::grants::unknown_reference;
 use crate::rows::{Result, db, from_micros, micros, seq, seq_column, unique_is};
 use async_trait::async_trait;
-use refdesk_core::{Conversation, ConversationId, UserId, conversation::direct_pair};
+use refdesk_core::{
+    Conversation, ConversationId, ConversationKind, CoopId, InstitutionId, UserId,
+    conversation::direct_pair,
+};
 use refdesk_store::{Conflict, ConversationStore, StoreError};
 use sqlx::{SqliteConnection, SqlitePool};
 use uuid::Uuid;
 
 macro_rules! columns {
     () => {
-        "id, created_at, last_seq, direct_a, direct_b"
+        "id, created_at, last_seq, kind, scope_id, name, direct_a, direct_b"
     };
 }
 
@@ -21,20 +25,70 @@ struct ConversationRow {
     id: Uuid,
     created_at: i64,
     last_seq: i64,
-    direct_a: Uuid,
-    direct_b: Uuid,
+    kind: String,
+    scope_id: Option<Uuid>,
+    name: Option<String>,
+    direct_a: Option<Uuid>,
+    direct_b: Option<Uuid>,
 }
 
-impl TryFrom<ConversationRow> for Conversation {
-    type Error = StoreError;
-    fn try_from(r: ConversationRow) -> Result<Self> {
+impl ConversationRow {
+    /// The conversation, with `members` for a made room (read separately).
+    fn decode(self, members: Vec<UserId>) -> Result<Conversation> {
+        let bad = || StoreError::corrupt(format!("conversation {} of kind {}", self.id, self.kind));
+        let (kind, members) = match (self.kind.as_str(), self.scope_id, &self.name) {
+            ("direct", _, _) => {
+                let (Some(a), Some(b)) = (self.direct_a, self.direct_b) else {
+                    return Err(bad());
+                };
+                (ConversationKind::Direct, vec![a.into(), b.into()])
+            }
+            ("coop", Some(c), _) => (ConversationKind::Coop { coop: c.into() }, vec![]),
+            ("institution", Some(i), _) => (
+                ConversationKind::Institution {
+                    institution: i.into(),
+                },
+                vec![],
+            ),
+            ("room", _, Some(name)) => (ConversationKind::Room { name: name.clone() }, members),
+            _ => return Err(bad()),
+        };
         Ok(Conversation {
-            id: r.id.into(),
-            members: vec![r.direct_a.into(), r.direct_b.into()],
-            created_at: from_micros(r.created_at)?,
-            last_seq: seq("conversations.last_seq", r.last_seq)?,
+            id: self.id.into(),
+            kind,
+            members,
+            created_at: from_micros(self.created_at)?,
+            last_seq: seq("conversations.last_seq", self.last_seq)?,
         })
     }
+}
+
+/// The stored members of a made room, in id order.
+async fn members_of(conn: &mut SqliteConnection, id: Uuid) -> Result<Vec<UserId>> {
+    let rows: Vec<(Uuid,)> = sqlx::query_as(
+        "SELECT user_id FROM conversation_members WHERE conversation_id = $1 ORDER BY user_id",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await
+    .map_err(db)?;
+    Ok(rows.into_iter().map(|(u,)| u.into()).collect())
+}
+
+/// Decodes rows, reading each made room's members.
+async fn decode_all(
+    conn: &mut SqliteConnection,
+    rows: Vec<ConversationRow>,
+) -> Result<Vec<Conversation>> {
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let members = match r.kind.as_str() {
+            "room" => members_of(conn, r.id).await?,
+            _ => Vec::new(),
+        };
+        out.push(r.decode(members)?);
+    }
+    Ok(out)
 }
 
 fn pair(c: &Conversation) -> Result<[UserId; 2]> {
@@ -44,23 +98,77 @@ fn pair(c: &Conversation) -> Result<[UserId; 2]> {
     }
 }
 
+/// A conversation's kind as its columns: kind, scope, name.
+fn kind_columns(k: &ConversationKind) -> (&'static str, Option<Uuid>, Option<&str>) {
+    match k {
+        ConversationKind::Direct => ("direct", None, None),
+        ConversationKind::Coop { coop } => ("coop", Some((*coop).into()), None),
+        ConversationKind::Institution { institution } => {
+            ("institution", Some((*institution).into()), None)
+        }
+        ConversationKind::Room { name } => ("room", None, Some(name.as_str())),
+    }
+}
+
+/// Writes a conversation row and its stored members as given (an open, a made room, or a
+/// restored one). `on_conflict` is the clause for a taken pair or scope.
+async fn insert(conn: &mut SqliteConnection, c: &Conversation, restore: bool) -> Result<()> {
+    let (kind, scope, name) = kind_columns(&c.kind);
+    let (a, b) = match c.kind {
+        ConversationKind::Direct => {
+            let [a, b] = pair(c)?;
+            (Some(Uuid::from(a)), Some(Uuid::from(b)))
+        }
+        _ => (None, None),
+    };
+    let sql = if restore {
+        "INSERT INTO conversations (id, created_at, last_seq, kind, scope_id, name, direct_a, \
+         direct_b) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    } else {
+        "INSERT INTO conversations (id, created_at, last_seq, kind, scope_id, name, direct_a, \
+         direct_b) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING"
+    };
+    sqlx::query(sql)
+        .bind(Uuid::from(c.id))
+        .bind(micros(c.created_at))
+        .bind(seq_column(c.last_seq)?)
+        .bind(kind)
+        .bind(scope)
+        .bind(name)
+        .bind(a)
+        .bind(b)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| {
+            if restore {
+                unique_is(Conflict::AlreadyExists)(e)
+            } else {
+                unknown_reference(e)
+            }
+        })?;
+    if matches!(c.kind, ConversationKind::Room { .. }) {
+        for m in &c.members {
+            sqlx::query(
+                "INSERT INTO conversation_members (conversation_id, user_id) VALUES ($1, $2) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(Uuid::from(c.id))
+            .bind(Uuid::from(*m))
+            .execute(&mut *conn)
+            .await
+            .map_err(unknown_reference)?;
+        }
+    }
+    Ok(())
+}
+
 /// Stores `c` unless its pair has a conversation already; returns the pair's conversation.
 pub(crate) async fn open_direct(
     conn: &mut SqliteConnection,
     c: &Conversation,
 ) -> Result<Conversation> {
     let [a, b] = pair(c)?;
-    sqlx::query(
-        "INSERT INTO conversations (id, created_at, last_seq, direct_a, direct_b) \
-         VALUES ($1, $2, 0, $3, $4) ON CONFLICT (direct_a, direct_b) DO NOTHING",
-    )
-    .bind(Uuid::from(c.id))
-    .bind(micros(c.created_at))
-    .bind(Uuid::from(a))
-    .bind(Uuid::from(b))
-    .execute(&mut *conn)
-    .await
-    .map_err(unknown_reference)?;
+    insert(conn, c, false).await?;
     let row: ConversationRow = sqlx::query_as(concat!(
         "SELECT ",
         columns!(),
@@ -71,34 +179,28 @@ pub(crate) async fn open_direct(
     .fetch_one(&mut *conn)
     .await
     .map_err(db)?;
-    row.try_into()
+    row.decode(Vec::new())
 }
 
-pub(crate) async fn conversation(pool: &SqlitePool, id: ConversationId) -> Result<Conversation> {
-    let row: Option<ConversationRow> = sqlx::query_as(concat!(
+/// Stores the room of `c`'s co-op or institution unless it has one; returns that room.
+async fn open_scoped(conn: &mut SqliteConnection, c: &Conversation) -> Result<Conversation> {
+    let (kind, Some(scope), _) = kind_columns(&c.kind) else {
+        return Err(StoreError::corrupt(
+            "a co-op's or institution's room names its scope",
+        ));
+    };
+    insert(conn, c, false).await?;
+    let row: ConversationRow = sqlx::query_as(concat!(
         "SELECT ",
         columns!(),
-        " FROM conversations WHERE id = $1"
+        " FROM conversations WHERE kind = $1 AND scope_id = $2"
     ))
-    .bind(Uuid::from(id))
-    .fetch_optional(pool)
+    .bind(kind)
+    .bind(scope)
+    .fetch_one(&mut *conn)
     .await
     .map_err(db)?;
-    row.ok_or(StoreError::NotFound)?.try_into()
-}
-
-pub(crate) async fn of_user(pool: &SqlitePool, user: UserId) -> Result<Vec<Conversation>> {
-    let rows: Vec<ConversationRow> = sqlx::query_as(concat!(
-        "SELECT ",
-        columns!(),
-        " FROM conversations WHERE direct_a = $1 OR direct_b = $1 \
-         ORDER BY id DESC"
-    ))
-    .bind(Uuid::from(user))
-    .fetch_all(pool)
-    .await
-    .map_err(db)?;
-    rows.into_iter().map(Conversation::try_from).collect()
+    row.decode(Vec::new())
 }
 
 /// Conversations in id order, for `migrate-data`.
@@ -114,25 +216,18 @@ pub(crate) async fn page(pool: &SqlitePool, offset: u64, limit: u32) -> Result<V
     .fetch_all(pool)
     .await
     .map_err(db)?;
-    rows.into_iter().map(Conversation::try_from).collect()
+    let mut conn = pool.acquire().await.map_err(db)?;
+    decode_all(&mut conn, rows).await
 }
 
-/// Writes a conversation exactly as read, head included (`migrate-data`).
+/// Writes a conversation exactly as read, head and members included (`migrate-data`).
 pub(crate) async fn restore(conn: &mut SqliteConnection, c: &Conversation) -> Result<()> {
-    let [a, b] = pair(c)?;
-    sqlx::query(
-        "INSERT INTO conversations (id, created_at, last_seq, direct_a, direct_b) \
-         VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(Uuid::from(c.id))
-    .bind(micros(c.created_at))
-    .bind(seq_column(c.last_seq)?)
-    .bind(Uuid::from(a))
-    .bind(Uuid::from(b))
-    .execute(conn)
-    .await
-    .map_err(unique_is(Conflict::AlreadyExists))?;
-    Ok(())
+    insert(conn, c, true).await
+}
+
+fn hex(ids: impl Iterator<Item = Uuid>) -> Result<String> {
+    let ids: Vec<String> = ids.map(|i| i.simple().to_string()).collect();
+    serde_json::to_string(&ids).map_err(StoreError::other)
 }
 
 #[async_trait]
@@ -143,10 +238,85 @@ impl ConversationStore for SqliteStore {
             .exec(move |conn| Box::pin(async move { open_direct(conn, &c).await }))
             .await
     }
-    async fn conversation(&self, id: ConversationId) -> Result<Conversation> {
-        conversation(&self.read, id).await
+    async fn open_scoped_room(&self, conversation: &Conversation) -> Result<Conversation> {
+        let c = conversation.clone();
+        self.writer
+            .exec(move |conn| Box::pin(async move { open_scoped(conn, &c).await }))
+            .await
     }
-    async fn conversations_of(&self, user: UserId) -> Result<Vec<Conversation>> {
-        of_user(&self.read, user).await
+    async fn create_room(&self, conversation: &Conversation) -> Result<()> {
+        if !matches!(conversation.kind, ConversationKind::Room { .. }) {
+            return Err(StoreError::corrupt("create_room takes a made room"));
+        }
+        let c = conversation.clone();
+        self.writer
+            .exec(move |conn| Box::pin(async move { insert(conn, &c, true).await }))
+            .await
+    }
+    async fn add_room_member(&self, room: ConversationId, user: UserId) -> Result<bool> {
+        self.writer
+            .exec(move |conn| {
+                Box::pin(async move {
+                    let kind: Option<String> =
+                        sqlx::query_scalar("SELECT kind FROM conversations WHERE id = $1")
+                            .bind(Uuid::from(room))
+                            .fetch_optional(&mut *conn)
+                            .await
+                            .map_err(db)?;
+                    if kind.as_deref() != Some("room") {
+                        return Err(StoreError::NotFound);
+                    }
+                    let done = sqlx::query(
+                        "INSERT INTO conversation_members (conversation_id, user_id) \
+                         VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(Uuid::from(room))
+                    .bind(Uuid::from(user))
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(unknown_reference)?;
+                    Ok(done.rows_affected() > 0)
+                })
+            })
+            .await
+    }
+    async fn conversation(&self, id: ConversationId) -> Result<Conversation> {
+        let row: Option<ConversationRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM conversations WHERE id = $1"
+        ))
+        .bind(Uuid::from(id))
+        .fetch_optional(&self.read)
+        .await
+        .map_err(db)?;
+        let row = row.ok_or(StoreError::NotFound)?;
+        let mut conn = self.read.acquire().await.map_err(db)?;
+        Ok(decode_all(&mut conn, vec![row]).await?.remove(0))
+    }
+    async fn conversations_of(
+        &self,
+        user: UserId,
+        institutions: &[InstitutionId],
+        coops: &[CoopId],
+    ) -> Result<Vec<Conversation>> {
+        let rows: Vec<ConversationRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM conversations \
+             WHERE direct_a = $1 OR direct_b = $1 \
+                OR id IN (SELECT conversation_id FROM conversation_members WHERE user_id = $1) \
+                OR (kind = 'institution' AND scope_id IN (SELECT unhex(value) FROM json_each($2))) \
+                OR (kind = 'coop' AND scope_id IN (SELECT unhex(value) FROM json_each($3))) \
+             ORDER BY id DESC"
+        ))
+        .bind(Uuid::from(user))
+        .bind(hex(institutions.iter().map(|i| Uuid::from(*i)))?)
+        .bind(hex(coops.iter().map(|c| Uuid::from(*c)))?)
+        .fetch_all(&self.read)
+        .await
+        .map_err(db)?;
+        let mut conn = self.read.acquire().await.map_err(db)?;
+        decode_all(&mut conn, rows).await
     }
 }

@@ -272,9 +272,23 @@ pub trait ConversationStore: Send + Sync + std::fmt::Debug + 'static {
     /// none (then it is `conversation` itself); of two racing opens of one pair, both get the
     /// same conversation. `NotFound` when a member is not a user.
     async fn open_direct_conversation(&self, conversation: &Conversation) -> Result<Conversation>;
+    /// The room of a co-op or an institution (`conversation`'s kind names which), stored now
+    /// if it has none; of two racing opens, both get the same room.
+    async fn open_scoped_room(&self, conversation: &Conversation) -> Result<Conversation>;
+    /// Stores a room someone made, with its members. `NotFound` when a member is not a user.
+    async fn create_room(&self, conversation: &Conversation) -> Result<()>;
+    /// Adds `user` to a made room; false when they were a member. `NotFound` for an unknown
+    /// room or user.
+    async fn add_room_member(&self, room: ConversationId, user: UserId) -> Result<bool>;
     async fn conversation(&self, id: ConversationId) -> Result<Conversation>;
-    /// The conversations `user` takes part in, newest first.
-    async fn conversations_of(&self, user: UserId) -> Result<Vec<Conversation>>;
+    /// The conversations `user` takes part in: their direct ones and the made rooms they are
+    /// in, and the rooms of `institutions` and `coops`; newest first.
+    async fn conversations_of(
+        &self,
+        user: UserId,
+        institutions: &[InstitutionId],
+        coops: &[CoopId],
+    ) -> Result<Vec<Conversation>>;
 }
 
 /// The sequenced, acknowledged log of every stream: patron chats and staff conversations.

@@ -22,8 +22,8 @@ export const openIm = signal<string | null>(null);
 export const imUnread = signal<Readonly<Record<string, number>>>({});
 export const imUnreadTotal = computed(() => Object.values(imUnread.value).reduce((a, b) => a + b, 0));
 
-/** The other member's name. */
-export const partner = (c: ConversationView) => c.members.find((m) => m.id !== me.value?.id)?.name ?? "Colleague";
+/** What a conversation is called: a room's name, or the other member's name. */
+export const partner = (c: ConversationView) => c.name ?? c.members.find((m) => m.id !== me.value?.id)?.name ?? "Colleague";
 
 function setIm(id: string, f: (t: ImThread) => ImThread) {
   const t = ims.value[id];
@@ -87,6 +87,40 @@ export async function imWith(userId: string): Promise<string | null> {
     return c.id;
   } catch {
     return null;
+  }
+}
+
+/** Opens the room of my institution or of a co-op I may monitor (made on first use). */
+export async function openRoom(scope: { institution_id: string } | { coop_id: string }): Promise<string | null> {
+  try {
+    const c = await http<ConversationView>("POST", "/api/rooms", scope);
+    follow(c);
+    show(c.id);
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : "Could not open the room";
+  }
+}
+
+/** Makes a room with a name and the colleagues invited at once. */
+export async function makeRoom(name: string, members: string[]): Promise<string | null> {
+  try {
+    const c = await http<ConversationView>("POST", "/api/rooms", { name, members });
+    follow(c);
+    show(c.id);
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : "Could not make the room";
+  }
+}
+
+/** Invites a colleague to a made room. */
+export async function invite(room: string, user: string): Promise<string | null> {
+  try {
+    follow(await http<ConversationView>("POST", `/api/conversations/${room}/members`, { user }));
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : "Could not invite";
   }
 }
 

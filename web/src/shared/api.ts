@@ -270,6 +270,10 @@ export interface TransferTargets {
 
 export interface ConversationView {
   id: string;
+  /** `direct`, `coop` (its monitors), `institution` (its staff) or `room` (made, by invitation). */
+  kind: "direct" | "coop" | "institution" | "room";
+  /** A room's name (the co-op's, the institution's, or its maker's); none for a direct one. */
+  name: string | null;
   members: NamedRef[];
   last_seq: number;
   created_at: string;

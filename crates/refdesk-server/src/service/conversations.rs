@@ -1,15 +1,17 @@
-//! Staff conversations: opening the direct one with a colleague, who may follow one, and their
+//! Staff conversations: the direct one with a colleague, the rooms of a co-op and of an
+//! institution, rooms someone makes and invites colleagues to; who may follow one, and their
 //! views. Their messages go through [`AppState::send_batch`] like a chat's.
 
 use super::new_id;
 use crate::error::{ApiError, ApiResult};
+use crate::events::Event;
 use crate::state::AppState;
 use axum::http::StatusCode;
 use refdesk_core::{
-    Audience, Conversation, ConversationError, ConversationId, Message, Principal, Sender,
-    StaffPrincipal, UserId,
+    Audience, Conversation, ConversationError, ConversationId, ConversationKind, Message,
+    Principal, Sender, StaffPrincipal, UserId,
 };
-use refdesk_protocol::{ConversationMessageView, ConversationView};
+use refdesk_protocol::{ConversationMessageView, ConversationView, OpenRoomRequest};
 use refdesk_store::StoreError;
 
 impl AppState {
@@ -24,21 +26,17 @@ impl AppState {
             return Err(ApiError::not_found());
         };
         let c = self.store().conversation(id).await?;
-        if c.is_member(staff.id()) {
+        if c.admits(staff) {
             Ok(c)
         } else {
             Err(ApiError::not_found())
         }
     }
 
-    /// The direct conversation between `staff` and `with`, opened now if they have none. The
-    /// colleague must be a staff member of an institution whose chats `staff` may see (their
-    /// own, or a co-op partner's); anyone else is `not_found`.
-    pub async fn open_conversation(
-        &self,
-        staff: &StaffPrincipal,
-        with: UserId,
-    ) -> ApiResult<Conversation> {
+    /// `with`, if they are a colleague of `staff`: a staff member of an institution whose chats
+    /// `staff` may see (their own, or a co-op partner's while monitoring the co-op); anyone
+    /// else is `not_found`.
+    async fn colleague(&self, staff: &StaffPrincipal, with: UserId) -> ApiResult<UserId> {
         let colleague = match self.store().user(with).await {
             Ok(u) => u,
             Err(StoreError::NotFound) => return Err(ApiError::not_found()),
@@ -49,15 +47,97 @@ impl AppState {
         {
             return Err(ApiError::not_found());
         }
-        let fresh = Conversation::direct(new_id(), staff.id(), colleague.id, self.now())?;
+        Ok(colleague.id)
+    }
+
+    /// The direct conversation between `staff` and `with`, opened now if they have none.
+    pub async fn open_conversation(
+        &self,
+        staff: &StaffPrincipal,
+        with: UserId,
+    ) -> ApiResult<Conversation> {
+        let with = self.colleague(staff, with).await?;
+        let fresh = Conversation::direct(new_id(), staff.id(), with, self.now())?;
         let opened = self.store().open_direct_conversation(&fresh).await?;
-        // Both dashboards follow it from now on, so the colleague hears the first IM live.
-        self.publish(crate::events::Event::ConversationOpened {
-            conversation: opened.id,
-            members: opened.members.clone(),
+        self.conversation_opened(&opened).await;
+        Ok(opened)
+    }
+
+    /// A co-op's room (for those who may monitor it), an institution's room (its staff), or a
+    /// new room `staff` makes with a name and colleagues to invite.
+    pub async fn open_room(
+        &self,
+        staff: &StaffPrincipal,
+        req: OpenRoomRequest,
+    ) -> ApiResult<Conversation> {
+        let kind = match (req.coop_id, req.institution_id, req.name) {
+            (Some(coop), None, None) if req.members.is_empty() => {
+                if !staff.may_monitor_coop(coop) {
+                    return Err(ApiError::not_found());
+                }
+                ConversationKind::Coop { coop }
+            }
+            (None, Some(institution), None) if req.members.is_empty() => {
+                if staff.institutions.binary_search(&institution).is_err() {
+                    return Err(ApiError::not_found());
+                }
+                ConversationKind::Institution { institution }
+            }
+            (None, None, Some(name)) => {
+                let mut invited = Vec::with_capacity(req.members.len());
+                for m in req.members {
+                    invited.push(self.colleague(staff, m).await?);
+                }
+                let room = Conversation::room(new_id(), &name, staff.id(), &invited, self.now())?;
+                self.store().create_room(&room).await?;
+                self.conversation_opened(&room).await;
+                return Ok(room);
+            }
+            _ => {
+                return Err(ApiError::invalid_body(
+                    "give one of coop_id, institution_id, or a name (with members to invite)",
+                ));
+            }
+        };
+        let fresh = Conversation::scoped_room(new_id(), kind, self.now());
+        let opened = self.store().open_scoped_room(&fresh).await?;
+        self.conversation_opened(&opened).await;
+        Ok(opened)
+    }
+
+    /// Invites a colleague to a made room `staff` is in.
+    pub async fn invite(
+        &self,
+        staff: &StaffPrincipal,
+        room: ConversationId,
+        user: UserId,
+    ) -> ApiResult<Conversation> {
+        let c = self
+            .conversation_for(&Principal::Staff(staff.clone()), room)
+            .await?;
+        c.may_invite(staff.id())?;
+        let user = self.colleague(staff, user).await?;
+        self.store().add_room_member(room, user).await?;
+        let fresh = self.store().conversation(room).await?;
+        self.conversation_opened(&fresh).await;
+        Ok(fresh)
+    }
+
+    /// Tells the dashboards of those a conversation admits that it exists, so they follow it
+    /// and hear its first message live.
+    async fn conversation_opened(&self, c: &Conversation) {
+        let (institution, coop) = match c.kind {
+            ConversationKind::Institution { institution } => (Some(institution), None),
+            ConversationKind::Coop { coop } => (None, Some(coop)),
+            _ => (None, None),
+        };
+        self.publish(Event::ConversationOpened {
+            conversation: c.id,
+            members: c.members.clone(),
+            institution,
+            coop,
         })
         .await;
-        Ok(opened)
     }
 
     pub async fn conversation_view(&self, c: &Conversation) -> ApiResult<ConversationView> {
@@ -65,7 +145,21 @@ impl AppState {
         for m in &c.members {
             names.push(self.staff_name(*m, Audience::Staff).await?);
         }
-        Ok(ConversationView::new(c, names))
+        let name = match &c.kind {
+            ConversationKind::Direct => None,
+            ConversationKind::Room { name } => Some(name.clone()),
+            ConversationKind::Institution { institution } => {
+                Some(self.names().institution(self.store(), *institution).await?)
+            }
+            ConversationKind::Coop { coop } => self
+                .store()
+                .coops(&[*coop])
+                .await?
+                .into_iter()
+                .next()
+                .map(|c| c.name.to_string()),
+        };
+        Ok(ConversationView::new(c, names, name))
     }
 
     /// A conversation's message as `reader` sees it (`None` for a message of anything else).
@@ -89,10 +183,13 @@ impl AppState {
 impl From<ConversationError> for ApiError {
     fn from(e: ConversationError) -> Self {
         match e {
-            ConversationError::WithSelf => {
-                ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", e.to_string())
+            ConversationError::WithSelf | ConversationError::RoomName => {
+                ApiError::invalid_body(e.to_string())
             }
             ConversationError::NotMember => ApiError::forbidden(e.to_string()),
+            ConversationError::NotInvitable => {
+                ApiError::new(StatusCode::CONFLICT, "not_invitable", e.to_string())
+            }
         }
     }
 }

@@ -97,7 +97,7 @@ impl AppState {
                     return Err(ApiError::not_found());
                 };
                 let (sender, kind) = (Sender::Staff(s.id()), MessageKind::Staff);
-                conversation.may_send(sender, kind)?;
+                conversation.may_send(s, kind)?;
                 (sender, kind)
             }
         };

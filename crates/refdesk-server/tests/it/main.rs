@@ -21,6 +21,7 @@ mod outbound;
 mod policies;
 mod presence;
 mod resume;
+mod rooms;
 mod routing;
 mod tags;
 mod timers;

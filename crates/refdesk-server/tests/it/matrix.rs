@@ -394,6 +394,22 @@ fn rows() -> Vec<Row> {
             "/api/conversations/{conversation}/messages",
             &[Alice],
         ),
+        // Riverside's room: its staff's.
+        with(
+            row("POST", "/api/rooms", "/api/rooms", &[Alice, Rita]),
+            json!({"institution_id": "{institution}"}),
+        ),
+        // Invitations go to made rooms only, by their members (Alice's direct conversation
+        // takes none: a 409 for her, and nothing changes).
+        with(
+            row(
+                "POST",
+                "/api/conversations/{id}/members",
+                "/api/conversations/{conversation}/members",
+                &[Alice],
+            ),
+            json!({"user": "{alice}"}),
+        ),
         row("GET", "/api/monitoring", "/api/monitoring", &STAFF),
         // Nobody may monitor a co-op they have no grant for.
         with(

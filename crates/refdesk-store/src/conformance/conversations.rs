@@ -42,11 +42,14 @@ pub async fn direct_conversations_are_one_per_pair(store: DynStore) {
     assert_eq!(again, first);
     assert_eq!(f.store.conversation(first.id).await.unwrap(), first);
     assert_eq!(
-        f.store.conversations_of(f.alice.id).await.unwrap(),
+        f.store
+            .conversations_of(f.alice.id, &[], &[])
+            .await
+            .unwrap(),
         vec![first.clone()]
     );
     assert_eq!(
-        f.store.conversations_of(f.bob.id).await.unwrap(),
+        f.store.conversations_of(f.bob.id, &[], &[]).await.unwrap(),
         vec![first.clone()]
     );
     assert!(matches!(
@@ -63,7 +66,14 @@ pub async fn direct_conversations_are_one_per_pair(store: DynStore) {
             .await,
         Err(StoreError::NotFound)
     ));
-    assert_eq!(f.store.conversations_of(f.alice.id).await.unwrap().len(), 1);
+    assert_eq!(
+        f.store
+            .conversations_of(f.alice.id, &[], &[])
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 pub async fn racing_opens_of_one_pair_make_one_conversation(store: DynStore) {
@@ -253,4 +263,77 @@ pub async fn streams_take_only_their_own_kinds(store: DynStore) {
             .last_seq,
         Seq::ZERO
     );
+}
+
+/// A co-op's and an institution's room: one each, whoever opens it first (racing opens get the
+/// same one), listed for those whose grants cover it; a made room with its invited members.
+pub async fn rooms_are_one_per_scope_and_made_rooms_keep_their_members(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let kind = ConversationKind::Institution {
+        institution: f.institution.id,
+    };
+    let opens = (0..4).map(|_| {
+        let store = f.store.clone();
+        let c = Conversation::scoped_room(Uuid::now_v7().into(), kind.clone(), now());
+        async move { store.open_scoped_room(&c).await.unwrap() }
+    });
+    let rooms = futures::future::join_all(opens).await;
+    assert!(rooms.iter().all(|r| r == &rooms[0]), "{rooms:?}");
+    let room = rooms[0].clone();
+    assert_eq!((room.kind.clone(), room.members.len()), (kind, 0));
+    assert_eq!(f.store.conversation(room.id).await.unwrap(), room);
+    let coop = Coop {
+        id: Uuid::now_v7().into(),
+        name: DisplayName::parse("Three Rivers").unwrap(),
+    };
+    f.store.create_coop(&coop).await.unwrap();
+    let coop_room = f
+        .store
+        .open_scoped_room(&Conversation::scoped_room(
+            Uuid::now_v7().into(),
+            ConversationKind::Coop { coop: coop.id },
+            now(),
+        ))
+        .await
+        .unwrap();
+    assert_ne!(coop_room.id, room.id);
+    // A made room: Alice invites Bob later.
+    let made =
+        Conversation::room(Uuid::now_v7().into(), "Maps team", f.alice.id, &[], now()).unwrap();
+    f.store.create_room(&made).await.unwrap();
+    assert!(matches!(
+        f.store.create_room(&made).await,
+        Err(StoreError::Conflict(Conflict::AlreadyExists))
+    ));
+    let ids = |v: Vec<Conversation>| v.into_iter().map(|c| c.id).collect::<Vec<_>>();
+    let s = &f.store;
+    assert_eq!(
+        ids(s.conversations_of(f.bob.id, &[], &[]).await.unwrap()),
+        vec![]
+    );
+    assert!(s.add_room_member(made.id, f.bob.id).await.unwrap());
+    assert!(!s.add_room_member(made.id, f.bob.id).await.unwrap(), "once");
+    assert!(matches!(
+        s.add_room_member(room.id, f.bob.id).await,
+        Err(StoreError::NotFound)
+    ));
+    let stored = s.conversation(made.id).await.unwrap();
+    let mut both = vec![f.alice.id, f.bob.id];
+    both.sort();
+    assert_eq!(stored.members, both);
+    assert_eq!(
+        ids(s.conversations_of(f.bob.id, &[], &[]).await.unwrap()),
+        vec![made.id]
+    );
+    // Newest first: the made room, then the co-op's, then the institution's.
+    assert_eq!(
+        ids(s
+            .conversations_of(f.bob.id, &[f.institution.id], &[coop.id])
+            .await
+            .unwrap()),
+        vec![made.id, coop_room.id, room.id]
+    );
+    // Their messages go through the same log.
+    let m = staff_message(made.id, &f.bob, "r1", "Who has the 1911 sheets?");
+    assert_eq!(s.append_message(m).await.unwrap().message.seq, Seq(1));
 }

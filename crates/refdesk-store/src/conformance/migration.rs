@@ -215,6 +215,25 @@ pub async fn a_dump_restores_exactly_into_an_empty_store(source: DynStore, targe
         f.store.append_message(m).await.unwrap();
     }
 
+    // A room someone made travels with its members, and an institution's room too.
+    let made = Conversation::room(
+        Uuid::now_v7().into(),
+        "Maps",
+        f.alice.id,
+        &[f.bob.id],
+        now(),
+    )
+    .unwrap();
+    f.store.create_room(&made).await.unwrap();
+    let scoped = Conversation::scoped_room(
+        Uuid::now_v7().into(),
+        ConversationKind::Institution {
+            institution: f.institution.id,
+        },
+        now(),
+    );
+    f.store.open_scoped_room(&scoped).await.unwrap();
+
     // The dump, as `refdesk migrate-data` does it. Nothing can make a co-op yet, so one is added
     // to the dumped directory to see that co-ops travel too.
     let mut directory = source.directory_snapshot().await.unwrap();

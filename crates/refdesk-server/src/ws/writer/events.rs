@@ -80,17 +80,17 @@ impl Writer {
                 }
                 _ => Ok(()),
             },
-            Event::ConversationOpened {
-                conversation,
-                members,
-            } => match &self.principal {
-                Principal::Staff(s) if members.contains(&s.id()) => {
+            Event::ConversationOpened { conversation, .. } => match &self.principal {
+                Principal::Staff(s) => {
                     let c = self
                         .state
                         .store()
                         .conversation(*conversation)
                         .await
                         .map_err(|e| WriterError::Store(e.to_string()))?;
+                    if !c.admits(s) {
+                        return Ok(());
+                    }
                     let view = self
                         .state
                         .conversation_view(&c)
@@ -188,7 +188,26 @@ impl Writer {
             return Err(WriterError::Ended("your account is no longer active"));
         };
         self.principal = Principal::Staff(fresh.clone());
-        // Conversations stay: their membership does not come from grants.
+        // A co-op's or an institution's room follows the grants: one they no longer cover is
+        // no longer followed (a direct conversation or a made room stays).
+        let rooms: Vec<_> = self
+            .cursors
+            .keys()
+            .filter_map(|s| s.conversation())
+            .collect();
+        for id in rooms {
+            let c = self
+                .state
+                .store()
+                .conversation(id)
+                .await
+                .map_err(|e| WriterError::Store(e.to_string()))?;
+            if !c.admits(&fresh) {
+                self.cursors.remove(&StreamId::Conversation(id));
+                self.access
+                    .unsubscribe(crate::events::Topic::Stream(id.into()));
+            }
+        }
         let mut known: Vec<ChatId> = self
             .cursors
             .keys()
