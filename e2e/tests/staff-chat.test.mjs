@@ -47,7 +47,8 @@ describe("staff chat in a browser", () => {
     await bobIm.getByRole("button", { name: "Maps team (1 new)" }).click();
     await bobIm.getByRole("log", { name: "IM with Maps team" }).getByText("Who can cover the map room at noon?").waitFor();
     const reply = bobIm.getByRole("textbox", { name: "IM to Maps team" });
-    await reply.fill("I can.");
+    await reply.pressSequentially("I can.", { delay: 20 });
+    await aliceIm.getByText("Bob Binder is typing…").waitFor();
     await reply.press("Enter");
     await aliceIm.getByRole("log", { name: "IM with Maps team" }).getByText("I can.").waitFor();
     await assertAccessible(bob, "the Staff IM panel with a room open");

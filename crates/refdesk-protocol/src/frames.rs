@@ -85,8 +85,12 @@ pub enum ClientFrame {
         #[serde(default = "default_kind")]
         kind: SendKind,
     },
+    /// The sender is typing (or stopped) in a chat or a staff conversation.
     Typing {
-        chat_id: ChatId,
+        #[serde(default)]
+        chat_id: Option<ChatId>,
+        #[serde(default)]
+        conversation_id: Option<ConversationId>,
         active: bool,
     },
 }
@@ -151,6 +155,12 @@ pub enum ServerFrame {
         /// `patron` or `staff`.
         from: String,
         name: Option<String>,
+        active: bool,
+    },
+    /// A colleague is typing (or stopped) in a staff conversation this socket follows.
+    ConversationTyping {
+        conversation_id: ConversationId,
+        name: String,
         active: bool,
     },
     /// This socket may no longer see the chat (its grants changed, or the chat moved to a

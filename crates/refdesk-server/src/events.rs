@@ -46,6 +46,13 @@ pub enum Event {
         institution: Option<InstitutionId>,
         coop: Option<CoopId>,
     },
+    /// `user` is typing (or stopped) in a staff conversation (not stored).
+    ConversationTyping {
+        conversation_id: refdesk_core::ConversationId,
+        user: UserId,
+        name: String,
+        active: bool,
+    },
     /// A staff session ended (signed out, or expired): its sockets close.
     SessionEnded { session: uuid::Uuid },
     /// A staff member's grants (or the co-ops they monitor) changed: their sockets evaluate
@@ -139,6 +146,14 @@ impl Event {
                 [Some(Topic::Stream((*chat_id).into())), None, None, None]
             }
             Event::SessionEnded { session } => [Some(Topic::Session(*session)), None, None, None],
+            Event::ConversationTyping {
+                conversation_id, ..
+            } => [
+                Some(Topic::Stream((*conversation_id).into())),
+                None,
+                None,
+                None,
+            ],
             Event::ConversationOpened {
                 institution, coop, ..
             } => [

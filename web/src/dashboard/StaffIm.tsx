@@ -2,7 +2,7 @@
 // with its messages and a box to answer. Patrons never see any of it.
 
 import { useEffect, useRef, useState } from "preact/hooks";
-import { imUnread, ims, invite, makeRoom, openIm, openRoom, partner, sendIm, show } from "./im";
+import { imTyping, imUnread, ims, invite, makeRoom, openIm, openRoom, partner, sendIm, show, typedIn } from "./im";
 import { librarians, monitoring } from "./monitoring";
 import { me } from "./state";
 import { clock } from "./time";
@@ -137,11 +137,12 @@ function Thread({ id }: { id: string }) {
           </p>
         ))}
       </div>
+      <p class="typing">{imTyping.value[id] ? `${imTyping.value[id]} is typing…` : ""}</p>
       <form class="im-form" onSubmit={submit}>
         <label for={`im-${id}`} class="sr-only">
           IM to {who}
         </label>
-        <input id={`im-${id}`} ref={box} maxLength={4000} placeholder={`IM to ${who}`} />
+        <input id={`im-${id}`} ref={box} maxLength={4000} placeholder={`IM to ${who}`} onInput={() => typedIn(id)} />
         <button type="submit" class="secondary small">
           Send
         </button>

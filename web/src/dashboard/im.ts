@@ -20,6 +20,29 @@ export const ims = signal<Readonly<Record<string, ImThread>>>({});
 /** The conversation whose panel is open. */
 export const openIm = signal<string | null>(null);
 export const imUnread = signal<Readonly<Record<string, number>>>({});
+/** Who is typing, per conversation. */
+export const imTyping = signal<Readonly<Record<string, string>>>({});
+const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+export function onImTyping(conversationId: string, name: string, active: boolean): void {
+  clearTimeout(typingTimers.get(conversationId));
+  const next = { ...imTyping.value };
+  if (active) {
+    next[conversationId] = name;
+    typingTimers.set(conversationId, setTimeout(() => onImTyping(conversationId, name, false), 6000));
+  } else delete next[conversationId];
+  imTyping.value = next;
+}
+
+let typedAt = 0;
+/** Tells colleagues I am typing in a conversation (at most every 3 s). */
+export function typedIn(conversationId: string): void {
+  const now = Date.now();
+  if (now - typedAt < 3000) return;
+  typedAt = now;
+  sendFrame({ type: "typing", conversation_id: conversationId, active: true });
+}
+
 export const imUnreadTotal = computed(() => Object.values(imUnread.value).reduce((a, b) => a + b, 0));
 
 /** What a conversation is called: a room's name, or the other member's name. */
@@ -61,6 +84,7 @@ export function onConversation(c: ConversationView): void {
 export function onImMessage(m: ConversationMessageView): void {
   const t = ims.value[m.conversation_id];
   if (!t || m.seq <= t.lastSeq) return;
+  if (m.sender.id !== me.value?.id) onImTyping(m.conversation_id, m.sender.name, false);
   setIm(m.conversation_id, (t) => ({
     ...t,
     lastSeq: m.seq,
@@ -134,6 +158,8 @@ export function show(id: string | null): void {
 
 export function sendIm(conversationId: string, body: string): void {
   const id = newClientMsgId("im-");
+  typedAt = 0;
+  sendFrame({ type: "typing", conversation_id: conversationId, active: false });
   setIm(conversationId, (t) => ({ ...t, pending: [...t.pending, { id, body }] }));
   sendFrame({ type: "send", conversation_id: conversationId, client_msg_id: id, body });
 }

@@ -9,7 +9,7 @@ import { ended, newClientMsgId } from "../shared/api";
 import { openSocket, type Socket } from "../shared/socket";
 import { chime, notify } from "./alerts";
 import { http, HttpError } from "./http";
-import { forgetIms, imResume, loadIms, onConversation, onImAck, onImMessage } from "./im";
+import { forgetIms, imResume, loadIms, onConversation, onImAck, onImMessage, onImTyping } from "./im";
 import { loadTransfers, onTransfer, transfers, transferNews } from "./transfers";
 
 export type SendKind = "message" | "internal_note";
@@ -159,6 +159,9 @@ function onFrame(f: ServerFrame) {
       return;
     case "conversation_message":
       onImMessage(f.message);
+      return;
+    case "conversation_typing":
+      onImTyping(f.conversation_id, f.name, f.active);
       return;
     case "librarian_chats":
       // Who holds how many chats changed: the one count, in place.

@@ -181,6 +181,7 @@ export type ServerFrame =
   | { type: "transfer"; transfer: TransferView }
   | { type: "conversation"; conversation: ConversationView }
   | { type: "conversation_message"; message: ConversationMessageView }
+  | { type: "conversation_typing"; conversation_id: string; name: string; active: boolean }
   | { type: "typing"; chat_id: string; from: "patron" | "staff"; name: string | null; active: boolean }
   | { type: "error"; code: string; message: string; in_reply_to: string | null; frame: string | null };
 
@@ -197,7 +198,8 @@ export type ClientFrame =
   | { type: "unwatch"; chat_id: string }
   | { type: "send"; chat_id: string; client_msg_id: string; body: string; kind?: "message" | "internal_note" }
   | { type: "send"; conversation_id: string; client_msg_id: string; body: string }
-  | { type: "typing"; chat_id: string; active: boolean };
+  | { type: "typing"; chat_id: string; active: boolean }
+  | { type: "typing"; conversation_id: string; active: boolean };
 
 /** Whether a chat is over (nothing more can be sent in it). */
 export const ended = (s: ChatStatus): boolean => s === "closed" || s === "abandoned";

@@ -11,6 +11,7 @@ mod presence;
 mod routing;
 mod send;
 mod transfers;
+mod typing;
 mod views;
 
 pub use chats::ChatFailure;

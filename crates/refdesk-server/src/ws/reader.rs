@@ -7,7 +7,7 @@ use super::access::SocketAccess;
 use super::handshake::handshake;
 use super::incoming::{Unreadable, answered, invalid, next_text};
 use super::writer::{Control, Writer};
-use crate::events::{Event, Topic};
+use crate::events::Topic;
 use crate::hub::{Lag, Subscriber};
 use crate::service::Outgoing;
 use crate::state::AppState;
@@ -371,43 +371,19 @@ impl Session {
                 }
                 Err(m) => self.reply(invalid(m, Answering::frame("unwatch"))),
             },
-            ClientFrame::Typing { chat_id, active } => {
+            ClientFrame::Typing {
+                chat_id,
+                conversation_id,
+                active,
+            } => {
+                let about = Answering::frame("typing");
+                let stream = match refdesk_protocol::stream_of(chat_id, conversation_id) {
+                    Ok(s) => s,
+                    Err(m) => return self.reply(invalid(m, about)),
+                };
                 let principal = self.access.principal();
-                match self.state.chat_for(&principal, chat_id).await {
-                    Ok(chat) if chat.state.status().is_open() => {
-                        let (from_staff, name) = match &*principal {
-                            // Only the librarian in the chat types to the patron, by the name
-                            // patrons see; a colleague previewing the chat does not.
-                            Principal::Staff(s) if chat.state.operator() == Some(s.id()) => {
-                                let name = self
-                                    .state
-                                    .staff_name(s.id(), refdesk_core::Audience::Patron)
-                                    .await
-                                    .unwrap_or_else(|_| s.user.public_name());
-                                (true, Some(name))
-                            }
-                            Principal::Staff(_) => return,
-                            Principal::Patron { .. } => (false, None),
-                        };
-                        self.state
-                            .publish(Event::Typing {
-                                chat_id,
-                                from_staff,
-                                name,
-                                active,
-                            })
-                            .await;
-                    }
-                    Ok(_) => self.reply(ServerFrame::error(
-                        "chat_ended",
-                        "the chat has ended",
-                        Answering::frame("typing"),
-                    )),
-                    Err(e) => self.reply(ServerFrame::error(
-                        e.code,
-                        e.message,
-                        Answering::frame("typing"),
-                    )),
+                if let Err(e) = self.state.typing(&principal, stream, active).await {
+                    self.reply(ServerFrame::error(e.code, e.message, about));
                 }
             }
             ClientFrame::Send { .. } => unreachable!("sends are batched by the read loop"),

@@ -130,7 +130,12 @@ impl TestApp {
 
     pub async fn post(&self, path: &str, cookie: Option<&str>, body: Value) -> (u16, Value) {
         let req = self.http.post(format!("{}{path}", self.url)).json(&body);
-        send(req, cookie).await
+        let (status, answer) = send(req, cookie).await;
+        // Without a staff cookie, this is a patron's (or a stranger's) answer.
+        if cookie.is_none() {
+            crate::ws::assert_no_leak(&answer.to_string());
+        }
+        (status, answer)
     }
 
     pub async fn put(&self, path: &str, cookie: Option<&str>, body: Value) -> (u16, Value) {

@@ -305,3 +305,53 @@ async fn a_colleagues_dashboard_hears_of_a_new_conversation_and_its_first_im() {
         assert!(!f.to_string().contains(&id), "Rita heard of it: {f}");
     }
 }
+
+#[tokio::test]
+async fn colleagues_see_each_other_typing_in_a_conversation() {
+    let app = TestApp::spawn().await;
+    let alice = app.login("alice@riverside").await;
+    let bob = app.login("bob@riverside").await;
+    let rita = app.login("rita@riverside").await;
+    let id = open(&app, &alice, &bob).await;
+    let (mut a_ws, _) = app.staff_ws(&alice).await;
+    let (mut b_ws, _) = app.staff_ws(&bob).await;
+    let (mut r_ws, _) = app.staff_ws(&rita).await;
+    for ws in [&mut a_ws, &mut b_ws] {
+        ws.send(json!({"type": "watch", "conversation_id": id, "after_seq": 0}))
+            .await;
+        ws.until("conversation").await;
+    }
+    a_ws.send(json!({"type": "typing", "conversation_id": id, "active": true}))
+        .await;
+    let (typing, _) = b_ws.until("conversation_typing").await;
+    assert_eq!(typing["conversation_id"], id.as_str());
+    assert_eq!(
+        (typing["name"].as_str(), typing["active"].as_bool()),
+        (Some("Alice Archer"), Some(true))
+    );
+    // Rita is not in it: refused, and nobody hears of her.
+    r_ws.send(json!({"type": "typing", "conversation_id": id, "active": true}))
+        .await;
+    let (refusal, _) = r_ws.until("error").await;
+    assert_eq!(
+        (refusal["code"].as_str(), refusal["frame"].as_str()),
+        (Some("not_found"), Some("typing"))
+    );
+    // Naming both a chat and a conversation is a bad frame.
+    a_ws.send(json!({"type": "typing", "conversation_id": id, "chat_id": id, "active": false}))
+        .await;
+    let (bad, before) = a_ws.until("error").await;
+    assert_eq!(bad["code"], "invalid_frame", "{bad}");
+    assert!(
+        before.iter().all(|f| f["type"] != "conversation_typing"),
+        "the typer does not see themselves: {before:?}"
+    );
+    // Bob stops: Alice sees it.
+    b_ws.send(json!({"type": "typing", "conversation_id": id, "active": false}))
+        .await;
+    let (stop, _) = a_ws.until("conversation_typing").await;
+    assert_eq!(
+        (stop["name"].as_str(), stop["active"].as_bool()),
+        (Some("Bob Binder"), Some(false))
+    );
+}

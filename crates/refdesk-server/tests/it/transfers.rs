@@ -489,3 +489,35 @@ async fn declined_cancelled_and_refused_transfers_change_nothing_else() {
         "transfer_ended"
     );
 }
+
+#[tokio::test]
+async fn a_receiver_who_reconnects_still_finds_the_transfer_and_accepts_it() {
+    let app = TestApp::spawn().await;
+    let alice = app.login("alice@riverside").await;
+    let bob = app.login("bob@riverside").await;
+    let (_a_ws, _) = app.staff_ws(&alice).await;
+    let (mut b_ws, _) = app.staff_ws(&bob).await;
+    let (chat, mut patron) = claimed_by(&app, &alice).await;
+    let (status, t) = offer(
+        &app,
+        &alice,
+        &chat,
+        json!({"kind": "operator", "id": bob.id}),
+    )
+    .await;
+    assert_eq!(status, 201, "{t}");
+    transfer_frame(&mut b_ws).await;
+    // Bob's dashboard drops; the transfer does not care. A new dashboard reads it again.
+    b_ws.close().await;
+    let (_b2, _) = app.staff_ws(&bob).await;
+    let (_, pending) = app.get("/api/transfers", Some(&bob.cookie), None).await;
+    assert_eq!(pending["transfers"][0]["id"], t["id"]);
+    assert_eq!(pending["transfers"][0]["for_me"], true);
+    let accept = format!("/api/transfers/{}/accept", t["id"].as_str().unwrap());
+    assert_eq!(
+        act(&app, &bob, t["id"].as_str().unwrap(), "accept").await.0,
+        200,
+        "{accept}"
+    );
+    patron_reads(&mut patron, "Bob joined").await;
+}

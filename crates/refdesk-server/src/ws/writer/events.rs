@@ -101,6 +101,28 @@ impl Writer {
                 }
                 _ => Ok(()),
             },
+            Event::ConversationTyping {
+                conversation_id,
+                user,
+                name,
+                active,
+            } => match &self.principal {
+                // Colleagues following the conversation see it; the typer does not.
+                Principal::Staff(s)
+                    if s.id() != *user
+                        && self
+                            .cursors
+                            .contains_key(&StreamId::Conversation(*conversation_id)) =>
+                {
+                    self.feed(&ServerFrame::ConversationTyping {
+                        conversation_id: *conversation_id,
+                        name: name.clone(),
+                        active: *active,
+                    })
+                    .await
+                }
+                _ => Ok(()),
+            },
             Event::MonitorsChanged { .. } => match self.principal {
                 Principal::Staff(_) => self.feed(&ServerFrame::MonitorsChanged {}).await,
                 Principal::Patron { .. } => Ok(()),
