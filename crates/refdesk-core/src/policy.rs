@@ -32,6 +32,10 @@ pub enum ReferrerQuery {
 pub struct InstitutionPolicy {
     /// Days a transcript is kept after its chat ends; `None` keeps it.
     pub transcript_retention_days: Option<u32>,
+    /// Days staff IMs are kept (in the institution's room, its staff's direct conversations
+    /// and made rooms, and its co-ops' rooms; where several institutions' settings meet, the
+    /// shortest wins); `None` keeps them.
+    pub staff_chat_retention_days: Option<u32>,
     pub ip_addresses: IpAddresses,
     pub referrer_query: ReferrerQuery,
     /// Whether patrons see the first name of the librarian answering (else "Librarian").
@@ -55,6 +59,7 @@ impl Default for InstitutionPolicy {
     fn default() -> Self {
         InstitutionPolicy {
             transcript_retention_days: None,
+            staff_chat_retention_days: None,
             ip_addresses: IpAddresses::default(),
             referrer_query: ReferrerQuery::default(),
             staff_names_shown_to_patrons: true,
@@ -73,6 +78,8 @@ impl Default for InstitutionPolicy {
 pub enum PolicyError {
     #[error("transcript_retention_days must be between 1 and 36500")]
     Retention,
+    #[error("staff_chat_retention_days must be between 1 and 36500")]
+    StaffChatRetention,
     #[error("operator_grace_seconds must be between 10 and 3600")]
     Grace,
     #[error("max_chats_per_operator must be between 1 and 100")]
@@ -93,6 +100,12 @@ impl InstitutionPolicy {
             .is_some_and(|d| !(1..=36_500).contains(&d))
         {
             return Err(PolicyError::Retention);
+        }
+        if self
+            .staff_chat_retention_days
+            .is_some_and(|d| !(1..=36_500).contains(&d))
+        {
+            return Err(PolicyError::StaffChatRetention);
         }
         if !(10..=3600).contains(&self.operator_grace_seconds) {
             return Err(PolicyError::Grace);

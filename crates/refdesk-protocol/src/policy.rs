@@ -10,6 +10,11 @@ use utoipa::ToSchema;
 pub struct InstitutionPolicyBody {
     /// Days a transcript is kept after its chat ends; `null` keeps it (1–36500).
     pub transcript_retention_days: Option<u32>,
+    /// Days staff IMs are kept (its room, its staff's conversations and made rooms, its
+    /// co-ops' rooms; the shortest setting of those involved wins); `null` (or left out) keeps
+    /// them (1–36500).
+    #[serde(default)]
+    pub staff_chat_retention_days: Option<u32>,
     /// `stored`, `truncated` or `not_stored`.
     #[schema(value_type = String, example = "truncated")]
     pub ip_addresses: IpAddresses,
@@ -43,6 +48,7 @@ impl From<InstitutionPolicy> for InstitutionPolicyBody {
     fn from(p: InstitutionPolicy) -> Self {
         InstitutionPolicyBody {
             transcript_retention_days: p.transcript_retention_days,
+            staff_chat_retention_days: p.staff_chat_retention_days,
             ip_addresses: p.ip_addresses,
             referrer_query: p.referrer_query,
             staff_names_shown_to_patrons: p.staff_names_shown_to_patrons,
@@ -60,6 +66,7 @@ impl From<InstitutionPolicyBody> for InstitutionPolicy {
     fn from(b: InstitutionPolicyBody) -> Self {
         InstitutionPolicy {
             transcript_retention_days: b.transcript_retention_days,
+            staff_chat_retention_days: b.staff_chat_retention_days,
             ip_addresses: b.ip_addresses,
             referrer_query: b.referrer_query,
             staff_names_shown_to_patrons: b.staff_names_shown_to_patrons,

@@ -21,6 +21,8 @@ const POLL: StdDuration = StdDuration::from_secs(1);
 /// How often this node stops the patron-away timers of chats whose patron is connected here
 /// (well inside the shortest sensible grace period).
 const PRESENCE: StdDuration = StdDuration::from_secs(20);
+/// How often staff chat is trimmed per the institutions' retention policies.
+const RETENTION: StdDuration = StdDuration::from_secs(3600);
 
 /// What firing one timer did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,7 +133,14 @@ impl AppState {
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut presence_refreshed = std::time::Instant::now();
+        let mut trimmed_at: Option<std::time::Instant> = None;
         loop {
+            if trimmed_at.is_none_or(|t| t.elapsed() >= RETENTION) {
+                if let Err(e) = state.trim_staff_chats().await {
+                    tracing::warn!(code = e.code, error = %e.message, "trimming staff chat failed");
+                }
+                trimmed_at = Some(std::time::Instant::now());
+            }
             if presence_refreshed.elapsed() >= PRESENCE {
                 state.refresh_patron_presence().await;
                 state.refresh_staff_presence().await;

@@ -278,6 +278,31 @@ impl ConversationStore for PgStore {
         let row = row.ok_or(StoreError::NotFound)?;
         Ok(decode_all(&self.pool, vec![row]).await?.remove(0))
     }
+    async fn trim_staff_chat(
+        &self,
+        institution: InstitutionId,
+        before: OffsetDateTime,
+    ) -> Result<u64> {
+        let done = sqlx::query(
+            "DELETE FROM messages WHERE kind = 'staff' AND created_at < $2 \
+               AND stream_id IN ( \
+                 SELECT id FROM conversations \
+                 WHERE (kind = 'institution' AND scope_id = $1) \
+                    OR (kind = 'coop' AND scope_id IN \
+                        (SELECT coop_id FROM coop_members WHERE institution_id = $1)) \
+                    OR direct_a IN (SELECT id FROM users WHERE institution_id = $1) \
+                    OR direct_b IN (SELECT id FROM users WHERE institution_id = $1) \
+                    OR id IN (SELECT m.conversation_id FROM conversation_members AS m \
+                              JOIN users AS u ON u.id = m.user_id \
+                              WHERE u.institution_id = $1))",
+        )
+        .bind(institution.as_uuid())
+        .bind(before)
+        .execute(&self.pool)
+        .await
+        .map_err(store_error)?;
+        Ok(done.rows_affected())
+    }
     async fn conversations_of(
         &self,
         user: UserId,

@@ -294,6 +294,37 @@ impl ConversationStore for SqliteStore {
         let mut conn = self.read.acquire().await.map_err(db)?;
         Ok(decode_all(&mut conn, vec![row]).await?.remove(0))
     }
+    async fn trim_staff_chat(
+        &self,
+        institution: InstitutionId,
+        before: time::OffsetDateTime,
+    ) -> Result<u64> {
+        self.writer
+            .exec(move |conn| {
+                Box::pin(async move {
+                    let done = sqlx::query(
+                        "DELETE FROM messages WHERE kind = 'staff' AND created_at < $2 \
+                           AND stream_id IN ( \
+                             SELECT id FROM conversations \
+                             WHERE (kind = 'institution' AND scope_id = $1) \
+                                OR (kind = 'coop' AND scope_id IN \
+                                    (SELECT coop_id FROM coop_members WHERE institution_id = $1)) \
+                                OR direct_a IN (SELECT id FROM users WHERE institution_id = $1) \
+                                OR direct_b IN (SELECT id FROM users WHERE institution_id = $1) \
+                                OR id IN (SELECT m.conversation_id FROM conversation_members AS m \
+                                          JOIN users AS u ON u.id = m.user_id \
+                                          WHERE u.institution_id = $1))",
+                    )
+                    .bind(Uuid::from(institution))
+                    .bind(micros(before))
+                    .execute(conn)
+                    .await
+                    .map_err(db)?;
+                    Ok(done.rows_affected())
+                })
+            })
+            .await
+    }
     async fn conversations_of(
         &self,
         user: UserId,

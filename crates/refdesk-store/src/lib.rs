@@ -281,6 +281,15 @@ pub trait ConversationStore: Send + Sync + std::fmt::Debug + 'static {
     /// room or user.
     async fn add_room_member(&self, room: ConversationId, user: UserId) -> Result<bool>;
     async fn conversation(&self, id: ConversationId) -> Result<Conversation>;
+    /// Deletes the staff messages written before `before` in the conversations `institution`
+    /// takes part in: its room, the rooms of its co-ops, and the direct conversations and made
+    /// rooms of its staff. Returns how many were deleted. Heads stay: later messages keep their
+    /// numbers, and a resume from before the cut gets what is left.
+    async fn trim_staff_chat(
+        &self,
+        institution: InstitutionId,
+        before: OffsetDateTime,
+    ) -> Result<u64>;
     /// The conversations `user` takes part in: their direct ones and the made rooms they are
     /// in, and the rooms of `institutions` and `coops`; newest first.
     async fn conversations_of(

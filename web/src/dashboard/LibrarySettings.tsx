@@ -27,6 +27,7 @@ export function LibrarySettings() {
     const d = new FormData(e.currentTarget as HTMLFormElement);
     const next: InstitutionPolicy = {
       transcript_retention_days: optionalNumber(d.get("retention")),
+      staff_chat_retention_days: optionalNumber(d.get("staff_retention")),
       ip_addresses: String(d.get("ip")) as InstitutionPolicy["ip_addresses"],
       referrer_query: d.get("strip_referrer") ? "stripped" : "kept",
       staff_names_shown_to_patrons: !!d.get("staff_names"),
@@ -55,6 +56,8 @@ export function LibrarySettings() {
           <legend>Privacy</legend>
           <label for="retention">Keep transcripts for (days; empty keeps them)</label>
           <input id="retention" name="retention" type="number" min={1} max={36500} value={policy.transcript_retention_days ?? ""} />
+          <label for="staff_retention">Keep staff IMs for (days; empty keeps them)</label>
+          <input id="staff_retention" name="staff_retention" type="number" min={1} max={36500} value={policy.staff_chat_retention_days ?? ""} />
           <fieldset class="choices">
             <legend>Patrons' IP addresses</legend>
             {(

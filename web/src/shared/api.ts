@@ -111,6 +111,8 @@ export interface MonitorToggle {
 
 export interface InstitutionPolicy {
   transcript_retention_days: number | null;
+  /** Days staff IMs are kept; null keeps them. */
+  staff_chat_retention_days: number | null;
   ip_addresses: "stored" | "truncated" | "not_stored";
   referrer_query: "stripped" | "kept";
   staff_names_shown_to_patrons: boolean;

@@ -8,6 +8,7 @@ mod grants;
 mod monitoring;
 mod outbound;
 mod presence;
+mod retention;
 mod routing;
 mod send;
 mod transfers;

@@ -355,3 +355,49 @@ async fn colleagues_see_each_other_typing_in_a_conversation() {
         (Some("Bob Binder"), Some(false))
     );
 }
+
+#[tokio::test]
+async fn staff_chat_is_kept_as_long_as_the_library_says() {
+    let app = TestApp::spawn().await;
+    let alice = app.login("alice@riverside").await;
+    let bob = app.login("bob@riverside").await;
+    let rita = app.login("rita@riverside").await;
+    let id = open(&app, &alice, &bob).await;
+    let (mut a_ws, welcome) = app.staff_ws(&alice).await;
+    let riverside = welcome["identity"]["user"]["institution_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    a_ws.send(say(&id, "a1", "An IM from Monday")).await;
+    assert_eq!(a_ws.next_answer().await["type"], "ack");
+    // Riverside keeps staff IMs for one day (its admin sets it; a bad value changes nothing).
+    let path = format!("/api/institutions/{riverside}/policy");
+    let (_, mut policy) = app.get(&path, Some(&rita.cookie), None).await;
+    policy["staff_chat_retention_days"] = json!(0);
+    assert_eq!(
+        app.put(&path, Some(&rita.cookie), policy.clone()).await.0,
+        400
+    );
+    policy["staff_chat_retention_days"] = json!(1);
+    let (status, saved) = app.put(&path, Some(&rita.cookie), policy).await;
+    assert_eq!(
+        (status, &saved["staff_chat_retention_days"]),
+        (200, &json!(1))
+    );
+    let history = format!("/api/conversations/{id}/messages");
+    // Not yet a day old: kept.
+    app.clock.advance(time::Duration::hours(23));
+    assert_eq!(app.state.trim_staff_chats().await.unwrap(), 0);
+    // Two days later: gone, and the conversation goes on numbering after it.
+    app.clock.advance(time::Duration::hours(25));
+    assert_eq!(app.state.trim_staff_chats().await.unwrap(), 1);
+    // (Their sessions of two days ago have expired: they sign in again.)
+    let bob = app.login("bob@riverside").await;
+    let (_, h) = app.get(&history, Some(&bob.cookie), None).await;
+    assert_eq!(h["messages"], json!([]), "{h}");
+    assert_eq!(h["last_seq"], 1);
+    a_ws.close().await;
+    let (mut a_ws, _) = app.staff_ws(&app.login("alice@riverside").await).await;
+    a_ws.send(say(&id, "a2", "An IM from Wednesday")).await;
+    assert_eq!(a_ws.next_answer().await["seq"], 2);
+}

@@ -337,3 +337,103 @@ pub async fn rooms_are_one_per_scope_and_made_rooms_keep_their_members(store: Dy
     let m = staff_message(made.id, &f.bob, "r1", "Who has the 1911 sheets?");
     assert_eq!(s.append_message(m).await.unwrap().message.seq, Seq(1));
 }
+
+/// Trimming staff chat for an institution deletes its old staff messages (its room, its staff's
+/// direct conversations and made rooms, its co-ops' rooms) and nothing else: not newer ones,
+/// not other institutions' conversations, not a chat's notes.
+pub async fn staff_chat_is_trimmed_for_an_institution(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let s = &f.store;
+    let other = Institution {
+        id: Uuid::now_v7().into(),
+        name: DisplayName::parse("Hillcrest").unwrap(),
+        slug: format!("hillcrest-{}", Uuid::now_v7().simple()),
+    };
+    s.create_institution(&other).await.unwrap();
+    let carol = User {
+        id: Uuid::now_v7().into(),
+        institution_id: other.id,
+        email: Email::parse(&format!(
+            "carol.{}@hillcrest.example",
+            Uuid::now_v7().simple()
+        ))
+        .unwrap(),
+        ..f.bob.clone()
+    };
+    s.create_user(&carol, "$argon2id$fake").await.unwrap();
+    let dave = User {
+        id: Uuid::now_v7().into(),
+        email: Email::parse(&format!(
+            "dave.{}@hillcrest.example",
+            Uuid::now_v7().simple()
+        ))
+        .unwrap(),
+        ..carol.clone()
+    };
+    s.create_user(&dave, "$argon2id$fake").await.unwrap();
+    let ours = s
+        .open_direct_conversation(&direct(&f.alice, &carol))
+        .await
+        .unwrap();
+    let theirs = s
+        .open_direct_conversation(&direct(&carol, &dave))
+        .await
+        .unwrap();
+    let old = now() - time::Duration::days(40);
+    let say = |c: ConversationId, who: &User, id: &str, at| NewMessage {
+        created_at: at,
+        ..staff_message(c, who, id, "about the maps")
+    };
+    for (c, who) in [(ours.id, &f.alice), (theirs.id, &carol)] {
+        s.append_message(say(c, who, "old", old)).await.unwrap();
+        s.append_message(say(c, who, "new", now())).await.unwrap();
+    }
+    let (chat, _) = f.chat().await;
+    let note = NewMessage {
+        created_at: old,
+        ..f.staff_message(
+            &chat.id,
+            &f.alice,
+            MessageKind::InternalNote,
+            None,
+            "old note",
+        )
+    };
+    s.append_message(note).await.unwrap();
+    let cut = now() - time::Duration::days(30);
+    assert_eq!(s.trim_staff_chat(f.institution.id, cut).await.unwrap(), 1);
+    let left = s
+        .messages_after(ours.id.into(), Seq::ZERO, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        left.iter().map(|m| m.seq).collect::<Vec<_>>(),
+        vec![Seq(2)],
+        "the head stays"
+    );
+    assert_eq!(
+        s.messages_after(theirs.id.into(), Seq::ZERO, 10)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        s.messages_after(chat.id.into(), Seq::ZERO, 10)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    // The next message still takes the next number.
+    let next = s
+        .append_message(say(ours.id, &carol, "next", now()))
+        .await
+        .unwrap();
+    assert_eq!(next.message.seq, Seq(3));
+    assert_eq!(
+        s.trim_staff_chat(f.institution.id, cut).await.unwrap(),
+        0,
+        "once"
+    );
+}

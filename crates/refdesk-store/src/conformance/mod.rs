@@ -79,6 +79,7 @@ macro_rules! conformance_suite {
             direct_conversations_are_one_per_pair
             racing_opens_of_one_pair_make_one_conversation
             rooms_are_one_per_scope_and_made_rooms_keep_their_members
+            staff_chat_is_trimmed_for_an_institution
             conversation_messages_are_gap_free_beside_chats
             conversation_retries_are_stored_once
             streams_take_only_their_own_kinds

@@ -1,0 +1,39 @@
+//! Staff chat is kept per each institution's policy (`staff_chat_retention_days`): the timer
+//! task trims what is older, now and then, institution by institution. Where several
+//! institutions meet in a conversation (a co-op's room, a direct conversation across
+//! libraries), each one's trim applies, so the shortest setting wins.
+
+use crate::error::ApiResult;
+use crate::state::AppState;
+
+impl AppState {
+    /// Deletes the staff messages every institution's policy no longer keeps; how many.
+    pub async fn trim_staff_chats(&self) -> ApiResult<u64> {
+        let mut trimmed = 0;
+        let mut after: Option<String> = None;
+        loop {
+            let page = self
+                .store()
+                .institutions_page(after.as_deref(), 200)
+                .await?;
+            for i in &page {
+                let policy = self.store().institution_policy(i.id).await?;
+                if let Some(days) = policy.staff_chat_retention_days {
+                    let before = self.now() - time::Duration::days(i64::from(days));
+                    trimmed += self.store().trim_staff_chat(i.id, before).await?;
+                }
+            }
+            match page.last() {
+                Some(last) if page.len() == 200 => after = Some(last.slug.clone()),
+                _ => break,
+            }
+        }
+        if trimmed > 0 {
+            tracing::info!(
+                messages = trimmed,
+                "staff chat trimmed per retention policies"
+            );
+        }
+        Ok(trimmed)
+    }
+}
