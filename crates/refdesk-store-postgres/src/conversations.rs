@@ -42,23 +42,14 @@ impl ConversationRow {
                 self.id, self.kind
             )))
         };
-        let (kind, members) = match (self.kind.as_str(), self.scope_id, &self.name) {
-            ("direct", _, _) => {
-                let (Some(a), Some(b)) = (self.direct_a, self.direct_b) else {
-                    return Err(bad());
-                };
-                (ConversationKind::Direct, vec![a.into(), b.into()])
-            }
-            ("coop", Some(c), _) => (ConversationKind::Coop { coop: c.into() }, vec![]),
-            ("institution", Some(i), _) => (
-                ConversationKind::Institution {
-                    institution: i.into(),
-                },
-                vec![],
-            ),
-            ("room", _, Some(name)) => (ConversationKind::Room { name: name.clone() }, members),
-            _ => return Err(bad()),
-        };
+        let (kind, members) = refdesk_store::conversation_kind(
+            &self.kind,
+            self.scope_id,
+            self.name.as_deref(),
+            (self.direct_a, self.direct_b),
+            members,
+        )
+        .ok_or_else(bad)?;
         Ok(Conversation {
             id: self.id.into(),
             kind,
@@ -100,17 +91,6 @@ fn pair(c: &Conversation) -> Result<[UserId; 2]> {
     }
 }
 
-fn kind_columns(k: &ConversationKind) -> (&'static str, Option<Uuid>, Option<&str>) {
-    match k {
-        ConversationKind::Direct => ("direct", None, None),
-        ConversationKind::Coop { coop } => ("coop", Some((*coop).into()), None),
-        ConversationKind::Institution { institution } => {
-            ("institution", Some((*institution).into()), None)
-        }
-        ConversationKind::Room { name } => ("room", None, Some(name.as_str())),
-    }
-}
-
 /// The direct pair's columns of `c` (none for a room).
 fn pair_columns(c: &Conversation) -> Result<(Option<Uuid>, Option<Uuid>)> {
     Ok(match c.kind {
@@ -126,7 +106,7 @@ fn pair_columns(c: &Conversation) -> Result<(Option<Uuid>, Option<Uuid>)> {
 /// returns that conversation. The insert and the read are one statement; when a racing open
 /// committed after that statement's snapshot was taken, it is read again.
 async fn open_keyed(pool: &PgPool, c: &Conversation) -> Result<Conversation> {
-    let (kind, scope, _) = kind_columns(&c.kind);
+    let (kind, scope, _) = refdesk_store::conversation_kind_parts(&c.kind);
     let (a, b) = pair_columns(c)?;
     let row: Option<ConversationRow> = sqlx::query_as(concat!(
         "WITH added AS (INSERT INTO conversations \
@@ -188,7 +168,7 @@ pub(crate) async fn page(pool: &PgPool, offset: u64, limit: u32) -> Result<Vec<C
 /// Writes a conversation exactly as read, head and members included (`migrate-data`, a made
 /// room).
 pub(crate) async fn restore(conn: &mut PgConnection, c: &Conversation) -> Result<()> {
-    let (kind, scope, name) = kind_columns(&c.kind);
+    let (kind, scope, name) = refdesk_store::conversation_kind_parts(&c.kind);
     let (a, b) = pair_columns(c)?;
     sqlx::query(
         "INSERT INTO conversations \
@@ -229,7 +209,10 @@ impl ConversationStore for PgStore {
         open_keyed(&self.pool, conversation).await
     }
     async fn open_scoped_room(&self, conversation: &Conversation) -> Result<Conversation> {
-        if kind_columns(&conversation.kind).1.is_none() {
+        if refdesk_store::conversation_kind_parts(&conversation.kind)
+            .1
+            .is_none()
+        {
             return Err(StoreError::corrupt(
                 "a co-op's or institution's room names its scope",
             ));

@@ -36,23 +36,14 @@ impl ConversationRow {
     /// The conversation, with `members` for a made room (read separately).
     fn decode(self, members: Vec<UserId>) -> Result<Conversation> {
         let bad = || StoreError::corrupt(format!("conversation {} of kind {}", self.id, self.kind));
-        let (kind, members) = match (self.kind.as_str(), self.scope_id, &self.name) {
-            ("direct", _, _) => {
-                let (Some(a), Some(b)) = (self.direct_a, self.direct_b) else {
-                    return Err(bad());
-                };
-                (ConversationKind::Direct, vec![a.into(), b.into()])
-            }
-            ("coop", Some(c), _) => (ConversationKind::Coop { coop: c.into() }, vec![]),
-            ("institution", Some(i), _) => (
-                ConversationKind::Institution {
-                    institution: i.into(),
-                },
-                vec![],
-            ),
-            ("room", _, Some(name)) => (ConversationKind::Room { name: name.clone() }, members),
-            _ => return Err(bad()),
-        };
+        let (kind, members) = refdesk_store::conversation_kind(
+            &self.kind,
+            self.scope_id,
+            self.name.as_deref(),
+            (self.direct_a, self.direct_b),
+            members,
+        )
+        .ok_or_else(bad)?;
         Ok(Conversation {
             id: self.id.into(),
             kind,
@@ -98,22 +89,10 @@ fn pair(c: &Conversation) -> Result<[UserId; 2]> {
     }
 }
 
-/// A conversation's kind as its columns: kind, scope, name.
-fn kind_columns(k: &ConversationKind) -> (&'static str, Option<Uuid>, Option<&str>) {
-    match k {
-        ConversationKind::Direct => ("direct", None, None),
-        ConversationKind::Coop { coop } => ("coop", Some((*coop).into()), None),
-        ConversationKind::Institution { institution } => {
-            ("institution", Some((*institution).into()), None)
-        }
-        ConversationKind::Room { name } => ("room", None, Some(name.as_str())),
-    }
-}
-
-/// Writes a conversation row and its stored members as given (an open, a made room, or a
-/// restored one). `on_conflict` is the clause for a taken pair or scope.
+/// Writes a conversation row and its stored members as given: an open (a taken pair or scope
+/// changes nothing), or with `restore` a made or restored one (a taken id is `AlreadyExists`).
 async fn insert(conn: &mut SqliteConnection, c: &Conversation, restore: bool) -> Result<()> {
-    let (kind, scope, name) = kind_columns(&c.kind);
+    let (kind, scope, name) = refdesk_store::conversation_kind_parts(&c.kind);
     let (a, b) = match c.kind {
         ConversationKind::Direct => {
             let [a, b] = pair(c)?;
@@ -184,7 +163,7 @@ pub(crate) async fn open_direct(
 
 /// Stores the room of `c`'s co-op or institution unless it has one; returns that room.
 async fn open_scoped(conn: &mut SqliteConnection, c: &Conversation) -> Result<Conversation> {
-    let (kind, Some(scope), _) = kind_columns(&c.kind) else {
+    let (kind, Some(scope), _) = refdesk_store::conversation_kind_parts(&c.kind) else {
         return Err(StoreError::corrupt(
             "a co-op's or institution's room names its scope",
         ));

@@ -11,6 +11,7 @@
 //! are all decided inside its transactions.
 #![forbid(unsafe_code)]
 
+mod conversation_parts;
 mod error;
 mod records;
 pub mod sequencer;
@@ -19,6 +20,7 @@ mod transfer_parts;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 
+pub use conversation_parts::{conversation_kind, conversation_kind_parts};
 pub use error::{Conflict, StoreError};
 pub use records::{
     Appended, ChatCursor, ChatFilter, ClaimedTimer, Directory, NewChat, Outbound, Rows,

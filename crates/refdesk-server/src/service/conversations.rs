@@ -151,13 +151,7 @@ impl AppState {
             ConversationKind::Institution { institution } => {
                 Some(self.names().institution(self.store(), *institution).await?)
             }
-            ConversationKind::Coop { coop } => self
-                .store()
-                .coops(&[*coop])
-                .await?
-                .into_iter()
-                .next()
-                .map(|c| c.name.to_string()),
+            ConversationKind::Coop { coop } => Some(self.coop_name(*coop).await?),
         };
         Ok(ConversationView::new(c, names, name))
     }

@@ -452,13 +452,7 @@ impl AppState {
         Ok(match target {
             TransferTarget::Operator(u) => names.user(store, u).await?,
             TransferTarget::Department(d) => names.department(store, d).await?,
-            TransferTarget::Coop(c) => store
-                .coops(&[c])
-                .await?
-                .into_iter()
-                .next()
-                .map(|c| c.name.to_string())
-                .unwrap_or_else(|| "the co-op".to_owned()),
+            TransferTarget::Coop(c) => self.coop_name(c).await?,
         })
     }
 

@@ -130,15 +130,20 @@ impl AppState {
             refdesk_core::StepTarget::Department(d) => {
                 self.names().department(self.store(), d).await?
             }
-            refdesk_core::StepTarget::Coop(c) => self
-                .store()
-                .coops(&[c])
-                .await?
-                .into_iter()
-                .next()
-                .map(|c| c.name.to_string())
-                .unwrap_or_else(|| "the co-op".to_owned()),
+            refdesk_core::StepTarget::Coop(c) => self.coop_name(c).await?,
         })
+    }
+
+    /// A co-op's name ("the co-op" for one that is gone).
+    pub(crate) async fn coop_name(&self, coop: refdesk_core::CoopId) -> ApiResult<String> {
+        Ok(self
+            .store()
+            .coops(&[coop])
+            .await?
+            .into_iter()
+            .next()
+            .map(|c| c.name.to_string())
+            .unwrap_or_else(|| "the co-op".to_owned()))
     }
 
     /// A staff member's name as `audience` may see it: the full name among staff; for patrons
