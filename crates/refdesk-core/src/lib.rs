@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod chat;
+mod chat_event;
 pub mod conversation;
 pub mod decision;
 pub mod directory;

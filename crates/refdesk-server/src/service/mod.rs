@@ -11,6 +11,8 @@ mod presence;
 mod retention;
 mod routing;
 mod send;
+mod transfer_targets;
+mod transfer_views;
 mod transfers;
 mod typing;
 mod views;

@@ -11,15 +11,11 @@ use crate::state::AppState;
 use crate::timers::Fired;
 use axum::http::StatusCode;
 use refdesk_core::{
-    Audience, Chat, ChatCommand, ChatId, MessageBody, MessageKind, MonitorScope, NewMessage,
-    Principal, Sender, StaffPrincipal, Timer, TimerKey, TimerKind, TimerOp, Transfer,
-    TransferCommand, TransferId, TransferState, TransferTarget, UserId,
+    Chat, ChatCommand, ChatId, Principal, Sender, StaffPrincipal, Timer, TimerKey, TimerKind,
+    TimerOp, Transfer, TransferCommand, TransferId, TransferState, TransferTarget,
 };
-use refdesk_protocol::{
-    NamedRef, OfferTransferRequest, OperatorTarget, QueueTarget, TransferTargets, TransferView,
-};
+use refdesk_protocol::OfferTransferRequest;
 use refdesk_store::{Conflict, StoreError, TransferChange, TransferOffer};
-use std::collections::HashMap;
 
 /// How many times a transfer's change is decided again when it changed under it.
 const MAX_ROUNDS: usize = 5;
@@ -50,90 +46,6 @@ fn unavailable() -> ApiError {
 }
 
 impl AppState {
-    /// Where `staff` may transfer the chat they hold right now: the librarians of the patron's
-    /// library with a dashboard open, the librarians monitoring its co-ops, and its departments
-    /// and co-ops someone monitors; with how busy each is. Never themselves.
-    pub async fn transfer_targets(
-        &self,
-        staff: &StaffPrincipal,
-        chat_id: ChatId,
-    ) -> ApiResult<TransferTargets> {
-        let chat = self
-            .chat_for(&Principal::Staff(staff.clone()), chat_id)
-            .await?;
-        if chat.state.operator() != Some(staff.id()) {
-            return Err(refdesk_core::TransferRejection::NotHolder.into());
-        }
-        let (store, me) = (self.store(), staff.id());
-        let institution = chat.institution_id;
-        let mut people: Vec<UserId> = store
-            .users_page(institution, None, 500)
-            .await?
-            .into_iter()
-            .map(|u| u.id)
-            .collect();
-        let departments = store.departments(institution).await?;
-        let coops = store.coops_of_institution(institution).await?;
-        let scopes: Vec<MonitorScope> = departments
-            .iter()
-            .map(|d| MonitorScope::Department(d.id))
-            .chain(coops.iter().map(|c| MonitorScope::Coop(c.id)))
-            .collect();
-        let monitors = store.monitors_of(&scopes).await?;
-        people.extend(monitors.iter().map(|m| m.user_id));
-        people.sort();
-        people.dedup();
-        let mut online: HashMap<UserId, bool> = HashMap::new();
-        for p in people.iter().copied().filter(|p| *p != me) {
-            online.insert(p, self.staff_connected(p).await);
-        }
-        let is_online = |u: &UserId| online.get(u).copied().unwrap_or(false);
-        let held: HashMap<UserId, u32> = store.chats_held(&people).await?.into_iter().collect();
-        let mut operators = Vec::new();
-        for p in people.iter().filter(|p| is_online(p)) {
-            let (name, at) = self.names().user_at(store, *p).await?;
-            operators.push(OperatorTarget {
-                id: (*p).into(),
-                name,
-                institution: NamedRef {
-                    id: at.into(),
-                    name: self.names().institution(store, at).await?,
-                },
-                chats: held.get(p).copied().unwrap_or(0),
-            });
-        }
-        operators.sort_by(|a, b| (a.chats, &a.name).cmp(&(b.chats, &b.name)));
-        let count = |scope: MonitorScope| {
-            monitors
-                .iter()
-                .filter(|m| m.scope == scope && is_online(&m.user_id))
-                .count() as u32
-        };
-        let departments = departments
-            .iter()
-            .map(|d| QueueTarget {
-                id: d.id.into(),
-                name: d.name.to_string(),
-                monitors: count(MonitorScope::Department(d.id)),
-            })
-            .filter(|q| q.monitors > 0)
-            .collect();
-        let coops = coops
-            .iter()
-            .map(|c| QueueTarget {
-                id: c.id.into(),
-                name: c.name.to_string(),
-                monitors: count(MonitorScope::Coop(c.id)),
-            })
-            .filter(|q| q.monitors > 0)
-            .collect();
-        Ok(TransferTargets {
-            operators,
-            departments,
-            coops,
-        })
-    }
-
     /// Offers the chat `staff` holds to a target that is online now, with a note for the
     /// receiver; the transfer expires after the institution's transfer timeout.
     pub async fn offer_transfer(
@@ -383,115 +295,5 @@ impl AppState {
             operator: staff.id(),
         };
         Ok(self.decide_chat(chat, leave).await?)
-    }
-
-    /// The pending transfers `staff` sent or may accept, oldest first.
-    pub async fn pending_transfers_for(
-        &self,
-        staff: &StaffPrincipal,
-    ) -> ApiResult<Vec<TransferView>> {
-        let found = self
-            .store()
-            .pending_transfers(staff.id(), &staff.institutions, &staff.monitored_coops)
-            .await?;
-        let mut out = Vec::new();
-        for t in found {
-            let chat = self.store().chat(t.chat_id).await?;
-            if t.from == staff.id() || t.is_offered_to(staff, chat.institution_id) {
-                out.push(self.transfer_view(&t, &chat, staff).await?);
-            }
-        }
-        Ok(out)
-    }
-
-    /// A transfer as `viewer` sees it.
-    pub async fn transfer_view(
-        &self,
-        t: &Transfer,
-        chat: &Chat,
-        viewer: &StaffPrincipal,
-    ) -> ApiResult<TransferView> {
-        let (store, names) = (self.store(), self.names());
-        let (kind, target) = refdesk_store::transfer_target_parts(t.target);
-        let by = match t.state.by() {
-            Some(u) => Some(NamedRef {
-                id: u.into(),
-                name: names.user(store, u).await?,
-            }),
-            None => None,
-        };
-        Ok(TransferView {
-            id: t.id,
-            chat_id: t.chat_id,
-            from: NamedRef {
-                id: t.from.into(),
-                name: names.user(store, t.from).await?,
-            },
-            target_kind: kind.to_owned(),
-            target: NamedRef {
-                id: target,
-                name: self.transfer_target_name(t.target).await?,
-            },
-            note: t.note.clone(),
-            state: t.state.as_str().to_owned(),
-            by,
-            institution: NamedRef {
-                id: chat.institution_id.into(),
-                name: names.institution(store, chat.institution_id).await?,
-            },
-            patron_name: chat.patron_name.as_ref().map(ToString::to_string),
-            question: chat.question.as_ref().map(ToString::to_string),
-            offered_at: t.offered_at,
-            expires_at: t.expires_at,
-            for_me: t.state.is_pending() && t.is_offered_to(viewer, chat.institution_id),
-        })
-    }
-
-    async fn transfer_target_name(&self, target: TransferTarget) -> ApiResult<String> {
-        let (store, names) = (self.store(), self.names());
-        Ok(match target {
-            TransferTarget::Operator(u) => names.user(store, u).await?,
-            TransferTarget::Department(d) => names.department(store, d).await?,
-            TransferTarget::Coop(c) => self.coop_name(c).await?,
-        })
-    }
-
-    /// The words of the internal note recording a transfer's step.
-    async fn transfer_step_text(
-        &self,
-        t: &Transfer,
-        to: TransferState,
-        actor: Sender,
-    ) -> ApiResult<String> {
-        let target = self.transfer_target_name(t.target).await?;
-        let from = self.staff_name(t.from, Audience::Staff).await?;
-        let actor = match actor {
-            Sender::Staff(u) => self.staff_name(u, Audience::Staff).await?,
-            _ => String::new(),
-        };
-        Ok(match to {
-            TransferState::Offered => format!("{from} offered this chat to {target}."),
-            TransferState::Accepted { .. } => format!("{actor} accepted the transfer from {from}."),
-            TransferState::Declined { .. } => format!("{actor} declined the transfer from {from}."),
-            TransferState::Expired => {
-                format!(
-                    "Nobody accepted the transfer to {target} in time; the chat stays with {from}."
-                )
-            }
-            TransferState::Cancelled => format!("{from} cancelled the transfer to {target}."),
-        })
-    }
-
-    /// An internal note in `chat` recording a transfer's step.
-    fn transfer_note(&self, chat: ChatId, sender: Sender, text: &str) -> ApiResult<NewMessage> {
-        Ok(NewMessage {
-            id: new_id(),
-            stream: chat.into(),
-            kind: MessageKind::InternalNote,
-            sender,
-            body: MessageBody::parse(text).map_err(ApiError::internal)?,
-            client_msg_id: None,
-            created_at: self.now(),
-        })
     }
 }
