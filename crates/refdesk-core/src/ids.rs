@@ -88,6 +88,10 @@ id_type!(
     MessageId
 );
 id_type!(
+    /// One canned message (a ready-made reply).
+    CannedId
+);
+id_type!(
     /// One offer of a chat from the librarian holding it to another librarian or a queue.
     TransferId
 );

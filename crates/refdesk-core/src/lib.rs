@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod canned;
 pub mod chat;
 mod chat_event;
 pub mod conversation;
@@ -23,13 +24,14 @@ pub mod transfer;
 pub mod widget_settings;
 
 pub use access::{Grant, Principal, StaffPrincipal};
+pub use canned::{CannedError, CannedMessage, CannedScope};
 pub use chat::{Chat, ChatCommand, ChatEvent, ChatState, ChatStatus, Rejection, Transition};
 pub use conversation::{Conversation, ConversationError, ConversationKind};
 pub use decision::{ChatHistoryEntry, Decision, Placement, Timing};
 pub use directory::{Coop, Department, Guest, Institution, Role, User, Widget};
 pub use ids::{
-    ChatId, ConversationId, CoopId, DepartmentId, GuestId, InstitutionId, MessageId, StreamId,
-    TransferId, UserId, WidgetId,
+    CannedId, ChatId, ConversationId, CoopId, DepartmentId, GuestId, InstitutionId, MessageId,
+    StreamId, TransferId, UserId, WidgetId,
 };
 pub use message::{Audience, Heads, Message, MessageKind, NewMessage, Sender, Seq};
 pub use monitoring::{Monitor, MonitorScope};

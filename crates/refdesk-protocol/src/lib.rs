@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod admin;
+pub mod canned;
 pub mod coops;
 pub mod error;
 pub mod frames;
@@ -16,6 +17,7 @@ pub mod views;
 pub mod widgets;
 
 pub use admin::*;
+pub use canned::*;
 pub use coops::*;
 pub use error::{ErrorBody, ErrorDetail};
 pub use frames::{Answering, ClientFrame, ResumePoint, SendKind, ServerFrame, stream_of};

@@ -1,8 +1,8 @@
 //! Every route of refdesk, in one place.
 
 use crate::http::{
-    auth, chats, conversations, coops, departments, directory, health, institutions, monitoring,
-    pages, staff, tags, transfers, widgets,
+    auth, canned, chats, conversations, coops, departments, directory, health, institutions,
+    monitoring, pages, staff, tags, transfers, widgets,
 };
 use crate::state::AppState;
 use crate::{assets, ws};
@@ -50,6 +50,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(tags::list, tags::add))
         .routes(routes!(tags::remove))
         .routes(routes!(tags::suggest))
+        .routes(routes!(canned::list, canned::create))
+        .routes(routes!(canned::update, canned::delete))
         .routes(routes!(conversations::open, conversations::list))
         .routes(routes!(conversations::history))
         .routes(routes!(conversations::open_room))

@@ -260,6 +260,9 @@ pub(crate) async fn rows_page(
         }
         Table::ChatTags => Rows::ChatTags(crate::tags::page(pool, offset, limit).await?),
         Table::Transfers => Rows::Transfers(crate::transfers::page(pool, offset, limit).await?),
+        Table::CannedMessages => {
+            Rows::CannedMessages(crate::canned::page(pool, offset, limit).await?)
+        }
     })
 }
 
@@ -294,6 +297,11 @@ pub(crate) async fn restore_rows(pool: &PgPool, rows: &Rows) -> Result<()> {
         Rows::Transfers(list) => {
             for (t, ended_at) in list {
                 crate::transfers::insert(&mut tx, t, *ended_at).await?;
+            }
+        }
+        Rows::CannedMessages(list) => {
+            for m in list {
+                crate::canned::put(&mut tx, m).await?;
             }
         }
     }

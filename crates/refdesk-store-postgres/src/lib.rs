@@ -12,6 +12,7 @@
 #[macro_use]
 mod rows;
 mod admin;
+mod canned;
 mod chats;
 mod commit;
 mod conversations;

@@ -317,6 +317,9 @@ impl MigrationStore for SqliteStore {
             Table::Transfers => {
                 Rows::Transfers(crate::transfers::page(&self.read, offset, limit).await?)
             }
+            Table::CannedMessages => {
+                Rows::CannedMessages(crate::canned::page(&self.read, offset, limit).await?)
+            }
         })
     }
     async fn restore_rows(&self, rows: &Rows) -> Result<()> {
@@ -348,6 +351,11 @@ impl MigrationStore for SqliteStore {
                         Rows::Transfers(r) => {
                             for (t, ended_at) in r {
                                 crate::transfers::insert(c, t, *ended_at).await?;
+                            }
+                        }
+                        Rows::CannedMessages(r) => {
+                            for m in r {
+                                crate::canned::put(c, m).await?;
                             }
                         }
                     }

@@ -200,15 +200,17 @@ pub enum Table {
     ChatTags,
     /// Transfers, pending and past, with when each ended.
     Transfers,
+    CannedMessages,
 }
 
 impl Table {
-    pub const ALL: [Table; 5] = [
+    pub const ALL: [Table; 6] = [
         Table::ChatHistory,
         Table::Timers,
         Table::Conversations,
         Table::ChatTags,
         Table::Transfers,
+        Table::CannedMessages,
     ];
 }
 
@@ -220,6 +222,7 @@ pub enum Rows {
     Conversations(Vec<Conversation>),
     ChatTags(Vec<refdesk_core::ChatTag>),
     Transfers(Vec<(Transfer, Option<OffsetDateTime>)>),
+    CannedMessages(Vec<refdesk_core::CannedMessage>),
 }
 
 impl Rows {
@@ -230,6 +233,7 @@ impl Rows {
             Rows::Conversations(r) => r.len(),
             Rows::ChatTags(r) => r.len(),
             Rows::Transfers(r) => r.len(),
+            Rows::CannedMessages(r) => r.len(),
         }
     }
     pub fn is_empty(&self) -> bool {

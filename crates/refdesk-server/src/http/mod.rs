@@ -1,6 +1,7 @@
 //! REST handlers. Each is thin: extract (caller, state, body), call the service, map the result.
 
 pub mod auth;
+pub mod canned;
 pub mod chats;
 pub mod conversations;
 pub mod coops;

@@ -138,6 +138,16 @@ impl World {
             })
             .await
             .unwrap();
+        // Riverside's canned message.
+        let canned = refdesk_core::CannedMessage::new(
+            uuid::Uuid::now_v7().into(),
+            refdesk_core::CannedScope::Institution(riverside.id),
+            "Matrix greeting",
+            "Hello {patron}",
+            app.clock_now(),
+        )
+        .unwrap();
+        store.put_canned(&canned).await.unwrap();
         let elsewhere = refdesk_server::admin::create_coop(
             store,
             DisplayName::parse("Elsewhere Co-op").unwrap(),
@@ -155,6 +165,7 @@ impl World {
             ("{alice}", alice_id),
             ("{conversation}", conv["id"].as_str().unwrap().to_owned()),
             ("{transfer}", transfer.id.to_string()),
+            ("{canned}", canned.id.to_string()),
         ];
         World {
             app,
@@ -409,6 +420,28 @@ fn rows() -> Vec<Row> {
                 &[Alice],
             ),
             json!({"user": "{alice}"}),
+        ),
+        // Canned messages: everyone reads those they may insert; Riverside's are written by
+        // its admins.
+        row("GET", "/api/canned", "/api/canned", &STAFF),
+        with(
+            row("POST", "/api/canned", "/api/canned", RIVERSIDE_ADMINS),
+            json!({"scope": {"kind": "institution", "id": "{institution}"}, "title": "m", "body": "b"}),
+        ),
+        with(
+            row(
+                "PUT",
+                "/api/canned/{id}",
+                "/api/canned/{canned}",
+                RIVERSIDE_ADMINS,
+            ),
+            json!({"scope": {"kind": "institution", "id": "{institution}"}, "title": "m", "body": "b"}),
+        ),
+        row(
+            "DELETE",
+            "/api/canned/{id}",
+            "/api/canned/{canned}",
+            RIVERSIDE_ADMINS,
         ),
         row("GET", "/api/monitoring", "/api/monitoring", &STAFF),
         // Nobody may monitor a co-op they have no grant for.

@@ -50,6 +50,7 @@ async fn all_rows(store: &DynStore, table: Table) -> Rows {
             (Rows::Conversations(a), Rows::Conversations(b)) => a.extend(b),
             (Rows::ChatTags(a), Rows::ChatTags(b)) => a.extend(b),
             (Rows::Transfers(a), Rows::Transfers(b)) => a.extend(b),
+            (Rows::CannedMessages(a), Rows::CannedMessages(b)) => a.extend(b),
             _ => panic!("a page of another table"),
         }
     }
@@ -233,6 +234,17 @@ pub async fn a_dump_restores_exactly_into_an_empty_store(source: DynStore, targe
         now(),
     );
     f.store.open_scoped_room(&scoped).await.unwrap();
+
+    // A canned message travels too.
+    let canned = CannedMessage::new(
+        Uuid::now_v7().into(),
+        CannedScope::Institution(f.institution.id),
+        "Greeting",
+        "Hi {patron}!",
+        now(),
+    )
+    .unwrap();
+    f.store.put_canned(&canned).await.unwrap();
 
     // The dump, as `refdesk migrate-data` does it. Nothing can make a co-op yet, so one is added
     // to the dumped directory to see that co-ops travel too.

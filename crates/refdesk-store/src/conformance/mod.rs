@@ -6,6 +6,7 @@
 //! database as often as they need.
 
 mod admin;
+mod canned;
 mod chats;
 mod conversations;
 mod directory;
@@ -18,6 +19,7 @@ mod timers;
 mod transfers;
 
 pub use admin::*;
+pub use canned::*;
 pub use chats::*;
 pub use conversations::*;
 pub use directory::*;
@@ -53,6 +55,7 @@ macro_rules! conformance_suite {
             an_outbound_chat_starts_held_by_its_librarian
             routing_steps_taken_at_start_are_stored_with_the_chat
             tags_are_kept_with_chats_and_offered_by_prefix
+            canned_messages_are_kept_by_scope
             a_guests_chats_are_listed_since_an_instant
             parallel_starts_for_one_guest_make_one_chat
             chats_are_listed_by_institution_and_status
