@@ -7,11 +7,11 @@
 //! and adds only what is missing.
 
 use crate::auth::hash_password;
-use crate::service::new_id;
+use crate::service::{new_id, now};
 use refdesk_core::routing::{Day, Opening};
 use refdesk_core::{
-    Coop, CoopHours, Department, DisplayName, Email, Grant, Institution, Role, RouteStep,
-    StepTarget, User, Widget,
+    CannedMessage, CannedScope, Coop, CoopHours, Department, DisplayName, Email, Grant,
+    Institution, Role, RouteStep, StepTarget, User, Widget,
 };
 use refdesk_store::{Conflict, DynStore, StoreError};
 
@@ -201,7 +201,7 @@ pub async fn seed(store: &DynStore) -> Result<Vec<DemoAccount>, StoreError> {
             c
         }
     };
-    for i in members {
+    for &i in &members {
         store.add_coop_member(coop.id, i).await?;
         if store.coop_hours(coop.id, i).await? == CoopHours::default() {
             store
@@ -222,7 +222,55 @@ pub async fn seed(store: &DynStore) -> Result<Vec<DemoAccount>, StoreError> {
     for user in coop_admins {
         store.add_grant(user, Grant::CoopAdmin(coop.id)).await?;
     }
+    let mut scopes: Vec<CannedScope> = members
+        .iter()
+        .map(|i| CannedScope::Institution(*i))
+        .collect();
+    scopes.push(CannedScope::Coop(coop.id));
+    for scope in scopes {
+        seed_canned(store, scope).await?;
+    }
     Ok(accounts)
+}
+
+/// Ready-made replies every demo library shares, and the co-op's, unless it has some already.
+async fn seed_canned(store: &DynStore, scope: CannedScope) -> Result<(), StoreError> {
+    if !store.canned_of(&[scope]).await?.is_empty() {
+        return Ok(());
+    }
+    let replies: &[(&str, &str)] = match scope {
+        CannedScope::Coop(_) => &[(
+            "Co-op welcome",
+            "Hi {patron}, I'm {librarian}, a librarian with the Three Rivers Library Co-op. I'm \
+             answering for your library right now; how can I help?",
+        )],
+        _ => &[
+            (
+                "Greeting",
+                "Hi {patron}, I'm {librarian}. How can I help you today?",
+            ),
+            (
+                "One moment",
+                "Thanks, {patron}. Give me a moment while I look into that for you.",
+            ),
+            (
+                "Renewals",
+                "You can renew most items online: sign in to My Account, choose Checkouts, and \
+                 select Renew. Items with holds waiting cannot be renewed.",
+            ),
+            (
+                "Closing",
+                "Is there anything else I can help you with today, {patron}? If not, thanks for \
+                 chatting with us!",
+            ),
+        ],
+    };
+    for (title, body) in replies {
+        let c = CannedMessage::new(new_id(), scope, title, body, now())
+            .map_err(|e| StoreError::corrupt(e.to_string()))?;
+        store.put_canned(&c).await?;
+    }
+    Ok(())
 }
 
 /// Every day, all day: the demo co-op's contracted hours.

@@ -3,6 +3,7 @@ import type { MessageView, StaffChatView } from "../shared/api";
 import { ended } from "../shared/api";
 import { chatAgain, chatErrors, chats, claim, closeChat, isCompanion, isMine, me, now, selected, send, sendTyping, threads, typing, type Pending } from "./state";
 import { TransferDialog } from "./TransferDialog";
+import { matching, render } from "./canned";
 import { answer, leave, outgoingOf, transferNews } from "./transfers";
 import { ChatTags } from "./ChatTags";
 import { TodayChats } from "./TodayChats";
@@ -82,6 +83,18 @@ function Composer({ c, patron }: { c: StaffChatView; patron: string }) {
   // A note to staff is written in the same box, visibly different; the patron never sees it,
   // nor that anyone is typing it.
   const [note, setNote] = useState(false);
+  // "/" then words of a title: the canned messages that match, to insert by keyboard or click.
+  const [query, setQuery] = useState<string | null>(null);
+  const [active, setActive] = useState(0);
+  const options = query === null ? [] : matching(query);
+  const insert = (i: number) => {
+    const pick = options[i];
+    const t = box.current!;
+    if (!pick) return;
+    t.value = render(pick, c.patron_name, (me.value?.name ?? "").split(" ")[0] || "Librarian");
+    setQuery(null);
+    t.focus();
+  };
   const stopTyping = () => {
     clearTimeout(idle.current);
     if (typingAt.current) sendTyping(c.id, false);
@@ -97,6 +110,9 @@ function Composer({ c, patron }: { c: StaffChatView; patron: string }) {
     stopTyping();
   };
   const input = () => {
+    const v = box.current!.value;
+    setQuery(v.startsWith("/") ? v.slice(1) : null);
+    setActive(0);
     if (note) return;
     const t = Date.now();
     if (t - typingAt.current > 3000) {
@@ -130,10 +146,51 @@ function Composer({ c, patron }: { c: StaffChatView; patron: string }) {
         maxLength={4000}
         placeholder={note ? "Only staff read notes; the patron does not see them." : undefined}
         onInput={input}
+        aria-autocomplete="list"
+        aria-controls="canned-options"
+        aria-activedescendant={options.length ? `canned-option-${active}` : undefined}
+        aria-describedby="canned-hint"
         onKeyDown={(e) => {
+          if (options.length) {
+            if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+              e.preventDefault();
+              const step = e.key === "ArrowDown" ? 1 : options.length - 1;
+              setActive((active + step) % options.length);
+              return;
+            }
+            if ((e.key === "Enter" || e.key === "Tab") && !e.shiftKey) {
+              e.preventDefault();
+              insert(active);
+              return;
+            }
+            if (e.key === "Escape") {
+              e.preventDefault();
+              setQuery(null);
+              return;
+            }
+          }
           if (e.key === "Enter" && !e.shiftKey && !e.isComposing) submit(e);
         }}
       />
+      <span id="canned-hint" class="sr-only">
+        Type / and words of a title to insert a canned message.
+      </span>
+      <ul id="canned-options" role="listbox" aria-label="Canned messages" class="canned-options" hidden={!options.length}>
+        {options.map((o, i) => (
+          <li
+            key={o.id}
+            id={`canned-option-${i}`}
+            role="option"
+            aria-selected={i === active}
+            onMouseDown={(e) => {
+              e.preventDefault();
+              insert(i);
+            }}
+          >
+            <b>{o.title}</b> <span class="muted">· {o.scope_name}</span>
+          </li>
+        ))}
+      </ul>
       <button type="submit" class="primary">
         {note ? "Add note" : "Send"}
       </button>

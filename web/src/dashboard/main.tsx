@@ -12,6 +12,7 @@ import { Librarians } from "./Librarians";
 import { MonitoringSettings } from "./MonitoringSettings";
 import { SignIn } from "./SignIn";
 import { CoopSettings } from "./CoopSettings";
+import { CannedMessages } from "./CannedMessages";
 import { Installation } from "./Installation";
 import { LibrarySettings } from "./LibrarySettings";
 import { StillMonitoring } from "./StillMonitoring";
@@ -35,6 +36,7 @@ function App() {
           {view.value === "settings" && <LibrarySettings />}
           {view.value === "coop" && <CoopSettings />}
           {view.value === "installation" && <Installation />}
+          {view.value === "canned" && <CannedMessages />}
         </div>
       ) : (
         <div class="body">

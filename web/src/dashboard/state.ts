@@ -11,6 +11,7 @@ import { chime, notify } from "./alerts";
 import { http, HttpError } from "./http";
 import { forgetIms, imResume, loadIms, onConversation, onImAck, onImMessage, onImTyping } from "./im";
 import { loadTransfers, onTransfer, transfers, transferNews } from "./transfers";
+import { loadCanned } from "./canned";
 
 export type SendKind = "message" | "internal_note";
 
@@ -37,7 +38,7 @@ export const chatTags = signal<Record<string, import("../shared/api").ChatTagVie
 
 /** Which screen: the chats, or (for admins) the library's, the co-op's or the installation's
  * settings. */
-export const view = signal<"chats" | "settings" | "coop" | "installation">("chats");
+export const view = signal<"chats" | "settings" | "coop" | "installation" | "canned">("chats");
 /** The co-ops the signed-in person administers (read at sign-in). */
 export const adminCoops = signal<{ id: string; name: string }[]>([]);
 export const connection = signal<"connecting" | "connected" | "reconnecting">("connecting");
@@ -121,6 +122,7 @@ function onFrame(f: ServerFrame) {
       void loadMonitoring();
       void loadTransfers();
       void loadIms();
+      void loadCanned();
       // Resend what was never acknowledged; the server de-duplicates by client_msg_id.
       for (const [chatId, t] of Object.entries(threads.value))
         for (const p of t.pending)

@@ -292,3 +292,16 @@ export interface ConversationMessageView {
   client_msg_id: string | null;
   created_at: string;
 }
+
+export interface CannedView {
+  id: string;
+  scope: { kind: "personal" | "institution" | "coop"; id: string | null };
+  /** "Mine", the institution's or the co-op's name. */
+  scope_name: string;
+  title: string;
+  /** `{patron}` and `{librarian}` are filled in when it is inserted. */
+  body: string;
+  /** Whether I may change or delete it. */
+  editable: boolean;
+  updated_at: string;
+}
