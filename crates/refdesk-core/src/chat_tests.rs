@@ -269,3 +269,30 @@ proptest! {
         prop_assert_eq!(winners, vec![order[0]]);
     }
 }
+
+/// A waiting chat, for tests of other modules.
+pub(crate) fn waiting_chat() -> Chat {
+    Chat {
+        id: uuid::Uuid::from_u128(700).into(),
+        institution_id: uuid::Uuid::from_u128(10).into(),
+        department_id: uuid::Uuid::from_u128(20).into(),
+        widget_id: uuid::Uuid::from_u128(30).into(),
+        guest_id: guest(),
+        state: ChatState::Waiting,
+        patron_name: None,
+        patron_email: None,
+        question: None,
+        referrer: None,
+        user_agent: None,
+        created_at: time::OffsetDateTime::UNIX_EPOCH,
+        claimed_at: None,
+        ended_at: None,
+        last_seq: Seq(0),
+        last_patron_seq: Seq(0),
+        version: 1,
+        answered_by: None,
+        step: 0,
+        coop_id: None,
+        companions: Vec::new(),
+    }
+}

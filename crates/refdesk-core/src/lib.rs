@@ -16,6 +16,7 @@ pub mod ids;
 pub mod message;
 pub mod monitoring;
 pub mod policy;
+pub mod rating;
 pub mod routing;
 pub mod tag;
 pub mod text;
@@ -36,6 +37,7 @@ pub use ids::{
 pub use message::{Audience, Heads, Message, MessageKind, NewMessage, Sender, Seq};
 pub use monitoring::{Monitor, MonitorScope};
 pub use policy::{InstitutionPolicy, IpAddresses, PolicyError, ReferrerQuery};
+pub use rating::{Rating, RatingError};
 pub use routing::{CoopHours, RouteReason, RouteStep, RoutingPlan, StepTarget};
 pub use tag::{ChatTag, Tag, TagError};
 pub use text::{ClientMsgId, DisplayName, Email, MessageBody, TextError};

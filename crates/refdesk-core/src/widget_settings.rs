@@ -64,6 +64,8 @@ pub struct WidgetSettings {
     /// A disabled chat box is not offered to patrons (its past chats keep their widget: a
     /// chat box is disabled, never deleted).
     pub enabled: bool,
+    /// Whether the patron is asked to rate the chat (and comment) when it ends.
+    pub ask_rating: bool,
 }
 
 impl Default for WidgetSettings {
@@ -73,6 +75,7 @@ impl Default for WidgetSettings {
             texts: WidgetTexts::default(),
             routing: crate::routing::RoutingPlan::default(),
             enabled: true,
+            ask_rating: true,
         }
     }
 }

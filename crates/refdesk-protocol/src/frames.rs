@@ -175,6 +175,11 @@ pub enum ServerFrame {
     /// Someone started or stopped monitoring a queue this socket's staff member shares: the
     /// Librarians list (and an open Check status) should be read again.
     MonitorsChanged {},
+    /// A followed chat's patron rated it (staff only).
+    ChatRating {
+        chat_id: ChatId,
+        rating: crate::RatingView,
+    },
     /// A followed chat's tags changed (staff only).
     ChatTags {
         list: crate::ChatTagList,

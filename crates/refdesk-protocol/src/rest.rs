@@ -86,6 +86,39 @@ pub struct WidgetConfig {
     /// Whether anyone is monitoring a step of its routing plan now (and a co-op step is within
     /// its hours): when not, the chat box shows its offline text instead of the form.
     pub online: bool,
+    /// Whether the chat box asks the patron to rate a chat when it ends.
+    pub ask_rating: bool,
+}
+
+/// `POST /api/chats/{id}/rating`: the patron rates their ended chat.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RatingBody {
+    /// 1 (poor) to 5 (excellent).
+    pub stars: u8,
+    /// At most 1000 characters.
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// A chat's rating, as its patron gave it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RatingView {
+    pub stars: u8,
+    pub comment: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub rated_at: time::OffsetDateTime,
+}
+
+impl From<refdesk_core::Rating> for RatingView {
+    fn from(r: refdesk_core::Rating) -> Self {
+        RatingView {
+            stars: r.stars,
+            comment: r.comment,
+            rated_at: r.rated_at,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

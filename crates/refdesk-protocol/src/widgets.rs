@@ -139,6 +139,8 @@ pub struct WidgetView {
     pub routing: RoutingPlanBody,
     /// A disabled chat box is not offered to patrons.
     pub enabled: bool,
+    /// Whether the patron is asked to rate the chat when it ends.
+    pub ask_rating: bool,
 }
 
 impl From<Widget> for WidgetView {
@@ -152,6 +154,7 @@ impl From<Widget> for WidgetView {
             texts: w.settings.texts.into(),
             routing: w.settings.routing.into(),
             enabled: w.settings.enabled,
+            ask_rating: w.settings.ask_rating,
         }
     }
 }
@@ -176,6 +179,9 @@ pub struct WidgetBody {
     /// `false` disables the chat box (patrons are told it is not available); default `true`.
     #[serde(default = "enabled")]
     pub enabled: bool,
+    /// Whether the patron is asked to rate the chat when it ends; default `true`.
+    #[serde(default = "enabled")]
+    pub ask_rating: bool,
 }
 
 fn enabled() -> bool {
@@ -202,6 +208,7 @@ impl WidgetBody {
             },
             routing: self.routing.plan()?,
             enabled: self.enabled,
+            ask_rating: self.ask_rating,
         })
     }
 }

@@ -26,6 +26,8 @@ pub enum Event {
     Realert { chat: Chat },
     /// A chat's tags changed: the staff following it read the new list.
     ChatTags { chat_id: ChatId },
+    /// A chat's patron rated it: the staff following it show the rating.
+    ChatRated { rating: refdesk_core::Rating },
     /// A waiting chat moved up in its queue (one ahead of it left the line): only its own
     /// stream hears of it, so a claim costs each staff socket one frame, not one per chat
     /// waiting behind it.
@@ -141,6 +143,9 @@ impl Event {
             }
             Event::ChatTags { chat_id } => {
                 [Some(Topic::Stream((*chat_id).into())), None, None, None]
+            }
+            Event::ChatRated { rating } => {
+                [Some(Topic::Stream(rating.chat_id.into())), None, None, None]
             }
             Event::Typing { chat_id, .. } => {
                 [Some(Topic::Stream((*chat_id).into())), None, None, None]

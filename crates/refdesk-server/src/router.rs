@@ -2,7 +2,7 @@
 
 use crate::http::{
     auth, canned, chats, conversations, coops, departments, directory, health, institutions,
-    monitoring, pages, staff, tags, transfers, widgets,
+    monitoring, pages, ratings, staff, tags, transfers, widgets,
 };
 use crate::state::AppState;
 use crate::{assets, ws};
@@ -39,6 +39,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(chats::outbound))
         .routes(routes!(chats::close))
         .routes(routes!(chats::history))
+        .routes(routes!(ratings::get, ratings::rate))
         .routes(routes!(transfers::targets))
         .routes(routes!(transfers::offer))
         .routes(routes!(transfers::leave))

@@ -263,6 +263,7 @@ pub(crate) async fn rows_page(
         Table::CannedMessages => {
             Rows::CannedMessages(crate::canned::page(pool, offset, limit).await?)
         }
+        Table::ChatRatings => Rows::ChatRatings(crate::ratings::page(pool, offset, limit).await?),
     })
 }
 
@@ -302,6 +303,11 @@ pub(crate) async fn restore_rows(pool: &PgPool, rows: &Rows) -> Result<()> {
         Rows::CannedMessages(list) => {
             for m in list {
                 crate::canned::put(&mut tx, m).await?;
+            }
+        }
+        Rows::ChatRatings(list) => {
+            for r in list {
+                crate::ratings::insert(&mut tx, r).await?;
             }
         }
     }

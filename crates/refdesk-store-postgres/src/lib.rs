@@ -24,6 +24,7 @@ mod history;
 mod messages;
 mod monitoring;
 mod policies;
+mod ratings;
 mod tags;
 mod timers;
 mod transfers;

@@ -320,6 +320,9 @@ impl MigrationStore for SqliteStore {
             Table::CannedMessages => {
                 Rows::CannedMessages(crate::canned::page(&self.read, offset, limit).await?)
             }
+            Table::ChatRatings => {
+                Rows::ChatRatings(crate::ratings::page(&self.read, offset, limit).await?)
+            }
         })
     }
     async fn restore_rows(&self, rows: &Rows) -> Result<()> {
@@ -356,6 +359,11 @@ impl MigrationStore for SqliteStore {
                         Rows::CannedMessages(r) => {
                             for m in r {
                                 crate::canned::put(c, m).await?;
+                            }
+                        }
+                        Rows::ChatRatings(r) => {
+                            for rating in r {
+                                crate::ratings::insert(c, rating).await?;
                             }
                         }
                     }

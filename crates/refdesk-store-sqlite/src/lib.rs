@@ -17,6 +17,7 @@ mod grants;
 mod history;
 mod monitoring;
 mod policies;
+mod ratings;
 mod rows;
 mod tags;
 #[cfg(test)]

@@ -62,6 +62,7 @@ pub trait Store:
     + TagStore
     + TransferStore
     + CannedStore
+    + RatingStore
 {
 }
 
@@ -78,6 +79,7 @@ impl<T> Store for T where
         + TagStore
         + TransferStore
         + CannedStore
+        + RatingStore
 {
 }
 
@@ -117,6 +119,15 @@ pub trait TransferStore: Send + Sync + std::fmt::Debug + 'static {
     /// carries (its own compare-and-set; a chat that moved on fails the whole change with
     /// `Conflict::StateChanged`), the notes and the timers.
     async fn apply_transfer(&self, change: &TransferChange) -> Result<TransferApplied>;
+}
+
+/// Patrons' ratings of their chats (see [`refdesk_core::rating`]).
+#[async_trait]
+pub trait RatingStore: Send + Sync + std::fmt::Debug + 'static {
+    /// Stores a chat's rating; `Conflict::AlreadyExists` when it has one (a chat is rated
+    /// once); `NotFound` for an unknown chat.
+    async fn rate_chat(&self, rating: &refdesk_core::Rating) -> Result<()>;
+    async fn rating_of(&self, chat: ChatId) -> Result<Option<refdesk_core::Rating>>;
 }
 
 /// Canned messages (see [`refdesk_core::canned`]).

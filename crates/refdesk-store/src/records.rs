@@ -201,16 +201,18 @@ pub enum Table {
     /// Transfers, pending and past, with when each ended.
     Transfers,
     CannedMessages,
+    ChatRatings,
 }
 
 impl Table {
-    pub const ALL: [Table; 6] = [
+    pub const ALL: [Table; 7] = [
         Table::ChatHistory,
         Table::Timers,
         Table::Conversations,
         Table::ChatTags,
         Table::Transfers,
         Table::CannedMessages,
+        Table::ChatRatings,
     ];
 }
 
@@ -223,6 +225,7 @@ pub enum Rows {
     ChatTags(Vec<refdesk_core::ChatTag>),
     Transfers(Vec<(Transfer, Option<OffsetDateTime>)>),
     CannedMessages(Vec<refdesk_core::CannedMessage>),
+    ChatRatings(Vec<refdesk_core::Rating>),
 }
 
 impl Rows {
@@ -234,6 +237,7 @@ impl Rows {
             Rows::ChatTags(r) => r.len(),
             Rows::Transfers(r) => r.len(),
             Rows::CannedMessages(r) => r.len(),
+            Rows::ChatRatings(r) => r.len(),
         }
     }
     pub fn is_empty(&self) -> bool {

@@ -8,6 +8,7 @@ import { ended, newClientMsgId } from "../shared/api";
 import { openSocket, type Socket } from "../shared/socket";
 import { hideOffline, showOffline } from "./offline";
 import { applyFields, readFields } from "./prechat";
+import { offerRating, resetRating } from "./rating";
 import { Store, type StoredMessage } from "./store";
 
 const widgetId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() || "");
@@ -93,6 +94,7 @@ function renderStatus() {
   }
   if (ui.notice.textContent !== text) ui.notice.textContent = text;
   const over = !!s.status && ended(s.status);
+  if (over && ui.ended.hidden) offerRating(s.chat, !!config?.ask_rating, s.token);
   ui.ended.hidden = !over;
   ui.composer.hidden = over;
   ui.end.hidden = over;
@@ -432,6 +434,7 @@ async function endChat() {
 }
 
 function newChat() {
+  resetRating();
   // Nothing of the last chat is kept, not even its guest token: the next chat is a new guest's,
   // on a new socket.
   socket?.close();

@@ -22,6 +22,7 @@ interface ChatBox {
   texts: WidgetTexts;
   routing: RoutingPlan;
   enabled: boolean;
+  ask_rating: boolean;
 }
 
 const FIELDS = [
@@ -99,6 +100,7 @@ export function ChatBoxes() {
       texts: Object.fromEntries(TEXTS.map(([k]) => [k, text(d.get(`text-${k}`))])),
       routing: JSON.parse(String(d.get("routing") || "null")) ?? NO_PLAN,
       enabled: d.get("enabled") !== null,
+      ask_rating: d.get("ask_rating") !== null,
     };
     void done(
       box ? http("PUT", `${base}/widgets/${box.id}`, body) : http("POST", `${base}/widgets`, body),
@@ -197,6 +199,9 @@ function BoxForm({ box, departments, coops, onSubmit }: BoxProps) {
         <label>
           <input type="checkbox" name="enabled" checked={box?.enabled ?? true} /> Offered to patrons (unchecked: the chat box says it is not
           available; its past chats are kept)
+        </label>
+        <label>
+          <input type="checkbox" name="ask_rating" checked={box?.ask_rating ?? true} /> Ask patrons to rate the chat when it ends
         </label>
         <RoutingSteps prefix={id("routing")} plan={box?.routing ?? NO_PLAN} departments={departments} coops={coops} />
         <button type="submit" class="primary">

@@ -7,6 +7,7 @@ import { matching, render } from "./canned";
 import { answer, leave, outgoingOf, transferNews } from "./transfers";
 import { ChatTags } from "./ChatTags";
 import { TodayChats } from "./TodayChats";
+import { PatronRating } from "./PatronRating";
 import { clock, since } from "./time";
 
 function statusText(c: StaffChatView, nowMs: number): string {
@@ -277,6 +278,7 @@ export function ChatPane() {
       </p>
       {transferring && mine && <TransferDialog chat={c} onClose={() => setTransferring(false)} />}
       <Details c={c} />
+      {ended(c.status) && <PatronRating key={`rating-${c.id}`} chatId={c.id} />}
       <ChatTags key={c.id} chatId={c.id} />
       <TodayChats key={`today-${c.id}`} chatId={c.id} />
       <h3 class="sr-only">Conversation</h3>

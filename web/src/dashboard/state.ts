@@ -35,6 +35,8 @@ export const chats = signal<ReadonlyMap<string, StaffChatView>>(new Map());
 export const selected = signal<string | null>(null);
 /** The tags of the chats whose pane was opened, by chat (kept live by `chat_tags` frames). */
 export const chatTags = signal<Record<string, import("../shared/api").ChatTagView[]>>({});
+/** Patrons' ratings of chats whose pane was opened, by chat (`chat_rating` frames). */
+export const ratings = signal<Readonly<Record<string, import("../shared/api").RatingView>>>({});
 
 /** Which screen: the chats, or (for admins) the library's, the co-op's or the installation's
  * settings. */
@@ -155,6 +157,9 @@ function onFrame(f: ServerFrame) {
       return;
     case "transfer":
       onTransfer(f.transfer, me.value?.id);
+      return;
+    case "chat_rating":
+      ratings.value = { ...ratings.value, [f.chat_id]: f.rating };
       return;
     case "conversation":
       onConversation(f.conversation);

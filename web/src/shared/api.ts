@@ -89,6 +89,14 @@ export interface WidgetConfig {
   texts: WidgetTexts;
   /** Whether anyone is monitoring a step of its routing plan now. */
   online: boolean;
+  /** Whether the chat box asks the patron to rate a chat when it ends. */
+  ask_rating: boolean;
+}
+
+export interface RatingView {
+  stars: number;
+  comment: string | null;
+  rated_at: string;
 }
 
 export interface RouteStep {
@@ -181,6 +189,7 @@ export type ServerFrame =
   | { type: "librarian_chats"; user_id: string; chats: number }
   | { type: "chat_tags"; list: ChatTagList }
   | { type: "transfer"; transfer: TransferView }
+  | { type: "chat_rating"; chat_id: string; rating: RatingView }
   | { type: "conversation"; conversation: ConversationView }
   | { type: "conversation_message"; message: ConversationMessageView }
   | { type: "conversation_typing"; conversation_id: string; name: string; active: boolean }

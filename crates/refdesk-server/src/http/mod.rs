@@ -12,6 +12,7 @@ pub mod institutions;
 mod json;
 pub mod monitoring;
 pub mod pages;
+pub mod ratings;
 pub mod staff;
 pub mod tags;
 pub mod transfers;

@@ -36,6 +36,7 @@ pub async fn widget(
         fields: w.settings.fields.into(),
         texts: w.settings.texts.into(),
         online,
+        ask_rating: w.settings.ask_rating,
     }))
 }
 

@@ -21,6 +21,7 @@ mod openapi;
 mod outbound;
 mod policies;
 mod presence;
+mod ratings;
 mod resume;
 mod rooms;
 mod routing;

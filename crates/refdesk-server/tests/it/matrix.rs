@@ -314,6 +314,23 @@ fn rows() -> Vec<Row> {
             "/api/chats/{chat}/messages",
             &[Alice, Rita],
         ),
+        // A rating: written by the chat's own patron only (none of these callers), read by
+        // staff who see the chat.
+        with(
+            row(
+                "POST",
+                "/api/chats/{id}/rating",
+                "/api/chats/{chat}/rating",
+                &[],
+            ),
+            json!({"stars": 5}),
+        ),
+        row(
+            "GET",
+            "/api/chats/{id}/rating",
+            "/api/chats/{chat}/rating",
+            &[Alice, Rita],
+        ),
         row(
             "GET",
             "/api/chats/{id}/tags",

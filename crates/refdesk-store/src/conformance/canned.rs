@@ -54,3 +54,39 @@ pub async fn canned_messages_are_kept_by_scope(store: DynStore) {
     assert!(!s.delete_canned(a.id).await.unwrap());
     assert!(matches!(s.canned(a.id).await, Err(StoreError::NotFound)));
 }
+
+/// A chat is rated once; the rating reads back; an unknown chat has none to take.
+pub async fn a_chat_is_rated_once(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let (chat, guest) = f.chat().await;
+    let close = chat
+        .decide(
+            now(),
+            ChatCommand::Close {
+                by: Sender::Patron(guest.id),
+            },
+        )
+        .unwrap();
+    let (ended, _) = f.store.apply_decision(&close, None).await.unwrap();
+    assert_eq!(f.store.rating_of(ended.id).await.unwrap(), None);
+    let rating = Rating::new(&ended, 4, Some("Quick and kind"), now()).unwrap();
+    f.store.rate_chat(&rating).await.unwrap();
+    assert_eq!(
+        f.store.rating_of(ended.id).await.unwrap(),
+        Some(rating.clone())
+    );
+    let again = Rating::new(&ended, 1, None, now()).unwrap();
+    assert!(matches!(
+        f.store.rate_chat(&again).await,
+        Err(crate::StoreError::Conflict(crate::Conflict::AlreadyExists))
+    ));
+    assert_eq!(f.store.rating_of(ended.id).await.unwrap(), Some(rating));
+    let unknown = Rating {
+        chat_id: Uuid::now_v7().into(),
+        ..again
+    };
+    assert!(matches!(
+        f.store.rate_chat(&unknown).await,
+        Err(StoreError::NotFound)
+    ));
+}

@@ -51,6 +51,7 @@ async fn all_rows(store: &DynStore, table: Table) -> Rows {
             (Rows::ChatTags(a), Rows::ChatTags(b)) => a.extend(b),
             (Rows::Transfers(a), Rows::Transfers(b)) => a.extend(b),
             (Rows::CannedMessages(a), Rows::CannedMessages(b)) => a.extend(b),
+            (Rows::ChatRatings(a), Rows::ChatRatings(b)) => a.extend(b),
             _ => panic!("a page of another table"),
         }
     }
@@ -177,6 +178,10 @@ pub async fn a_dump_restores_exactly_into_an_empty_store(source: DynStore, targe
     apply(&f, &closed, close, "Bob closed the chat.").await;
     let note = f.staff_message(&closed.id, &f.bob, MessageKind::InternalNote, None, "done");
     f.store.append_message(note).await.unwrap();
+    // Its patron rated it.
+    let ended = f.store.chat(closed.id).await.unwrap();
+    let rating = Rating::new(&ended, 5, Some("Thank you!"), now()).unwrap();
+    f.store.rate_chat(&rating).await.unwrap();
     let (abandoned, leaver) = chat_of_new_guest(&f, &mut tokens).await;
     let leave = ChatCommand::Close {
         by: Sender::Patron(leaver.id),

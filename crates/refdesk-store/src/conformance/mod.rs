@@ -56,6 +56,7 @@ macro_rules! conformance_suite {
             routing_steps_taken_at_start_are_stored_with_the_chat
             tags_are_kept_with_chats_and_offered_by_prefix
             canned_messages_are_kept_by_scope
+            a_chat_is_rated_once
             a_guests_chats_are_listed_since_an_instant
             parallel_starts_for_one_guest_make_one_chat
             chats_are_listed_by_institution_and_status

@@ -49,6 +49,16 @@ impl Writer {
                 }
                 Principal::Patron { .. } => Ok(()),
             },
+            Event::ChatRated { rating } => match self.principal {
+                Principal::Staff(_) => {
+                    self.feed(&ServerFrame::ChatRating {
+                        chat_id: rating.chat_id,
+                        rating: rating.clone().into(),
+                    })
+                    .await
+                }
+                Principal::Patron { .. } => Ok(()),
+            },
             Event::ChatsHeld { user, chats, .. } => match self.principal {
                 Principal::Staff(_) => {
                     self.feed(&ServerFrame::LibrarianChats {
