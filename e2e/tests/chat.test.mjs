@@ -202,7 +202,7 @@ describe("refdesk in a browser", () => {
     await pane.getByText("Alice Archer answered it").waitFor();
     await onHours.getByText("This chat has ended").waitFor();
     await onHours.getByRole("button", { name: "Start a new chat" }).waitFor();
-    assert.equal(await onHours.getByRole("button", { name: "Send" }).count(), 0);
+    assert.equal(await onHours.getByRole("button", { name: "Send", exact: true }).count(), 0);
     await shot(patron, "patron-chat-ended");
     await shot(alice, "librarian-chat-closed");
 

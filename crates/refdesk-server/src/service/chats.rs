@@ -199,7 +199,7 @@ impl AppState {
     /// Refuses one more chat to an operator who holds as many as their institution allows.
     /// (Two claims by one person at the same instant may both pass: the limit guards workload,
     /// not data.)
-    async fn check_chat_limit(&self, staff: &StaffPrincipal) -> ApiResult<()> {
+    pub(crate) async fn check_chat_limit(&self, staff: &StaffPrincipal) -> ApiResult<()> {
         let policy = self
             .policies()
             .get(self.store(), staff.user.institution_id)

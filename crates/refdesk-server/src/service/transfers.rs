@@ -160,6 +160,10 @@ impl AppState {
         action: TransferAction,
     ) -> ApiResult<Transfer> {
         let (t, chat) = self.transfer_for(staff, id).await?;
+        if action == TransferAction::Accept && t.state.is_pending() {
+            // Accepting is taking one more chat: the receiver's library's limit applies.
+            self.check_chat_limit(staff).await?;
+        }
         let command = match action {
             TransferAction::Accept => TransferCommand::Accept {
                 by: staff.id(),

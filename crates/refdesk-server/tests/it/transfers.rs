@@ -521,3 +521,46 @@ async fn a_receiver_who_reconnects_still_finds_the_transfer_and_accepts_it() {
     );
     patron_reads(&mut patron, "Bob joined").await;
 }
+
+#[tokio::test]
+async fn accepting_a_transfer_respects_the_receivers_chat_limit() {
+    let app = TestApp::spawn().await;
+    let alice = app.login("alice@riverside").await;
+    let bob = app.login("bob@riverside").await;
+    let (_a_ws, _) = app.staff_ws(&alice).await;
+    let (_b_ws, _) = app.staff_ws(&bob).await;
+    // Riverside lets a librarian hold one chat at a time (its admin says so); Bob holds one.
+    let rita = app.login("rita@riverside").await;
+    let w = app
+        .state
+        .store()
+        .widget(app.widget_id.parse().unwrap())
+        .await
+        .unwrap();
+    let path = format!("/api/institutions/{}/policy", w.institution_id);
+    let (_, mut policy) = app.get(&path, Some(&rita.cookie), None).await;
+    policy["max_chats_per_operator"] = json!(1);
+    assert_eq!(app.put(&path, Some(&rita.cookie), policy).await.0, 200);
+    let (bobs, _p1) = claimed_by(&app, &bob).await;
+    let (chat, _p2) = claimed_by(&app, &alice).await;
+    let (_, t) = offer(
+        &app,
+        &alice,
+        &chat,
+        json!({"kind": "operator", "id": bob.id}),
+    )
+    .await;
+    let id = t["id"].as_str().unwrap().to_owned();
+    let (status, body) = act(&app, &bob, &id, "accept").await;
+    assert_eq!(
+        (status, &body["error"]["code"]),
+        (409, &json!("too_many_chats")),
+        "{body}"
+    );
+    // Nothing changed: still pending, still Alice's; once Bob closes his chat, he may.
+    let (_, pending) = app.get("/api/transfers", Some(&bob.cookie), None).await;
+    assert_eq!(pending["transfers"][0]["state"], "offered");
+    let close = format!("/api/chats/{bobs}/close");
+    assert_eq!(app.post(&close, Some(&bob.cookie), json!({})).await.0, 200);
+    assert_eq!(act(&app, &bob, &id, "accept").await.0, 200);
+}
