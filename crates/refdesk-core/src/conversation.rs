@@ -46,6 +46,8 @@ impl ConversationKind {
 
 /// The longest name of a room, in characters.
 pub const MAX_ROOM_NAME_CHARS: usize = 80;
+/// The most colleagues invited to a room at its making.
+pub const MAX_INVITED: usize = 50;
 
 /// A staff conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,8 +70,10 @@ pub enum ConversationError {
     WithSelf,
     #[error("only the members of a conversation may write in it")]
     NotMember,
-    #[error("a room needs a name of 1 to 80 characters")]
+    #[error("a room needs a name of 1 to 80 characters, without control characters")]
     RoomName,
+    #[error("at most 50 colleagues are invited to a room at once")]
+    TooManyInvited,
     #[error("only a room someone made takes invitations")]
     NotInvitable,
 }
@@ -114,8 +118,13 @@ impl Conversation {
         now: OffsetDateTime,
     ) -> Result<Conversation, ConversationError> {
         let name = name.trim();
-        if name.is_empty() || name.chars().count() > MAX_ROOM_NAME_CHARS {
+        if name.chars().count() > MAX_ROOM_NAME_CHARS
+            || crate::text::DisplayName::parse(name).is_err()
+        {
             return Err(ConversationError::RoomName);
+        }
+        if invited.len() > MAX_INVITED {
+            return Err(ConversationError::TooManyInvited);
         }
         let mut members: Vec<UserId> = invited.to_vec();
         members.push(creator);
@@ -277,6 +286,21 @@ mod tests {
         assert_eq!(
             Conversation::room(Uuid::from_u128(5).into(), "  ", user(1), &[], now),
             Err(ConversationError::RoomName)
+        );
+        assert_eq!(
+            Conversation::room(
+                Uuid::from_u128(5).into(),
+                "a\u{202e}b\nc",
+                user(1),
+                &[],
+                now
+            ),
+            Err(ConversationError::RoomName)
+        );
+        let many: Vec<UserId> = (10..61).map(user).collect();
+        assert_eq!(
+            Conversation::room(Uuid::from_u128(5).into(), "Big", user(1), &many, now),
+            Err(ConversationError::TooManyInvited)
         );
     }
 }

@@ -194,6 +194,15 @@ pub(crate) async fn page(
 }
 
 async fn apply(conn: &mut PgConnection, c: &TransferChange) -> Result<TransferApplied> {
+    // The chat's row first, then the transfer's: the order a chat change takes them in (its
+    // own row, then `cancel_pending`), so the two never deadlock.
+    sqlx::query(
+        "SELECT 1 FROM chats WHERE id = (SELECT chat_id FROM transfers WHERE id = $1) FOR UPDATE",
+    )
+    .bind(c.transfer.as_uuid())
+    .execute(&mut *conn)
+    .await
+    .map_err(store_error)?;
     let (state, by) = refdesk_store::transfer_state_parts(c.decision.to);
     let ended = (!c.decision.to.is_pending()).then_some(c.at);
     let row: Option<TransferRow> = sqlx::query_as(concat!(

@@ -84,6 +84,8 @@ impl AppState {
                 ConversationKind::Institution { institution }
             }
             (None, None, Some(name)) => {
+                // Checked before any colleague is looked up: the count is bounded first.
+                Conversation::room(new_id(), &name, staff.id(), &req.members, self.now())?;
                 let mut invited = Vec::with_capacity(req.members.len());
                 for m in req.members {
                     invited.push(self.colleague(staff, m).await?);
@@ -177,9 +179,9 @@ impl AppState {
 impl From<ConversationError> for ApiError {
     fn from(e: ConversationError) -> Self {
         match e {
-            ConversationError::WithSelf | ConversationError::RoomName => {
-                ApiError::invalid_body(e.to_string())
-            }
+            ConversationError::WithSelf
+            | ConversationError::RoomName
+            | ConversationError::TooManyInvited => ApiError::invalid_body(e.to_string()),
             ConversationError::NotMember => ApiError::forbidden(e.to_string()),
             ConversationError::NotInvitable => {
                 ApiError::new(StatusCode::CONFLICT, "not_invitable", e.to_string())

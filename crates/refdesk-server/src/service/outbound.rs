@@ -50,6 +50,8 @@ impl AppState {
                 "the patron's chat box is no longer open",
             ));
         }
+        // The librarian takes one more chat: their library's limit applies.
+        self.check_chat_limit(staff).await?;
         let id: ChatId = new_id();
         let at = self.now();
         let claimed = ChatEvent::Claimed {

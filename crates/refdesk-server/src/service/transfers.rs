@@ -71,7 +71,12 @@ impl AppState {
                     "note is longer than 1000 characters",
                 ));
             }
-            Some(n) => Some(n.to_owned()),
+            Some(n) => {
+                // Kept as message text (its note in the chat): the same characters allowed.
+                refdesk_core::MessageBody::parse(n)
+                    .map_err(|e| ApiError::invalid_body(format!("note: {e}")))?;
+                Some(n.to_owned())
+            }
         };
         if target == TransferTarget::Operator(staff.id()) {
             return Err(refdesk_core::TransferRejection::ToSelf.into());
@@ -139,6 +144,24 @@ impl AppState {
         staff: &StaffPrincipal,
         id: TransferId,
     ) -> ApiResult<(Transfer, Chat)> {
+        let (t, chat) = self.transfer_party(staff, id).await?;
+        // Once it has ended, the transfer opens the chat to nobody: its preview is for those
+        // who may see the chat anyway (a co-op's monitor does not read a member's past chat
+        // through an old offer).
+        if t.state.is_pending() || Principal::Staff(staff.clone()).may_view(&chat) {
+            Ok((t, chat))
+        } else {
+            Err(ApiError::not_found())
+        }
+    }
+
+    /// The transfer and its chat, if `staff` sent it or is (or was) one of its receivers, to
+    /// act on it (an ended one answers `transfer_ended`); `not_found` for anyone else.
+    async fn transfer_party(
+        &self,
+        staff: &StaffPrincipal,
+        id: TransferId,
+    ) -> ApiResult<(Transfer, Chat)> {
         let t = self.store().transfer(id).await?;
         let chat = self.store().chat(t.chat_id).await?;
         if t.from == staff.id()
@@ -159,7 +182,7 @@ impl AppState {
         id: TransferId,
         action: TransferAction,
     ) -> ApiResult<Transfer> {
-        let (t, chat) = self.transfer_for(staff, id).await?;
+        let (t, chat) = self.transfer_party(staff, id).await?;
         if action == TransferAction::Accept && t.state.is_pending() {
             // Accepting is taking one more chat: the receiver's library's limit applies.
             self.check_chat_limit(staff).await?;

@@ -37,6 +37,27 @@ async fn a_librarian_starts_an_outbound_chat_that_is_transferred_tagged_and_clos
         (status, &body["error"]["code"]),
         (409, &json!("open_chat_exists"))
     );
+    // Riverside allows one chat at a time: Alice, holding this one, may start no other.
+    let rita = app.login("rita@riverside").await;
+    let riverside = app
+        .state
+        .store()
+        .widget(app.widget_id.parse().unwrap())
+        .await
+        .unwrap()
+        .institution_id;
+    let policy_path = format!("/api/institutions/{riverside}/policy");
+    let (_, mut policy) = app.get(&policy_path, Some(&rita.cookie), None).await;
+    policy["max_chats_per_operator"] = json!(1);
+    assert_eq!(
+        app.put(&policy_path, Some(&rita.cookie), policy).await.0,
+        200
+    );
+    let (status, body) = app.post(&path, Some(&alice.cookie), json!({})).await;
+    assert_eq!(
+        (status, &body["error"]["code"]),
+        (409, &json!("too_many_chats"))
+    );
 
     // The chat box hears of it on its open socket, and follows it.
     let status_frame = loop {

@@ -323,6 +323,14 @@ async fn a_transfer_to_the_coop_is_taken_by_its_first_monitor() {
         act(&app, &dave, &id, "accept").await.1["error"]["code"],
         "transfer_ended"
     );
+    // The ended offer opens the chat to him no more (a co-op monitor reads no member's chat
+    // through an old transfer).
+    assert_eq!(
+        app.get(&format!("/api/transfers/{id}"), Some(&dave.cookie), None)
+            .await
+            .0,
+        404
+    );
     patron_reads(&mut patron, "Carol joined").await;
     // Carol holds it and answers it.
     c_ws.send(json!({"type": "watch", "chat_id": chat})).await;
@@ -412,6 +420,7 @@ async fn declined_cancelled_and_refused_transfers_change_nothing_else() {
         json!({"target": {"kind": "operator", "id": "not-a-uuid"}}),
         json!({"target": to_bob, "note": "x".repeat(1001)}),
         json!({"target": to_bob, "extra": 1}),
+        json!({"target": to_bob, "note": "bell \u{7} character"}),
     ] {
         let (status, body) = app
             .post(
