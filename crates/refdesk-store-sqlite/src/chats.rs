@@ -6,8 +6,8 @@
 
 use crate::append;
 use crate::rows::{
-    ChatRow, MessageRow, Result, all, chat_columns, db, is_second_open_chat, message_columns,
-    micros, new_chat_row, seq_column, unique_is,
+    ChatRow, MessageRow, Result, all, chat_columns, db, hex_array, is_second_open_chat,
+    message_columns, micros, new_chat_row, seq_column, unique_is,
 };
 use refdesk_core::{
     Chat, ChatEvent, ChatHistoryEntry, ChatId, Decision, GuestId, Message, NewMessage, Seq,
@@ -308,10 +308,6 @@ pub(crate) async fn chats(pool: &SqlitePool, filter: &ChatFilter) -> Result<Vec<
     {
         return Ok(Vec::new());
     }
-    let hex = |ids: Vec<Uuid>| -> Result<String> {
-        let ids: Vec<String> = ids.iter().map(|i| i.simple().to_string()).collect();
-        serde_json::to_string(&ids).map_err(StoreError::other)
-    };
     let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
     let (after_at, after_id) = match filter.after {
         Some(c) => (micros(c.created_at), Uuid::from(c.id)),
@@ -329,21 +325,13 @@ pub(crate) async fn chats(pool: &SqlitePool, filter: &ChatFilter) -> Result<Vec<
            AND (created_at, id) > ($4, $5) \
          ORDER BY created_at, id LIMIT $6"
     ))
-    .bind(hex(filter
-        .institutions
-        .iter()
-        .map(|i| Uuid::from(*i))
-        .collect())?)
-    .bind(hex(filter
-        .departments
-        .iter()
-        .map(|d| Uuid::from(*d))
-        .collect())?)
+    .bind(hex_array(&filter.institutions)?)
+    .bind(hex_array(&filter.departments)?)
     .bind(serde_json::to_string(&statuses).map_err(StoreError::other)?)
     .bind(after_at)
     .bind(after_id)
     .bind(i64::from(filter.limit))
-    .bind(hex(filter.coops.iter().map(|c| Uuid::from(*c)).collect())?)
+    .bind(hex_array(&filter.coops)?)
     .fetch_all(pool)
     .await
     .map_err(db)?;

@@ -4,7 +4,7 @@
 
 use crate::SqliteStore;
 use crate::grants::unknown_reference;
-use crate::rows::{Result, db, from_micros, micros, seq, seq_column, unique_is};
+use crate::rows::{Result, db, from_micros, hex_array, micros, seq, seq_column, unique_is};
 use async_trait::async_trait;
 use refdesk_core::{
     Conversation, ConversationId, ConversationKind, CoopId, InstitutionId, UserId,
@@ -204,11 +204,6 @@ pub(crate) async fn restore(conn: &mut SqliteConnection, c: &Conversation) -> Re
     insert(conn, c, true).await
 }
 
-fn hex(ids: impl Iterator<Item = Uuid>) -> Result<String> {
-    let ids: Vec<String> = ids.map(|i| i.simple().to_string()).collect();
-    serde_json::to_string(&ids).map_err(StoreError::other)
-}
-
 #[async_trait]
 impl ConversationStore for SqliteStore {
     async fn open_direct_conversation(&self, conversation: &Conversation) -> Result<Conversation> {
@@ -321,8 +316,8 @@ impl ConversationStore for SqliteStore {
              ORDER BY id DESC"
         ))
         .bind(Uuid::from(user))
-        .bind(hex(institutions.iter().map(|i| Uuid::from(*i)))?)
-        .bind(hex(coops.iter().map(|c| Uuid::from(*c)))?)
+        .bind(hex_array(institutions)?)
+        .bind(hex_array(coops)?)
         .fetch_all(&self.read)
         .await
         .map_err(db)?;

@@ -33,6 +33,16 @@ macro_rules! message_columns {
 }
 pub(crate) use message_columns;
 
+/// Ids as the JSON array of hex strings that `SELECT unhex(value) FROM json_each($n)` reads:
+/// how a query takes a list of ids.
+pub(crate) fn hex_array<T: Into<Uuid> + Copy>(ids: &[T]) -> Result<String> {
+    let ids: Vec<String> = ids
+        .iter()
+        .map(|i| (*i).into().simple().to_string())
+        .collect();
+    serde_json::to_string(&ids).map_err(StoreError::other)
+}
+
 // --- timestamps ---------------------------------------------------------------------------------
 
 /// Microseconds since the Unix epoch, rounded down.

@@ -2,7 +2,7 @@
 
 use crate::SqliteStore;
 use crate::grants::unknown_reference;
-use crate::rows::{Result, db, from_micros, micros};
+use crate::rows::{Result, db, from_micros, hex_array, micros};
 use async_trait::async_trait;
 use refdesk_core::{ChatId, ChatTag, InstitutionId, Tag};
 use refdesk_store::{StoreError, TagStore};
@@ -97,10 +97,6 @@ impl TagStore for SqliteStore {
         if institutions.is_empty() {
             return Ok(Vec::new());
         }
-        let ids: Vec<String> = institutions
-            .iter()
-            .map(|i| Uuid::from(*i).simple().to_string())
-            .collect();
         let escaped = refdesk_store::like_prefix(prefix);
         let rows: Vec<(String,)> = sqlx::query_as(
             "SELECT t.tag FROM chat_tags AS t JOIN chats AS c ON c.id = t.chat_id \
@@ -108,7 +104,7 @@ impl TagStore for SqliteStore {
                AND t.tag LIKE $2 || '%' ESCAPE '\\' \
              GROUP BY t.tag ORDER BY COUNT(*) DESC, t.tag LIMIT $3",
         )
-        .bind(serde_json::to_string(&ids).map_err(StoreError::other)?)
+        .bind(hex_array(institutions)?)
         .bind(escaped)
         .bind(i64::from(limit))
         .fetch_all(&self.read)

@@ -3,7 +3,7 @@
 
 use crate::SqliteStore;
 use crate::append;
-use crate::rows::{Result, db, from_micros, micros, unique_is};
+use crate::rows::{Result, db, from_micros, hex_array, micros, unique_is};
 use async_trait::async_trait;
 use refdesk_core::{ChatId, CoopId, InstitutionId, Message, Transfer, TransferId, UserId};
 use refdesk_store::{
@@ -230,11 +230,6 @@ pub(crate) async fn page(
     rows.into_iter().map(TransferRow::decode).collect()
 }
 
-fn hex(ids: impl Iterator<Item = Uuid>) -> Result<String> {
-    let ids: Vec<String> = ids.map(|i| i.simple().to_string()).collect();
-    serde_json::to_string(&ids).map_err(StoreError::other)
-}
-
 #[async_trait]
 impl TransferStore for SqliteStore {
     async fn offer_transfer(&self, o: &TransferOffer) -> Result<(Transfer, Message)> {
@@ -288,8 +283,8 @@ impl TransferStore for SqliteStore {
              ORDER BY t.offered_at, t.id LIMIT 200"
         ))
         .bind(Uuid::from(user))
-        .bind(hex(institutions.iter().map(|i| Uuid::from(*i)))?)
-        .bind(hex(coops.iter().map(|c| Uuid::from(*c)))?)
+        .bind(hex_array(institutions)?)
+        .bind(hex_array(coops)?)
         .fetch_all(&self.read)
         .await
         .map_err(db)?;

@@ -44,27 +44,15 @@ export async function enableNotifications(): Promise<void> {
 }
 
 export function notify(chat: StaffChatView, open: (id: string) => void): void {
-  if (permission.value !== "granted") return;
-  try {
-    const n = new Notification(`New chat: ${chat.patron_name || "Patron"} (${chat.institution.name})`, {
-      body: chat.question ?? "",
-      tag: chat.id,
-    });
-    n.onclick = () => {
-      focus();
-      open(chat.id);
-      n.close();
-    };
-  } catch {
-    /* some browsers only allow notifications from a service worker */
-  }
+  notifyText(`New chat: ${chat.patron_name || "Patron"} (${chat.institution.name})`, chat.question ?? "", () => open(chat.id), chat.id);
 }
 
-/** A desktop notification with its own words (a transfer, an IM). */
-export function notifyText(title: string, body: string, onClick: () => void): void {
+/** A desktop notification (a new chat, a transfer); one with a `tag` replaces the last of
+ * that tag. */
+export function notifyText(title: string, body: string, onClick: () => void, tag?: string): void {
   if (permission.value !== "granted") return;
   try {
-    const n = new Notification(title, { body });
+    const n = new Notification(title, { body, tag });
     n.onclick = () => {
       focus();
       onClick();
