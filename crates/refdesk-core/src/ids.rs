@@ -92,6 +92,10 @@ id_type!(
     CannedId
 );
 id_type!(
+    /// One FAQ (a question with its answer) of an institution.
+    FaqId
+);
+id_type!(
     /// One offer of a chat from the librarian holding it to another librarian or a queue.
     TransferId
 );

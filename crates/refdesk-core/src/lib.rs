@@ -12,6 +12,7 @@ mod chat_event;
 pub mod conversation;
 pub mod decision;
 pub mod directory;
+pub mod faq;
 pub mod ids;
 pub mod message;
 pub mod monitoring;
@@ -30,9 +31,10 @@ pub use chat::{Chat, ChatCommand, ChatEvent, ChatState, ChatStatus, Rejection, T
 pub use conversation::{Conversation, ConversationError, ConversationKind};
 pub use decision::{ChatHistoryEntry, Decision, Placement, Timing};
 pub use directory::{Coop, Department, Guest, Institution, Role, User, Widget};
+pub use faq::{Faq, FaqDraft, FaqError, FaqHit, FaqVisibility};
 pub use ids::{
-    CannedId, ChatId, ConversationId, CoopId, DepartmentId, GuestId, InstitutionId, MessageId,
-    StreamId, TransferId, UserId, WidgetId,
+    CannedId, ChatId, ConversationId, CoopId, DepartmentId, FaqId, GuestId, InstitutionId,
+    MessageId, StreamId, TransferId, UserId, WidgetId,
 };
 pub use message::{Audience, Heads, Message, MessageKind, NewMessage, Sender, Seq};
 pub use monitoring::{Monitor, MonitorScope};

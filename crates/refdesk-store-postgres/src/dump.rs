@@ -264,6 +264,7 @@ pub(crate) async fn rows_page(
             Rows::CannedMessages(crate::canned::page(pool, offset, limit).await?)
         }
         Table::ChatRatings => Rows::ChatRatings(crate::ratings::page(pool, offset, limit).await?),
+        Table::Faqs => Rows::Faqs(crate::faqs::page(pool, offset, limit).await?),
     })
 }
 
@@ -308,6 +309,11 @@ pub(crate) async fn restore_rows(pool: &PgPool, rows: &Rows) -> Result<()> {
         Rows::ChatRatings(list) => {
             for r in list {
                 crate::ratings::insert(&mut tx, r).await?;
+            }
+        }
+        Rows::Faqs(list) => {
+            for f in list {
+                crate::faqs::put(&mut tx, f).await?;
             }
         }
     }

@@ -19,6 +19,7 @@ mod conversations;
 mod directory;
 mod dump;
 mod error;
+mod faqs;
 mod grants;
 mod history;
 mod messages;

@@ -323,6 +323,7 @@ impl MigrationStore for SqliteStore {
             Table::ChatRatings => {
                 Rows::ChatRatings(crate::ratings::page(&self.read, offset, limit).await?)
             }
+            Table::Faqs => Rows::Faqs(crate::faqs::page(&self.read, offset, limit).await?),
         })
     }
     async fn restore_rows(&self, rows: &Rows) -> Result<()> {
@@ -364,6 +365,11 @@ impl MigrationStore for SqliteStore {
                         Rows::ChatRatings(r) => {
                             for rating in r {
                                 crate::ratings::insert(c, rating).await?;
+                            }
+                        }
+                        Rows::Faqs(r) => {
+                            for f in r {
+                                crate::faqs::put(c, f).await?;
                             }
                         }
                     }

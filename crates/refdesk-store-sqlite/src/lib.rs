@@ -13,6 +13,7 @@ mod chats;
 mod conversations;
 mod directory;
 mod dump;
+mod faqs;
 mod grants;
 mod history;
 mod monitoring;

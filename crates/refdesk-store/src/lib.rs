@@ -13,6 +13,7 @@
 
 mod conversation_parts;
 mod error;
+mod faqs;
 mod records;
 pub mod sequencer;
 mod transfer_parts;
@@ -22,6 +23,7 @@ pub mod conformance;
 
 pub use conversation_parts::{conversation_kind, conversation_kind_parts};
 pub use error::{Conflict, StoreError};
+pub use faqs::FaqStore;
 pub use records::{
     Appended, ChatCursor, ChatFilter, ClaimedTimer, Directory, NewChat, Outbound, Rows,
     SessionRecord, StartMove, Table, TokenHash, TransferApplied, TransferChange, TransferOffer,
@@ -63,6 +65,7 @@ pub trait Store:
     + TransferStore
     + CannedStore
     + RatingStore
+    + FaqStore
 {
 }
 
@@ -80,6 +83,7 @@ impl<T> Store for T where
         + TransferStore
         + CannedStore
         + RatingStore
+        + FaqStore
 {
 }
 

@@ -202,10 +202,11 @@ pub enum Table {
     Transfers,
     CannedMessages,
     ChatRatings,
+    Faqs,
 }
 
 impl Table {
-    pub const ALL: [Table; 7] = [
+    pub const ALL: [Table; 8] = [
         Table::ChatHistory,
         Table::Timers,
         Table::Conversations,
@@ -213,6 +214,7 @@ impl Table {
         Table::Transfers,
         Table::CannedMessages,
         Table::ChatRatings,
+        Table::Faqs,
     ];
 }
 
@@ -226,6 +228,7 @@ pub enum Rows {
     Transfers(Vec<(Transfer, Option<OffsetDateTime>)>),
     CannedMessages(Vec<refdesk_core::CannedMessage>),
     ChatRatings(Vec<refdesk_core::Rating>),
+    Faqs(Vec<refdesk_core::Faq>),
 }
 
 impl Rows {
@@ -238,6 +241,7 @@ impl Rows {
             Rows::Transfers(r) => r.len(),
             Rows::CannedMessages(r) => r.len(),
             Rows::ChatRatings(r) => r.len(),
+            Rows::Faqs(r) => r.len(),
         }
     }
     pub fn is_empty(&self) -> bool {

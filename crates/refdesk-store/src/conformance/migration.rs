@@ -250,6 +250,22 @@ pub async fn a_dump_restores_exactly_into_an_empty_store(source: DynStore, targe
     )
     .unwrap();
     f.store.put_canned(&canned).await.unwrap();
+    // So does an FAQ, with its search index (searched below in the copy).
+    let faq = Faq::new(
+        Uuid::now_v7().into(),
+        f.institution.id,
+        FaqVisibility::Public,
+        &FaqDraft {
+            question: "How do I renew a book?".into(),
+            answer: "Sign in to **My account**.".into(),
+            topics: vec!["renewals".into()],
+            group: String::new(),
+        },
+        "Sign in to My account.".into(),
+        now(),
+    )
+    .unwrap();
+    f.store.put_faqs(std::slice::from_ref(&faq)).await.unwrap();
 
     // The dump, as `refdesk migrate-data` does it. Nothing can make a co-op yet, so one is added
     // to the dumped directory to see that co-ops travel too.
@@ -321,6 +337,12 @@ pub async fn a_dump_restores_exactly_into_an_empty_store(source: DynStore, targe
         assert_eq!(rows, all_rows(&source, table).await);
         assert!(!rows.is_empty(), "{table:?} travels");
     }
+    let found = target
+        .search_faqs(f.institution.id, None, &["renewing".into()], 5)
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1, "the copy's FAQs are searchable");
+    assert_eq!(found[0].faq, faq);
     let staff = all_messages(&target, conversation.id).await;
     assert_eq!(staff, all_messages(&source, conversation.id).await);
     assert_eq!(staff.len(), 3);

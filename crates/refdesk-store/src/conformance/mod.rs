@@ -10,6 +10,7 @@ mod canned;
 mod chats;
 mod conversations;
 mod directory;
+mod faqs;
 mod fixture;
 mod history;
 mod messages;
@@ -23,6 +24,7 @@ pub use canned::*;
 pub use chats::*;
 pub use conversations::*;
 pub use directory::*;
+pub use faqs::*;
 pub use fixture::Fixture;
 pub use history::*;
 pub use messages::*;
@@ -57,6 +59,8 @@ macro_rules! conformance_suite {
             tags_are_kept_with_chats_and_offered_by_prefix
             canned_messages_are_kept_by_scope
             a_chat_is_rated_once
+            faq_search_ranks_real_questions_and_keeps_to_its_scope
+            faqs_are_kept_replaced_and_deleted
             a_guests_chats_are_listed_since_an_instant
             parallel_starts_for_one_guest_make_one_chat
             chats_are_listed_by_institution_and_status

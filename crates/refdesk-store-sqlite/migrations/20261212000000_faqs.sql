@@ -1,0 +1,43 @@
+-- FAQs of institutions: the internal 24/7 Staffing group and public groups. `seq` is the key of
+-- the full-text index; `answer_text` is the Markdown answer as plain text; `topics` a JSON
+-- array of lower-case topics.
+CREATE TABLE faqs (
+    seq            INTEGER PRIMARY KEY,
+    id             BLOB NOT NULL UNIQUE,
+    institution_id BLOB NOT NULL REFERENCES institutions (id),
+    visibility     TEXT NOT NULL CHECK (visibility IN ('internal', 'public')),
+    group_name     TEXT NOT NULL,
+    question       TEXT NOT NULL,
+    answer         TEXT NOT NULL,
+    answer_text    TEXT NOT NULL,
+    topics         TEXT NOT NULL,
+    updated_at     INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX faqs_by_recent ON faqs (institution_id, visibility, updated_at DESC);
+
+-- The full-text index (FTS5, external content): Porter stems of Unicode words without
+-- diacritics, with prefix indexes for two and three characters.
+CREATE VIRTUAL TABLE faqs_fts USING fts5 (
+    question, topics, answer_text,
+    content = 'faqs', content_rowid = 'seq',
+    tokenize = 'porter unicode61 remove_diacritics 2',
+    prefix = '2 3'
+);
+
+CREATE TRIGGER faqs_fts_insert AFTER INSERT ON faqs BEGIN
+    INSERT INTO faqs_fts (rowid, question, topics, answer_text)
+    VALUES (new.seq, new.question, new.topics, new.answer_text);
+END;
+
+CREATE TRIGGER faqs_fts_delete AFTER DELETE ON faqs BEGIN
+    INSERT INTO faqs_fts (faqs_fts, rowid, question, topics, answer_text)
+    VALUES ('delete', old.seq, old.question, old.topics, old.answer_text);
+END;
+
+CREATE TRIGGER faqs_fts_update AFTER UPDATE ON faqs BEGIN
+    INSERT INTO faqs_fts (faqs_fts, rowid, question, topics, answer_text)
+    VALUES ('delete', old.seq, old.question, old.topics, old.answer_text);
+    INSERT INTO faqs_fts (rowid, question, topics, answer_text)
+    VALUES (new.seq, new.question, new.topics, new.answer_text);
+END;
