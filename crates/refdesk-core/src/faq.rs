@@ -177,8 +177,8 @@ const STOPWORDS: &[&str] = &[
 
 /// The words of a search, as both backends look for them: lower-case runs of letters and
 /// digits, without stop words and repeats, at most [`MAX_SEARCH_TERMS`] of at most 40
-/// characters. Each is matched by its stem and as a prefix ("renewing" finds "renew",
-/// "inter" finds "interlibrary").
+/// characters. Each is matched by its stem and, from three characters, as a prefix
+/// ("renewing" finds "renew", "inter" finds "interlibrary"; see [`matches_as_prefix`]).
 pub fn search_terms(query: &str) -> Vec<String> {
     let mut terms: Vec<String> = Vec::new();
     for word in query.split(|c: char| !c.is_alphanumeric()) {
@@ -194,6 +194,12 @@ pub fn search_terms(query: &str) -> Vec<String> {
         }
     }
     terms
+}
+
+/// Whether a search term is matched as a prefix too (three characters or more; shorter
+/// ones, like "co" or "3d", only as words, or they would match nearly everything).
+pub fn matches_as_prefix(term: &str) -> bool {
+    term.chars().count() >= 3
 }
 
 /// A snippet as HTML: its text escaped, its marked words in `<mark>`.

@@ -140,6 +140,14 @@ pub async fn seed(store: &DynStore) -> Result<Vec<DemoAccount>, StoreError> {
                 departments.push(dep);
             }
         }
+        crate::demo_faqs::seed_faqs(
+            store,
+            institution.id,
+            spec.slug,
+            spec.name,
+            crate::service::now(),
+        )
+        .await?;
         if store.widgets(institution.id).await?.is_empty() {
             let w = Widget {
                 id: new_id(),

@@ -1,8 +1,8 @@
 //! Every route of refdesk, in one place.
 
 use crate::http::{
-    auth, canned, chats, conversations, coops, departments, directory, health, institutions,
-    monitoring, pages, ratings, staff, tags, transfers, widgets,
+    auth, canned, chats, conversations, coops, departments, directory, faq_page, faqs, health,
+    institutions, monitoring, pages, ratings, staff, tags, transfers, widgets,
 };
 use crate::state::AppState;
 use crate::{assets, ws};
@@ -53,6 +53,12 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(tags::suggest))
         .routes(routes!(canned::list, canned::create))
         .routes(routes!(canned::update, canned::delete))
+        .routes(routes!(faqs::list, faqs::create))
+        .routes(routes!(faqs::get, faqs::update, faqs::delete))
+        .routes(routes!(faqs::export))
+        .routes(routes!(faqs::import))
+        .routes(routes!(faqs::of_chat))
+        .routes(routes!(faqs::suggest))
         .routes(routes!(conversations::open, conversations::list))
         .routes(routes!(conversations::history))
         .routes(routes!(conversations::open_room))
@@ -105,6 +111,7 @@ pub fn router(state: AppState) -> Router {
     .route("/metrics", get(health::metrics))
     .route("/ws", get(ws::upgrade))
     .route("/chat/{widget_id}", get(pages::chat_page))
+    .route("/faq/{slug}", get(faq_page::page))
     .merge(assets::router())
     .fallback(not_found)
     .method_not_allowed_fallback(method_not_allowed)

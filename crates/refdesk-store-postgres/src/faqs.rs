@@ -3,6 +3,7 @@
 use crate::PgStore;
 use crate::error::store_error;
 use async_trait::async_trait;
+use refdesk_core::faq::matches_as_prefix;
 use refdesk_core::{Faq, FaqHit, FaqId, FaqVisibility, InstitutionId};
 use refdesk_store::{FaqStore, Result, StoreError};
 use sqlx::{PgConnection, PgPool};
@@ -55,15 +56,15 @@ impl FaqRow {
 }
 
 /// The `to_tsquery('english', …)` text for search terms: each term (only letters and digits)
-/// as a prefix, any of them.
+/// as a prefix when long enough, any of them.
 fn tsquery(terms: &[String]) -> String {
     terms
         .iter()
-        .map(|t| {
-            let t: String = t.chars().filter(|c| c.is_alphanumeric()).collect();
-            format!("{t}:*")
+        .filter_map(|t| {
+            let word: String = t.chars().filter(|c| c.is_alphanumeric()).collect();
+            let star = if matches_as_prefix(&word) { ":*" } else { "" };
+            (!word.is_empty()).then(|| format!("{word}{star}"))
         })
-        .filter(|t| t.len() > 2)
         .collect::<Vec<_>>()
         .join(" | ")
 }

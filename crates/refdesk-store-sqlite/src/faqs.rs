@@ -4,6 +4,7 @@ use crate::SqliteStore;
 use crate::grants::unknown_reference;
 use crate::rows::{Result, db, from_micros, micros};
 use async_trait::async_trait;
+use refdesk_core::faq::matches_as_prefix;
 use refdesk_core::{Faq, FaqHit, FaqId, FaqVisibility, InstitutionId};
 use refdesk_store::{FaqStore, StoreError};
 use sqlx::{SqliteConnection, SqlitePool};
@@ -49,11 +50,14 @@ fn decode(rows: Vec<FaqRow>) -> Result<Vec<Faq>> {
 }
 
 /// The FTS5 query for search terms: each term, quoted (terms hold only letters and digits),
-/// as a prefix, any of them.
+/// as a prefix when long enough, any of them.
 fn match_expression(terms: &[String]) -> String {
     terms
         .iter()
-        .map(|t| format!("\"{}\"*", t.replace('"', "")))
+        .map(|t| {
+            let star = if matches_as_prefix(t) { "*" } else { "" };
+            format!("\"{}\"{star}", t.replace('"', ""))
+        })
         .collect::<Vec<_>>()
         .join(" OR ")
 }

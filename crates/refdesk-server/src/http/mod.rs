@@ -7,6 +7,8 @@ pub mod conversations;
 pub mod coops;
 pub mod departments;
 pub mod directory;
+pub mod faq_page;
+pub mod faqs;
 pub mod health;
 pub mod institutions;
 mod json;

@@ -4,6 +4,8 @@
 
 mod chats;
 mod conversations;
+pub mod faq_files;
+pub mod faqs;
 mod grants;
 mod monitoring;
 mod outbound;

@@ -11,6 +11,7 @@ mod conversations;
 mod coops;
 mod errors;
 mod fanout;
+mod faqs;
 mod frames;
 mod guests;
 mod hardening;

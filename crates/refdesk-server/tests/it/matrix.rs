@@ -148,6 +148,21 @@ impl World {
         )
         .unwrap();
         store.put_canned(&canned).await.unwrap();
+        // Riverside's internal FAQ (24/7 Staffing).
+        let faq = refdesk_core::Faq::new(
+            uuid::Uuid::now_v7().into(),
+            riverside.id,
+            refdesk_core::FaqVisibility::Internal,
+            &refdesk_core::FaqDraft {
+                question: "Matrix: staff parking".into(),
+                answer: "Level 2.".into(),
+                ..Default::default()
+            },
+            "Level 2.".into(),
+            app.clock_now(),
+        )
+        .unwrap();
+        store.put_faqs(std::slice::from_ref(&faq)).await.unwrap();
         let elsewhere = refdesk_server::admin::create_coop(
             store,
             DisplayName::parse("Elsewhere Co-op").unwrap(),
@@ -166,6 +181,7 @@ impl World {
             ("{conversation}", conv["id"].as_str().unwrap().to_owned()),
             ("{transfer}", transfer.id.to_string()),
             ("{canned}", canned.id.to_string()),
+            ("{faq}", faq.id.to_string()),
         ];
         World {
             app,
@@ -459,6 +475,62 @@ fn rows() -> Vec<Row> {
             "/api/canned/{id}",
             "/api/canned/{canned}",
             RIVERSIDE_ADMINS,
+        ),
+        // FAQs: read by the library's staff and its co-ops' librarians and admins (the 24/7
+        // Staffing group is for them), written by its admins; a chat's by who sees the chat;
+        // a chat box's public ones by anyone.
+        row(
+            "GET",
+            "/api/institutions/{id}/faqs",
+            "/api/institutions/{institution}/faqs",
+            &STAFF,
+        ),
+        with(
+            row(
+                "POST",
+                "/api/institutions/{id}/faqs",
+                "/api/institutions/{institution}/faqs",
+                RIVERSIDE_ADMINS,
+            ),
+            json!({"visibility": "public", "question": "m", "answer": "b"}),
+        ),
+        row("GET", "/api/faqs/{id}", "/api/faqs/{faq}", &STAFF),
+        with(
+            row("PUT", "/api/faqs/{id}", "/api/faqs/{faq}", RIVERSIDE_ADMINS),
+            json!({"visibility": "internal", "question": "m", "answer": "b"}),
+        ),
+        row(
+            "DELETE",
+            "/api/faqs/{id}",
+            "/api/faqs/{faq}",
+            RIVERSIDE_ADMINS,
+        ),
+        row(
+            "GET",
+            "/api/institutions/{id}/faqs/export",
+            "/api/institutions/{institution}/faqs/export",
+            RIVERSIDE_ADMINS,
+        ),
+        with(
+            row(
+                "POST",
+                "/api/institutions/{id}/faqs/import",
+                "/api/institutions/{institution}/faqs/import",
+                RIVERSIDE_ADMINS,
+            ),
+            json!([]),
+        ),
+        row(
+            "GET",
+            "/api/chats/{id}/faqs",
+            "/api/chats/{chat}/faqs",
+            &[Alice, Rita],
+        ),
+        row(
+            "GET",
+            "/api/widgets/{id}/faqs",
+            "/api/widgets/{widget}/faqs",
+            &EVERYONE,
         ),
         row("GET", "/api/monitoring", "/api/monitoring", &STAFF),
         // Nobody may monitor a co-op they have no grant for.
