@@ -41,6 +41,8 @@ pub struct FaqView {
     pub answer: String,
     /// The answer rendered and sanitised.
     pub answer_html: String,
+    /// The answer as plain text (what is inserted into a reply).
+    pub answer_text: String,
     pub topics: Vec<String>,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
@@ -61,6 +63,8 @@ pub struct FaqList {
     #[schema(value_type = String, format = Uuid)]
     pub institution_id: InstitutionId,
     pub institution_name: String,
+    /// The institution's public FAQ page.
+    pub public_page: String,
     /// How many FAQs the institution has in all (both kinds).
     pub total: u64,
     pub faqs: Vec<FaqView>,

@@ -65,7 +65,13 @@ mod tests {
         assert!(html.contains("<strong>Renew</strong>"), "{html}");
         assert!(html.contains("href=\"https://lib.example/account\""));
         assert!(html.contains("rel=\"noopener noreferrer nofollow\""));
-        for bad in ["<script", "onerror", "javascript:", "onclick", "<img"] {
+        for bad in [
+            "<script",
+            "onerror",
+            "href=\"javascript:",
+            "onclick",
+            "<img",
+        ] {
             assert!(!html.contains(bad), "{bad} in {html}");
         }
     }

@@ -7,6 +7,7 @@ import type { ApiErrorBody, MessageView, PatronChatView, ServerFrame, WidgetConf
 import { ended, newClientMsgId } from "../shared/api";
 import { openSocket, type Socket } from "../shared/socket";
 import { hideOffline, showOffline } from "./offline";
+import { clearSuggestions, showSuggestions, suggestFaqs } from "./suggest";
 import { applyFields, readFields } from "./prechat";
 import { offerRating, resetRating } from "./rating";
 import { Store, type StoredMessage } from "./store";
@@ -93,6 +94,7 @@ function renderStatus() {
     text = `You are chatting with ${s.operator || "a librarian"}.`;
   }
   if (ui.notice.textContent !== text) ui.notice.textContent = text;
+  showSuggestions(s.status === "waiting");
   const over = !!s.status && ended(s.status);
   if (over && ui.ended.hidden) offerRating(s.chat, !!config?.ask_rating, s.token);
   ui.ended.hidden = !over;
@@ -363,6 +365,8 @@ async function startChat(e: Event) {
     store.s = { token, chat: c.id, status: c.status, queue: c.queue_position, operator: c.operator_name, seq: 0, messages: [], outbox: [] };
     store.save();
     ui.form.reset();
+    clearSuggestions();
+    if (fields.question) void suggestFaqs(widgetId, c.id, fields.question).then(renderStatus);
     showChat();
     ui.msg.focus();
     if (socket) {
@@ -435,6 +439,7 @@ async function endChat() {
 
 function newChat() {
   resetRating();
+  clearSuggestions();
   // Nothing of the last chat is kept, not even its guest token: the next chat is a new guest's,
   // on a new socket.
   socket?.close();

@@ -8,6 +8,7 @@ import { answer, leave, outgoingOf, transferNews } from "./transfers";
 import { ChatTags } from "./ChatTags";
 import { TodayChats } from "./TodayChats";
 import { PatronRating } from "./PatronRating";
+import { PaneTabs } from "./PaneTabs";
 import { clock, since } from "./time";
 
 function statusText(c: StaffChatView, nowMs: number): string {
@@ -277,7 +278,7 @@ export function ChatPane() {
         {chatErrors.value[c.id] ?? leaveError}
       </p>
       {transferring && mine && <TransferDialog chat={c} onClose={() => setTransferring(false)} />}
-      <Details c={c} />
+      <PaneTabs key={`tabs-${c.id}`} chatId={c.id} canReply={(mine || companion) && !ended(c.status)} details={<Details c={c} />} />
       {ended(c.status) && <PatronRating key={`rating-${c.id}`} chatId={c.id} />}
       <ChatTags key={c.id} chatId={c.id} />
       <TodayChats key={`today-${c.id}`} chatId={c.id} />

@@ -58,6 +58,7 @@ export function Header() {
       <div class="spacer" />
       <Notifications />
       {(view.value === "chats" || view.value === "canned") && <ScreenButton to="canned" label="Canned messages" />}
+      {(view.value === "chats" || view.value === "faqs") && <ScreenButton to="faqs" label="FAQs" />}
       {isAdmin(user?.role) && (view.value === "chats" || view.value === "settings") && <ScreenButton to="settings" label="Library settings" />}
       {adminCoops.value.length > 0 && (view.value === "chats" || view.value === "coop") && <ScreenButton to="coop" label="Co-op settings" />}
       {user?.role === "system_admin" && (view.value === "chats" || view.value === "installation") && (

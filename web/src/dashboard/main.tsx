@@ -21,6 +21,8 @@ import { StaffIm } from "./StaffIm";
 import { TransferAlerts } from "./TransferAlerts";
 import { imUnreadTotal } from "./im";
 import { incoming } from "./transfers";
+import { FaqWindow } from "./FaqSearch";
+import { FaqScreen } from "./FaqScreen";
 
 function App() {
   const user = me.value;
@@ -37,6 +39,7 @@ function App() {
           {view.value === "coop" && <CoopSettings />}
           {view.value === "installation" && <Installation />}
           {view.value === "canned" && <CannedMessages />}
+          {view.value === "faqs" && <FaqScreen />}
         </div>
       ) : (
         <div class="body">
@@ -53,7 +56,15 @@ function App() {
   );
 }
 
+// `#faqs/{chat}`: the 24/7 Staffing FAQs popped out of a chat pane, on their own (no socket).
+const popped = /^#faqs\/([0-9a-f-]{36})$/.exec(location.hash);
+
 // The tab title counts what waits for me: patrons in the queue, transfers offered to me, new IMs.
-effect(() => setBadge(me.value ? waiting.value.length + incoming.value.length + imUnreadTotal.value : 0));
-render(<App />, document.getElementById("app")!);
-void loadMe();
+if (popped) {
+  document.title = "24/7 Staffing FAQs · refdesk";
+  render(<FaqWindow chatId={popped[1]} />, document.getElementById("app")!);
+} else {
+  effect(() => setBadge(me.value ? waiting.value.length + incoming.value.length + imUnreadTotal.value : 0));
+  render(<App />, document.getElementById("app")!);
+  void loadMe();
+}

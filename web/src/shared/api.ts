@@ -314,3 +314,32 @@ export interface CannedView {
   editable: boolean;
   updated_at: string;
 }
+
+export interface FaqView {
+  id: string;
+  institution_id: string;
+  visibility: "internal" | "public";
+  group: string;
+  question: string;
+  /** Markdown, as written. */
+  answer: string;
+  /** Rendered on the server and cleaned with an allow-list sanitiser: safe to put in the page. */
+  answer_html: string;
+  answer_text: string;
+  topics: string[];
+  updated_at: string;
+  /** A public FAQ's address on the library's FAQ page. */
+  public_url: string | null;
+  /** In search results: escaped text with the matched words in `<mark>` (safe as HTML). */
+  snippet_html: string | null;
+  editable: boolean;
+}
+
+export interface FaqList {
+  institution_id: string;
+  institution_name: string;
+  /** The library's public FAQ page. */
+  public_page: string;
+  total: number;
+  faqs: FaqView[];
+}

@@ -86,6 +86,7 @@ async fn list_for(
     Ok(FaqList {
         institution_id: institution,
         institution_name: state.names().institution(store, institution).await?,
+        public_page: format!("/faq/{}", store.institution(institution).await?.slug),
         total: store.count_faqs(institution).await?,
         faqs,
     })
@@ -288,7 +289,7 @@ pub async fn import(
         .map_err(|_| {
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
+                "body_too_large",
                 "an import file is at most 4 MiB",
             )
         })?;

@@ -52,7 +52,8 @@ pub struct FaqRecord {
     pub answer: String,
     #[serde(default)]
     pub topics: Vec<String>,
-    #[serde(default, skip_deserializing)]
+    /// Written by an export; read and ignored by an import.
+    #[serde(default)]
     pub updated_at: String,
 }
 

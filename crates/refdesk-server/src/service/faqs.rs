@@ -121,6 +121,7 @@ impl AppState {
             question: faq.question.clone(),
             answer: faq.answer.clone(),
             answer_html: markdown::to_html(&faq.answer),
+            answer_text: faq.answer_text.clone(),
             topics: faq.topics.clone(),
             updated_at: faq.updated_at,
             public_url,

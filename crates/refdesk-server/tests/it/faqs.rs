@@ -392,6 +392,19 @@ async fn faqs_import_and_export_as_csv_and_json() {
         (Some(0), Some(total))
     );
     assert_eq!(count().await, total);
+    let (status, _, done) = raw(
+        &app,
+        &rita.cookie,
+        "POST",
+        &format!("{base}/import"),
+        &json_export,
+    )
+    .await;
+    assert_eq!(status, 200, "a JSON export imports back: {done}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&done).unwrap()["updated"].as_u64(),
+        Some(total)
+    );
 
     // New FAQs from CSV, topics split on ';'.
     let csv_new = "visibility,group,question,answer,topics\n\
