@@ -49,9 +49,26 @@ fn decode(rows: Vec<FaqRow>) -> Result<Vec<Faq>> {
     rows.into_iter().map(decode_one).collect()
 }
 
-/// The FTS5 query for search terms: each term, quoted (terms hold only letters and digits),
-/// as a prefix when long enough, any of them.
-fn match_expression(terms: &[String]) -> String {
+/// The FTS5 query for a search: the institution's (and visibility's) scope tokens, and all (or
+/// any) of the terms (quoted: they hold only letters and digits; a prefix when long enough). A
+/// term is not kept from the scope column (a column filter doubles what ranking costs): only
+/// a word spelled like a scope token could match there, and the scope is required anyway.
+fn match_expression(
+    institution: InstitutionId,
+    visibility: Option<FaqVisibility>,
+    terms: &[String],
+    all: bool,
+) -> String {
+    let any = term_expression(terms, all);
+    let mut scope = format!("scope : \"i{}\"", Uuid::from(institution).simple());
+    if let Some(v) = visibility {
+        scope.push_str(&format!(" AND scope : \"v{}\"", v.as_str()));
+    }
+    format!("{scope} AND ({any})")
+}
+
+/// The terms alone: all or any of them, each quoted, a prefix when long enough.
+fn term_expression(terms: &[String], all: bool) -> String {
     terms
         .iter()
         .map(|t| {
@@ -59,7 +76,7 @@ fn match_expression(terms: &[String]) -> String {
             format!("\"{}\"{star}", t.replace('"', ""))
         })
         .collect::<Vec<_>>()
-        .join(" OR ")
+        .join(if all { " AND " } else { " OR " })
 }
 
 /// Inserts or replaces an FAQ (never moving it to another institution).
@@ -193,23 +210,41 @@ impl FaqStore for SqliteStore {
         if terms.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
-        let expression = match_expression(terms);
-        // Two steps: rank every match of the institution (CROSS JOIN keeps the index first,
-        // where bm25() works), then make snippets for the few kept, not for every match.
+        // FAQs with every word first; only when those are too few, FAQs with any. Besides
+        // ranking the best answers first, this keeps the rows to rank few: ranking is what a
+        // search costs, per matching row.
         let mut conn = self.read.acquire().await.map_err(db)?;
-        let ranked: Vec<(i64,)> = sqlx::query_as(
-            "SELECT f.seq FROM faqs_fts CROSS JOIN faqs f ON f.seq = faqs_fts.rowid \
-             WHERE faqs_fts MATCH $1 AND f.institution_id = $2 \
-               AND ($3 IS NULL OR f.visibility = $3) \
-             ORDER BY bm25(faqs_fts, 10.0, 4.0, 1.0), f.updated_at DESC LIMIT $4",
-        )
-        .bind(&expression)
-        .bind(Uuid::from(institution))
-        .bind(visibility.map(FaqVisibility::as_str))
-        .bind(i64::from(limit))
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db)?;
+        let mut ranked: Vec<(i64,)> = Vec::new();
+        for all in [true, false] {
+            if !all && terms.len() == 1 {
+                break;
+            }
+            let expression = match_expression(institution, visibility, terms, all);
+            // The index ranks its matches itself (`rank`, the scope column weighing nothing)
+            // and keeps the best; snippets are made below for those only.
+            let found: Vec<(i64,)> = sqlx::query_as(
+                "SELECT rowid FROM faqs_fts WHERE faqs_fts MATCH $1 \
+                   AND rank MATCH 'bm25(0.0, 10.0, 4.0, 1.0)' \
+                 ORDER BY rank LIMIT $2",
+            )
+            .bind(&expression)
+            .bind(i64::from(limit))
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db)?;
+            // Those with every word stay first.
+            for row in found {
+                if ranked.len() < limit as usize && !ranked.contains(&row) {
+                    ranked.push(row);
+                }
+            }
+            if ranked.len() >= limit as usize {
+                break;
+            }
+        }
+        // The snippet marks any of the words; without the scope and column filters the index
+        // finds the one row by its rowid at once.
+        let expression = term_expression(terms, false);
         let mut hits = Vec::with_capacity(ranked.len());
         for (seq,) in ranked {
             let (snippet, row): (String, FaqRow) = {
@@ -225,7 +260,7 @@ impl FaqStore for SqliteStore {
                     String,
                     i64,
                 ) = sqlx::query_as(concat!(
-                    "SELECT snippet(faqs_fts, 2, char(1), char(2), '…', 24), ",
+                    "SELECT snippet(faqs_fts, 3, char(1), char(2), '…', 24), ",
                     faq_columns!(),
                     " FROM faqs_fts CROSS JOIN faqs f ON f.seq = faqs_fts.rowid \
                      WHERE faqs_fts MATCH $1 AND faqs_fts.rowid = $2"

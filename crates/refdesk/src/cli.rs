@@ -63,6 +63,8 @@ pub enum Command {
     },
     /// Load generator: patrons and operators over real WebSockets; prints figures.
     Bench(crate::bench::BenchArgs),
+    /// FAQ search latency over many FAQs (default 100,000) in a fresh database; prints figures.
+    BenchFaqs(crate::bench_faqs::BenchFaqsArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,10 +1,11 @@
 //! The `refdesk` command: run a node (`serve`), try it out (`demo`), prepare the database
 //! (`migrate`), manage accounts (`admin …`), move to another database (`migrate-data`) and
-//! measure it (`bench`).
+//! measure it (`bench`, `bench-faqs`).
 #![forbid(unsafe_code)]
 
 mod admin;
 mod bench;
+mod bench_faqs;
 mod cli;
 mod config;
 mod migrate_data;

@@ -43,6 +43,7 @@ pub async fn main(cli: Cli) -> anyhow::Result<()> {
             migrate_data::run(&from, &to, batch).await
         }
         Command::Bench(args) => bench::run(args).await,
+        Command::BenchFaqs(args) => crate::bench_faqs::run(args).await,
     }
 }
 

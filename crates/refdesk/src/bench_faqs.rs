@@ -1,0 +1,404 @@
+//! `refdesk bench-faqs`: FAQ search latency over many FAQs, at the store (what every FAQ
+//! endpoint calls). Fills a fresh database (a temporary SQLite file, or `--database-url`) with
+//! `--institutions` libraries sharing `--faqs` synthetic FAQs (one in ten a real library FAQ,
+//! the rest questions and answers of everyday library words drawn with Zipf-like frequencies,
+//! each answer padded with 30–60 rarer words, so term frequencies look like a real
+//! collection), then runs `--queries` searches, one at a time, of real patron questions and
+//! random words, each in one library, and prints the latency percentiles.
+
+use anyhow::{Context, ensure};
+use hdrhistogram::Histogram;
+use refdesk_core::faq::search_terms;
+use refdesk_core::{DisplayName, Faq, FaqDraft, FaqVisibility, Institution, InstitutionId};
+use refdesk_server::settings::Settings;
+use std::time::Instant;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct BenchFaqsArgs {
+    /// How many FAQs in all.
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub faqs: u32,
+    /// How many libraries share them (each search is in one).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1_000))]
+    pub institutions: u32,
+    /// How many searches to time.
+    #[arg(long, default_value_t = 2_000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub queries: u32,
+    /// An empty database to fill (default: a temporary SQLite file), e.g.
+    /// postgres://postgres@127.0.0.1:5432/refdesk_bench.
+    #[arg(long)]
+    pub database_url: Option<String>,
+}
+
+/// Real questions patrons ask, as search words.
+const QUERIES: &[&str] = &[
+    "how do I renew a book",
+    "interlibrary loan",
+    "can I print from my laptop",
+    "opening hours",
+    "visitor card",
+    "accessibility services",
+    "lost library card",
+    "forgot my pin",
+    "book a study room",
+    "wifi password",
+    "pay a fine",
+    "renewing",
+    "borrow ebooks",
+    "scan documents",
+    "parking",
+];
+
+/// Real FAQ topics: (question, answer words).
+const TOPICS: &[(&str, &str)] = &[
+    (
+        "How do I renew a book?",
+        "sign in to my account choose renew items can be renewed twice unless a hold is placed",
+    ),
+    (
+        "Can I borrow a book from another library?",
+        "request it through interlibrary loan with the form items arrive within two weeks",
+    ),
+    (
+        "How do I print from my laptop?",
+        "use wireless printing upload your document release it at a print station with your card",
+    ),
+    (
+        "What are the opening hours?",
+        "open monday to thursday nine to eight friday and saturday nine to five closed on holidays",
+    ),
+    (
+        "Can visitors borrow books?",
+        "visitors get a visitor card for a yearly fee and borrow up to five items",
+    ),
+    (
+        "Which accessibility services do you offer?",
+        "wheelchair access screen readers large print books and home delivery",
+    ),
+    (
+        "I lost my library card",
+        "report it at any desk a replacement card costs two dollars",
+    ),
+    (
+        "I forgot my PIN",
+        "select forgot pin on the sign in page and we email a reset link",
+    ),
+    (
+        "Can I book a study room?",
+        "study rooms can be booked two weeks ahead for three hours a day",
+    ),
+    (
+        "Do you have wifi?",
+        "free wifi in the building join the public network no password needed",
+    ),
+    (
+        "How do I pay a fine?",
+        "pay fines in my account by card or at any desk",
+    ),
+    (
+        "Can I borrow ebooks?",
+        "borrow ebooks and audiobooks with the library app and your card number",
+    ),
+    (
+        "Can I scan documents?",
+        "scanners on every floor send scans to email or a usb stick for free",
+    ),
+    (
+        "Where can I park?",
+        "free parking behind the building for three hours bicycle racks at the entrance",
+    ),
+];
+
+/// Everyday words of library FAQs, most common first (drawn about Zipf-like).
+const VOCABULARY: &[&str] = &[
+    "library",
+    "card",
+    "book",
+    "account",
+    "online",
+    "staff",
+    "desk",
+    "item",
+    "loan",
+    "hold",
+    "request",
+    "access",
+    "room",
+    "computer",
+    "print",
+    "email",
+    "student",
+    "visitor",
+    "service",
+    "collection",
+    "research",
+    "database",
+    "article",
+    "journal",
+    "ebook",
+    "audiobook",
+    "dvd",
+    "catalogue",
+    "branch",
+    "hours",
+    "week",
+    "fee",
+    "fine",
+    "return",
+    "renew",
+    "borrow",
+    "due",
+    "limit",
+    "copy",
+    "scan",
+    "wifi",
+    "laptop",
+    "phone",
+    "app",
+    "password",
+    "pin",
+    "sign",
+    "event",
+    "program",
+    "children",
+    "teen",
+    "adult",
+    "class",
+    "workshop",
+    "tutor",
+    "help",
+    "reference",
+    "archive",
+    "history",
+    "map",
+    "newspaper",
+    "microfilm",
+    "thesis",
+    "citation",
+    "course",
+    "reserve",
+    "textbook",
+    "interlibrary",
+    "delivery",
+    "mail",
+    "locker",
+    "parking",
+    "bike",
+    "accessible",
+    "wheelchair",
+    "reader",
+    "large",
+    "print",
+    "braille",
+    "quiet",
+    "group",
+    "study",
+    "booking",
+    "meeting",
+    "space",
+    "exhibit",
+    "donation",
+    "volunteer",
+    "job",
+    "tax",
+    "form",
+    "notary",
+    "passport",
+    "museum",
+    "pass",
+    "seed",
+    "tool",
+    "telescope",
+    "camera",
+    "recording",
+    "studio",
+    "maker",
+    "printer",
+    "3d",
+    "sewing",
+    "game",
+    "puzzle",
+    "language",
+    "english",
+    "french",
+    "spanish",
+    "citizenship",
+    "resume",
+    "career",
+    "business",
+    "grant",
+];
+
+/// A small deterministic generator (xorshift64*): the same data every run.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    /// An everyday word, the common ones more often.
+    fn word(&mut self) -> &'static str {
+        let u = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
+        VOCABULARY[((VOCABULARY.len() as f64) * u * u) as usize]
+    }
+    /// A word of the long tail: a few common, most rare (about Zipf-like), spelled in
+    /// syllables so that its prefixes are shared as in a real vocabulary ("bace", "bacedi").
+    fn tail_word(&mut self) -> String {
+        const SYLLABLES: [&str; 20] = [
+            "ba", "ce", "di", "fo", "gu", "ha", "je", "ki", "lo", "mu", "na", "pe", "ri", "so",
+            "tu", "vy", "wa", "xe", "yo", "zu",
+        ];
+        let u = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
+        let mut n = (20_000.0 * u * u * u) as usize;
+        let mut word = String::new();
+        for _ in 0..3 {
+            word.push_str(SYLLABLES[n % 20]);
+            n /= 20;
+        }
+        while n > 0 {
+            word.push_str(SYLLABLES[n % 20]);
+            n /= 20;
+        }
+        word
+    }
+}
+
+/// One FAQ: one in ten is a real FAQ (with two rare words of its own); the rest ask about
+/// everyday library words and answer with them and the long tail.
+fn faq(rng: &mut Rng, institution: InstitutionId, n: u32) -> Faq {
+    let (question, mut answer) = if n.is_multiple_of(10) {
+        let (q, a) = TOPICS[rng.below(TOPICS.len())];
+        (
+            format!("{q} ({} {})", rng.tail_word(), rng.tail_word()),
+            a.to_owned(),
+        )
+    } else {
+        let mut q = String::from("How do I");
+        for _ in 0..(3 + rng.below(4)) {
+            q.push(' ');
+            q.push_str(rng.word());
+        }
+        q.push('?');
+        let mut a = String::new();
+        for _ in 0..(10 + rng.below(10)) {
+            a.push_str(rng.word());
+            a.push(' ');
+        }
+        (q, a)
+    };
+    for _ in 0..(30 + rng.below(30)) {
+        answer.push(' ');
+        answer.push_str(&rng.tail_word());
+    }
+    let visibility = if n.is_multiple_of(4) {
+        FaqVisibility::Internal
+    } else {
+        FaqVisibility::Public
+    };
+    let draft = FaqDraft {
+        question,
+        answer: answer.clone(),
+        topics: vec![rng.tail_word()],
+        group: String::new(),
+    };
+    Faq::new(
+        uuid::Uuid::now_v7().into(),
+        institution,
+        visibility,
+        &draft,
+        answer,
+        refdesk_server::service::now(),
+    )
+    .expect("generated FAQs are valid")
+}
+
+pub async fn run(args: BenchFaqsArgs) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let settings = Settings {
+        data_dir: dir.path().to_owned(),
+        database_url: args.database_url.clone().unwrap_or_default(),
+        ..Settings::default()
+    };
+    let store = refdesk_server::store::open(&settings)
+        .await
+        .context("opening the database")?;
+    let url = refdesk_server::settings::redact_url(&settings.database_url());
+    ensure!(
+        store.directory_snapshot().await?.institutions.is_empty(),
+        "{url} is not empty: bench-faqs fills an empty database"
+    );
+    let mut institutions = Vec::new();
+    for i in 0..args.institutions {
+        let inst = Institution {
+            id: uuid::Uuid::now_v7().into(),
+            name: DisplayName::parse(&format!("Bench library {i}"))?,
+            slug: format!("bench-{i}"),
+        };
+        store.create_institution(&inst).await?;
+        institutions.push(inst.id);
+    }
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let started = Instant::now();
+    let mut batch = Vec::with_capacity(1000);
+    for n in 0..args.faqs {
+        batch.push(faq(
+            &mut rng,
+            institutions[n as usize % institutions.len()],
+            n,
+        ));
+        if batch.len() == 1000 || n + 1 == args.faqs {
+            store.put_faqs(&batch).await?;
+            batch.clear();
+        }
+    }
+    let load = started.elapsed();
+    println!(
+        "{url}: {} FAQs in {} libraries stored in {:.1} s ({:.0} FAQs/s)",
+        args.faqs,
+        args.institutions,
+        load.as_secs_f64(),
+        f64::from(args.faqs) / load.as_secs_f64()
+    );
+    let mut hist = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3)?;
+    let mut hits = 0usize;
+    for q in 0..args.queries {
+        let words = if q % 2 == 0 {
+            QUERIES[rng.below(QUERIES.len())].to_owned()
+        } else {
+            format!("{} {}", rng.tail_word(), QUERIES[rng.below(QUERIES.len())])
+        };
+        let terms = search_terms(&words);
+        let institution = institutions[rng.below(institutions.len())];
+        let visibility = [
+            None,
+            Some(FaqVisibility::Public),
+            Some(FaqVisibility::Internal),
+        ][rng.below(3)];
+        let t = Instant::now();
+        let found = store
+            .search_faqs(institution, visibility, &terms, 10)
+            .await?;
+        hist.record(
+            u64::try_from(t.elapsed().as_micros())
+                .unwrap_or(u64::MAX)
+                .max(1),
+        )?;
+        hits += found.len();
+    }
+    let ms = |p: f64| hist.value_at_quantile(p) as f64 / 1000.0;
+    println!(
+        "{} searches (10 results each, {:.1} found on average): p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        args.queries,
+        hits as f64 / f64::from(args.queries),
+        ms(0.5),
+        ms(0.9),
+        ms(0.99),
+        hist.max() as f64 / 1000.0
+    );
+    Ok(())
+}
