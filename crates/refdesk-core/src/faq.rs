@@ -99,7 +99,9 @@ pub enum FaqError {
     Answer,
     #[error("a group name is at most 60 characters")]
     Group,
-    #[error("an FAQ has at most 10 topics of at most 40 characters each")]
+    #[error(
+        "an FAQ has at most 10 topics of at most 40 characters each, without commas or semicolons"
+    )]
     Topics,
 }
 
@@ -143,7 +145,10 @@ impl Faq {
         };
         let mut topics = Vec::new();
         for t in &draft.topics {
-            let t = clean_line(t, MAX_TOPIC_CHARS).ok_or(FaqError::Topics)?;
+            // Commas and semicolons separate topics in the editor and in CSV files.
+            let t = clean_line(t, MAX_TOPIC_CHARS)
+                .filter(|t| !t.contains([',', ';']))
+                .ok_or(FaqError::Topics)?;
             if !t.is_empty() {
                 topics.push(t.to_lowercase());
             }
@@ -272,6 +277,9 @@ mod tests {
         assert_eq!(bad(draft("Q\u{7}", "A")), Err(FaqError::Question));
         assert_eq!(bad(draft("Q", "  ")), Err(FaqError::Answer));
         assert_eq!(bad(draft("Q", "a\u{1}b")), Err(FaqError::Answer));
+        let mut listed = draft("Q", "A");
+        listed.topics = vec!["a;b".into()];
+        assert_eq!(bad(listed), Err(FaqError::Topics));
         let mut many = draft("Q", "A");
         many.topics = (0..11).map(|i| format!("t{i}")).collect();
         assert_eq!(bad(many), Err(FaqError::Topics));

@@ -56,8 +56,8 @@ impl FaqRow {
 }
 
 /// The `to_tsquery('english', …)` text for search terms: each term (only letters and digits)
-/// as a prefix when long enough, any of them.
-fn tsquery(terms: &[String]) -> String {
+/// as a prefix when long enough, all (or any) of them.
+fn tsquery(terms: &[String], all: bool) -> String {
     terms
         .iter()
         .filter_map(|t| {
@@ -66,7 +66,7 @@ fn tsquery(terms: &[String]) -> String {
             (!word.is_empty()).then(|| format!("{word}{star}"))
         })
         .collect::<Vec<_>>()
-        .join(" | ")
+        .join(if all { " & " } else { " | " })
 }
 
 /// Inserts or replaces an FAQ (never moving it to another institution).
@@ -111,6 +111,44 @@ pub(crate) async fn page(pool: &PgPool, offset: u64, limit: u32) -> Result<Vec<F
     .await
     .map_err(store_error)?;
     rows.into_iter().map(FaqRow::decode).collect()
+}
+
+impl PgStore {
+    /// One search: the institution's FAQs matching `query` (a tsquery text), best first, with
+    /// snippets.
+    async fn search_once(
+        &self,
+        institution: InstitutionId,
+        visibility: Option<FaqVisibility>,
+        query: &str,
+        limit: u32,
+    ) -> Result<Vec<HitRow>> {
+        // Rank every match of the institution, then make snippets (ts_headline is costly) for
+        // the few kept. chr(1) and chr(2) mark the matched words.
+        let rows: Vec<HitRow> = sqlx::query_as(concat!(
+            "WITH q AS (SELECT to_tsquery('english', $1) AS q), \
+             hits AS (SELECT f.id, ts_rank(f.search, q.q) AS rank FROM faqs f, q \
+               WHERE f.institution_id = $2 AND ($3::text IS NULL OR f.visibility = $3) \
+                 AND f.search @@ q.q \
+               ORDER BY rank DESC, f.updated_at DESC, f.id LIMIT $4) \
+             SELECT ",
+            faq_columns!(),
+            ", ts_headline('english', f.answer_text, q.q, \
+                 'StartSel=\"' || chr(1) || '\", StopSel=\"' || chr(2) || \
+                 '\", MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2, \
+                  FragmentDelimiter=\" … \"') AS snippet \
+             FROM hits JOIN faqs f ON f.id = hits.id, q \
+             ORDER BY hits.rank DESC, f.updated_at DESC, f.id"
+        ))
+        .bind(query)
+        .bind(institution.as_uuid())
+        .bind(visibility.map(FaqVisibility::as_str))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?;
+        Ok(rows)
+    }
 }
 
 #[async_trait]
@@ -186,34 +224,28 @@ impl FaqStore for PgStore {
         terms: &[String],
         limit: u32,
     ) -> Result<Vec<FaqHit>> {
-        let query = tsquery(terms);
-        if query.is_empty() || limit == 0 {
+        if tsquery(terms, false).is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
-        // Rank every match of the institution, then make snippets (ts_headline is costly) for
-        // the few kept. chr(1) and chr(2) mark the matched words.
-        let rows: Vec<HitRow> = sqlx::query_as(concat!(
-            "WITH q AS (SELECT to_tsquery('english', $1) AS q), \
-             hits AS (SELECT f.id, ts_rank(f.search, q.q) AS rank FROM faqs f, q \
-               WHERE f.institution_id = $2 AND ($3::text IS NULL OR f.visibility = $3) \
-                 AND f.search @@ q.q \
-               ORDER BY rank DESC, f.updated_at DESC, f.id LIMIT $4) \
-             SELECT ",
-            faq_columns!(),
-            ", ts_headline('english', f.answer_text, q.q, \
-                 'StartSel=\"' || chr(1) || '\", StopSel=\"' || chr(2) || \
-                 '\", MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2, \
-                  FragmentDelimiter=\" … \"') AS snippet \
-             FROM hits JOIN faqs f ON f.id = hits.id, q \
-             ORDER BY hits.rank DESC, f.updated_at DESC, f.id"
-        ))
-        .bind(&query)
-        .bind(institution.as_uuid())
-        .bind(visibility.map(FaqVisibility::as_str))
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(store_error)?;
+        // FAQs with every word first; only when those are too few, FAQs with any (as the
+        // SQLite backend does).
+        let mut rows: Vec<HitRow> = Vec::new();
+        for all in [true, false] {
+            if !all && terms.len() == 1 {
+                break;
+            }
+            let found = self
+                .search_once(institution, visibility, &tsquery(terms, all), limit)
+                .await?;
+            for r in found {
+                if rows.len() < limit as usize && !rows.iter().any(|x| x.faq.id == r.faq.id) {
+                    rows.push(r);
+                }
+            }
+            if rows.len() >= limit as usize {
+                break;
+            }
+        }
         rows.into_iter()
             .map(|r| {
                 Ok(FaqHit {

@@ -13,7 +13,9 @@ CREATE TABLE faqs (
     topics         TEXT NOT NULL,
     updated_at     INTEGER NOT NULL,
     -- What the index's `scope` column holds (below); FTS5 reads it back by name.
-    scope          TEXT GENERATED ALWAYS AS ('i' || lower(hex(institution_id)) || ' v' || visibility) VIRTUAL
+    scope          TEXT GENERATED ALWAYS AS (
+        char(57344) || 'i' || lower(hex(institution_id)) || ' ' || char(57344) || 'v' || visibility
+    ) VIRTUAL
 ) STRICT;
 
 CREATE INDEX faqs_by_recent ON faqs (institution_id, visibility, updated_at DESC);
@@ -21,7 +23,9 @@ CREATE INDEX faqs_by_recent ON faqs (institution_id, visibility, updated_at DESC
 -- The full-text index (FTS5, external content): Porter stems of Unicode words without
 -- diacritics, with prefix indexes for two and three characters. `scope` holds two tokens, the
 -- institution ('i' and its id in hex) and the visibility ('vpublic', 'vinternal'), so a search
--- narrows to one library inside the index, before any row is ranked.
+-- narrows to one library inside the index, before any row is ranked. Each starts with U+E000,
+-- a private-use character FTS5 keeps in tokens but no search term holds, so no word a person
+-- types (or its prefix) ever matches a scope token.
 CREATE VIRTUAL TABLE faqs_fts USING fts5 (
     scope, question, topics, answer_text,
     content = 'faqs', content_rowid = 'seq',

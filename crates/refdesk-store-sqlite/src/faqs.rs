@@ -49,10 +49,13 @@ fn decode(rows: Vec<FaqRow>) -> Result<Vec<Faq>> {
     rows.into_iter().map(decode_one).collect()
 }
 
+/// Starts every scope token (see the migration): a private-use character, never in a term.
+const SCOPE_MARK: char = '\u{E000}';
+
 /// The FTS5 query for a search: the institution's (and visibility's) scope tokens, and all (or
 /// any) of the terms (quoted: they hold only letters and digits; a prefix when long enough). A
-/// term is not kept from the scope column (a column filter doubles what ranking costs): only
-/// a word spelled like a scope token could match there, and the scope is required anyway.
+/// term is not kept from the scope column by a column filter (that doubles what ranking
+/// costs): no term can match a scope token, which starts with [`SCOPE_MARK`].
 fn match_expression(
     institution: InstitutionId,
     visibility: Option<FaqVisibility>,
@@ -60,9 +63,12 @@ fn match_expression(
     all: bool,
 ) -> String {
     let any = term_expression(terms, all);
-    let mut scope = format!("scope : \"i{}\"", Uuid::from(institution).simple());
+    let mut scope = format!(
+        "scope : \"{SCOPE_MARK}i{}\"",
+        Uuid::from(institution).simple()
+    );
     if let Some(v) = visibility {
-        scope.push_str(&format!(" AND scope : \"v{}\"", v.as_str()));
+        scope.push_str(&format!(" AND scope : \"{SCOPE_MARK}v{}\"", v.as_str()));
     }
     format!("{scope} AND ({any})")
 }
@@ -213,7 +219,9 @@ impl FaqStore for SqliteStore {
         // FAQs with every word first; only when those are too few, FAQs with any. Besides
         // ranking the best answers first, this keeps the rows to rank few: ranking is what a
         // search costs, per matching row.
-        let mut conn = self.read.acquire().await.map_err(db)?;
+        // One read transaction: the snippets read the same snapshot the ranking did, so an
+        // FAQ deleted meanwhile is still there to quote.
+        let mut conn = self.read.begin().await.map_err(db)?;
         let mut ranked: Vec<(i64,)> = Vec::new();
         for all in [true, false] {
             if !all && terms.len() == 1 {

@@ -30,9 +30,9 @@ function Editor({ c, onDone }: { c?: CannedView; onDone: () => void }) {
   return (
     <form class="canned-editor" onSubmit={submit}>
       <label for={`canned-title-${key}`}>Title</label>
-      <input id={`canned-title-${key}`} name="title" required maxLength={80} value={c?.title ?? ""} />
+      <input id={`canned-title-${key}`} name="title" required maxLength={80} defaultValue={c?.title ?? ""} />
       <label for={`canned-body-${key}`}>Message ({"{patron}"} and {"{librarian}"} are filled in)</label>
-      <textarea id={`canned-body-${key}`} name="body" required rows={3} maxLength={4000} value={c?.body ?? ""} />
+      <textarea id={`canned-body-${key}`} name="body" required rows={3} maxLength={4000} defaultValue={c?.body ?? ""} />
       <label for={`canned-scope-${key}`}>For</label>
       <select id={`canned-scope-${key}`} name="scope" disabled={!!c}>
         {scopes.map(([v, t]) => (

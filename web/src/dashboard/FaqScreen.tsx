@@ -12,6 +12,8 @@ function Editor({ institution, f, onDone }: { institution: string; f?: FaqView; 
   const [error, setError] = useState("");
   const [kind, setKind] = useState<Visibility>(f?.visibility ?? "public");
   const key = f?.id ?? "new";
+  // Opening the editor moves to its first question field (the button pressed has gone).
+  useEffect(() => document.getElementById(`faq-question-${key}`)?.focus(), [key]);
   const submit = async (e: Event) => {
     e.preventDefault();
     const d = new FormData(e.currentTarget as HTMLFormElement);
@@ -37,15 +39,15 @@ function Editor({ institution, f, onDone }: { institution: string; f?: FaqView; 
       {kind === "public" && (
         <>
           <label for={`faq-group-${key}`}>Group</label>
-          <input id={`faq-group-${key}`} name="group" maxLength={60} placeholder="General" value={f?.visibility === "public" ? f.group : ""} />
+          <input id={`faq-group-${key}`} name="group" maxLength={60} placeholder="General" defaultValue={f?.visibility === "public" ? f.group : ""} />
         </>
       )}
       <label for={`faq-question-${key}`}>Question</label>
-      <input id={`faq-question-${key}`} name="question" required maxLength={300} value={f?.question ?? ""} />
+      <input id={`faq-question-${key}`} name="question" required maxLength={300} defaultValue={f?.question ?? ""} />
       <label for={`faq-answer-${key}`}>Answer (Markdown: **bold**, [link](https://…), lists)</label>
-      <textarea id={`faq-answer-${key}`} name="answer" required rows={6} maxLength={20000} value={f?.answer ?? ""} />
+      <textarea id={`faq-answer-${key}`} name="answer" required rows={6} maxLength={20000} defaultValue={f?.answer ?? ""} />
       <label for={`faq-topics-${key}`}>Topics (separated by commas)</label>
-      <input id={`faq-topics-${key}`} name="topics" value={f?.topics.join(", ") ?? ""} />
+      <input id={`faq-topics-${key}`} name="topics" defaultValue={f?.topics.join(", ") ?? ""} />
       <div class="dialog-actions">
         <button type="submit" class="primary small">
           Save FAQ

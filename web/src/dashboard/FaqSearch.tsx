@@ -6,7 +6,7 @@
 // `answer_html` and `snippet_html` come from the server already safe: answers are rendered
 // Markdown cleaned with an allow-list sanitiser, snippets are escaped text with `<mark>`.
 
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { FaqList, FaqView } from "../shared/api";
 import { chatFaqs, type Visibility } from "./faqs";
 import { clock } from "./time";
@@ -50,10 +50,14 @@ export function FaqSearch({ chatId, onInsert, popped }: { chatId: string; onInse
   const [error, setError] = useState("");
   // Under the pane's patron heading (h2), or the pop-out window's h1.
   const H: Heading = popped ? "h2" : "h3";
+  // Only the latest request's answer is shown (a slower, older one may come back after it).
+  const latest = useRef(0);
   const load = (v: Visibility, q: string) => {
     setError("");
+    const n = ++latest.current;
     chatFaqs(chatId, v, q).then(
       (l) => {
+        if (n !== latest.current) return;
         setList(l);
         setSearched(q.trim());
         setOpen(null);

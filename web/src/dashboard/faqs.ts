@@ -59,7 +59,8 @@ export async function importFaqs(institution: string, file: File): Promise<strin
     method: "POST",
     credentials: "same-origin",
     headers: { "content-type": format === "csv" ? "text/csv" : "application/json" },
-    body: await file.text(),
+    // The file as it is: the server refuses one that is not UTF-8 rather than guess.
+    body: file,
   }).catch(() => null);
   if (!r) return "The file could not be sent; try again.";
   const data = await r.json().catch(() => null);
