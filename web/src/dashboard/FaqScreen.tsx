@@ -5,7 +5,7 @@
 
 import { useEffect, useState } from "preact/hooks";
 import type { FaqList, FaqView } from "../shared/api";
-import { deleteFaq, exportUrl, importFaqs, institutionFaqs, saveFaq, type Visibility } from "./faqs";
+import { deleteFaq, exportUrl, importFaqs, institutionFaqs, PAGE, saveFaq, type Visibility } from "./faqs";
 import { me } from "./state";
 
 function Editor({ institution, f, onDone }: { institution: string; f?: FaqView; onDone: (saved: boolean) => void }) {
@@ -73,9 +73,23 @@ export function FaqScreen() {
   const [editing, setEditing] = useState<string | null>(null);
   const [status, setStatus] = useState("");
   const [error, setError] = useState("");
+  // Whether the last page was full: there may be more (of the most recent, without words).
+  const [more, setMore] = useState(false);
   const load = (k = kind, q = words) =>
     institutionFaqs(institution, k, q).then(
-      (l) => setList(l),
+      (l) => {
+        setList(l);
+        setMore(!q.trim() && l.faqs.length === PAGE);
+      },
+      (e: Error) => setError(e.message),
+    );
+  const loadMore = () =>
+    list &&
+    institutionFaqs(institution, kind, "", list.faqs.length).then(
+      (l) => {
+        setList({ ...l, faqs: [...list.faqs, ...l.faqs] });
+        setMore(l.faqs.length === PAGE);
+      },
       (e: Error) => setError(e.message),
     );
   useEffect(() => void load(), [institution]);
@@ -190,6 +204,11 @@ export function FaqScreen() {
           </li>
         ))}
       </ul>
+      {more && (
+        <button type="button" class="secondary" onClick={() => void loadMore()}>
+          Show older FAQs
+        </button>
+      )}
     </main>
   );
 }

@@ -14,8 +14,9 @@ export interface FaqDraft {
   topics: string[];
 }
 
-const query = (visibility: Visibility | "", q: string) => {
+const query = (visibility: Visibility | "", q: string, offset = 0) => {
   const p = new URLSearchParams();
+  if (offset) p.set("offset", String(offset));
   if (visibility) p.set("visibility", visibility);
   if (q.trim()) p.set("q", q.trim());
   p.set("limit", "50");
@@ -27,8 +28,11 @@ export const chatFaqs = (chat: string, visibility: Visibility, q: string) =>
   http<FaqList>("GET", `/api/chats/${chat}/faqs?${query(visibility, q)}`);
 
 /** An institution's FAQs, of one kind or both. */
-export const institutionFaqs = (institution: string, visibility: Visibility | "", q: string) =>
-  http<FaqList>("GET", `/api/institutions/${institution}/faqs?${query(visibility, q)}`);
+export const institutionFaqs = (institution: string, visibility: Visibility | "", q: string, offset = 0) =>
+  http<FaqList>("GET", `/api/institutions/${institution}/faqs?${query(visibility, q, offset)}`);
+
+/** How many FAQs a page of the FAQs screen holds. */
+export const PAGE = 50;
 
 const message = (e: unknown) => (e instanceof HttpError ? e.message : "The FAQs could not be reached; try again.");
 

@@ -234,18 +234,8 @@ pub async fn export(
         return Err(ApiError::not_found());
     }
     let format = FaqFormat::parse(q.format.as_deref())?;
-    let mut all = Vec::new();
-    loop {
-        let page = state
-            .store()
-            .faqs_of(id, None, all.len() as u64, 1000)
-            .await?;
-        let done = page.len() < 1000;
-        all.extend(page);
-        if done {
-            break;
-        }
-    }
+    // One read, so an edit during the export cannot move an FAQ between pages.
+    let all = state.store().faqs_of(id, None, 0, u32::MAX).await?;
     let bytes = faq_files::export(&all, format)?;
     let slug = state.store().institution(id).await?.slug;
     let disposition = format!(
