@@ -66,9 +66,16 @@ describe("FAQs in a browser", () => {
     await hit.click();
     const detail = faqs.getByRole("article", { name: "Renewals beyond the limit at Riverside Public Library" });
     await detail.getByText("Co-op staff cannot override the renewal limit.").waitFor();
+    // Keyboard users land on the opened FAQ, and back on its button when it closes.
+    const focused = () => carol.evaluate(() => document.activeElement?.textContent?.trim());
+    await until(async () => (await focused()) === "Renewals beyond the limit at Riverside Public Library", "focus on the FAQ");
     await assertAccessible(carol, "the 24/7 Staffing FAQs tab with an FAQ open");
     await shot(carol, "staffing-faqs");
     await detail.getByRole("button", { name: "Close" }).click();
+    await until(
+      async () => (await carol.evaluate(() => document.activeElement?.id ?? "")).startsWith("faq-open-"),
+      "focus back on the FAQ's button",
+    );
 
     // Public FAQs: insert a link to the renewal FAQ into the reply, and send it.
     await faqs.getByRole("radio", { name: "Public FAQs" }).check();

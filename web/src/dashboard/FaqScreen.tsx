@@ -94,6 +94,9 @@ export function FaqScreen() {
     );
   useEffect(() => void load(), [institution]);
   const done = (saved: boolean) => {
+    // Back to the button that opened the editor (it is shown again).
+    const from = editing === "new" ? "faq-new" : `faq-edit-${editing}`;
+    requestAnimationFrame(() => document.getElementById(from)?.focus());
     setEditing(null);
     if (saved) {
       setStatus("FAQ saved.");
@@ -133,7 +136,7 @@ export function FaqScreen() {
           {editing === "new" ? (
             <Editor institution={institution} onDone={done} />
           ) : (
-            <button type="button" class="primary" onClick={() => setEditing("new")}>
+            <button type="button" class="primary" id="faq-new" onClick={() => setEditing("new")}>
               New FAQ
             </button>
           )}
@@ -181,7 +184,7 @@ export function FaqScreen() {
                 </details>
                 {f.editable && (
                   <div class="dialog-actions">
-                    <button type="button" class="secondary small" aria-label={`Edit ${f.question}`} onClick={() => setEditing(f.id)}>
+                    <button type="button" class="secondary small" id={`faq-edit-${f.id}`} aria-label={`Edit ${f.question}`} onClick={() => setEditing(f.id)}>
                       Edit
                     </button>
                     <button

@@ -16,8 +16,10 @@ type Heading = "h2" | "h3";
 function FaqDetail({ f, H, onInsert, onClose }: { f: FaqView; H: Heading; onInsert?: (text: string) => void; onClose: () => void }) {
   const link = f.public_url ? new URL(f.public_url, location.origin).href : null;
   return (
-    <article class="faq-detail" aria-labelledby={`faq-q-${f.id}`}>
-      <H id={`faq-q-${f.id}`}>{f.question}</H>
+    <article class="faq-detail" id={`faq-detail-${f.id}`} aria-labelledby={`faq-q-${f.id}`}>
+      <H id={`faq-q-${f.id}`} tabIndex={-1}>
+        {f.question}
+      </H>
       <p class="muted small">
         {f.visibility === "internal" ? "Internal" : "Public"} · {f.group} · updated {new Date(f.updated_at).toLocaleDateString()} {clock(f.updated_at)}
       </p>
@@ -66,6 +68,13 @@ export function FaqSearch({ chatId, onInsert, popped }: { chatId: string; onInse
     );
   };
   useEffect(() => load(visibility, ""), [chatId]);
+  // Opening an FAQ moves to its heading (it is shown below the results); closing it goes back
+  // to its button in the results.
+  const show = (f: FaqView | null) => {
+    const was = open;
+    setOpen(f);
+    requestAnimationFrame(() => document.getElementById(f ? `faq-q-${f.id}` : `faq-open-${was?.id}`)?.focus());
+  };
   const kind = visibility === "internal" ? "Internal" : "Public";
   const heading = searched
     ? `${list?.faqs.length ?? 0} ${kind.toLowerCase()} FAQ${list?.faqs.length === 1 ? "" : "s"} for “${searched}”`
@@ -135,7 +144,14 @@ export function FaqSearch({ chatId, onInsert, popped }: { chatId: string; onInse
           <ul class="faq-results">
             {list.faqs.map((f) => (
               <li key={f.id}>
-                <button type="button" class="link" aria-expanded={open?.id === f.id} onClick={() => setOpen(open?.id === f.id ? null : f)}>
+                <button
+                  type="button"
+                  class="link"
+                  id={`faq-open-${f.id}`}
+                  aria-expanded={open?.id === f.id}
+                  aria-controls={open?.id === f.id ? `faq-detail-${f.id}` : undefined}
+                  onClick={() => show(open?.id === f.id ? null : f)}
+                >
                   {f.question}
                 </button>
                 {f.snippet_html && <p class="snippet" dangerouslySetInnerHTML={{ __html: f.snippet_html }} />}
@@ -144,7 +160,7 @@ export function FaqSearch({ chatId, onInsert, popped }: { chatId: string; onInse
           </ul>
         </section>
       )}
-      {open && <FaqDetail f={open} H={H} onInsert={onInsert} onClose={() => setOpen(null)} />}
+      {open && <FaqDetail f={open} H={H} onInsert={onInsert} onClose={() => show(null)} />}
     </div>
   );
 }
