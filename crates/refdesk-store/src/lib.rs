@@ -1,9 +1,10 @@
 //! The storage boundary of refdesk: the store traits, in domain verbs, and `StoreError`.
 //!
-//! The store is several traits, one per area ([`DirectoryStore`], [`SessionStore`],
-//! [`ChatStore`], [`ConversationStore`], [`MessageLog`], [`TimerStore`], [`MigrationStore`]),
-//! so that no one trait
-//! grows past what a reader can hold; [`Store`] is all of them, and every backend implements
+//! The store is several traits, one per area, so that no one trait grows past what a reader
+//! can hold: here [`DirectoryStore`], [`SessionStore`], [`ChatStore`], [`ConversationStore`],
+//! [`MessageLog`], [`TimerStore`], [`AdminStore`] and [`MigrationStore`]; the later areas in
+//! modules of their own ([`MonitoringStore`], [`TransferStore`], [`TagStore`],
+//! [`CannedStore`], [`RatingStore`], [`FaqStore`]). [`Store`] is all of them, and every backend implements
 //! each. A backend (SQLite, PostgreSQL) lives in its own crate with its own migrations, and
 //! proves itself by running the conformance suite in [`conformance`] (feature `conformance`).
 //! The store is the arbiter of every race: message sequence numbers, retried sends, claims and
@@ -11,38 +12,47 @@
 //! are all decided inside its transactions.
 #![forbid(unsafe_code)]
 
+mod canned;
 mod conversation_parts;
 mod error;
 mod faqs;
+mod monitoring;
+mod ratings;
 mod records;
 pub mod sequencer;
+mod tags;
 mod transfer_parts;
+mod transfer_store;
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
 
+pub use canned::CannedStore;
 pub use conversation_parts::{conversation_kind, conversation_kind_parts};
 pub use error::{Conflict, StoreError};
 pub use faqs::FaqStore;
+pub use monitoring::MonitoringStore;
+pub use ratings::RatingStore;
 pub use records::{
     Appended, ChatCursor, ChatFilter, ClaimedTimer, Directory, NewChat, Outbound, Rows,
     SessionRecord, StartMove, Table, TokenHash, TransferApplied, TransferChange, TransferOffer,
     UserRecord,
 };
+pub use tags::{TagStore, like_prefix};
 pub use transfer_parts::{
     transfer_state, transfer_state_parts, transfer_target, transfer_target_parts,
 };
+pub use transfer_store::TransferStore;
 
 use async_trait::async_trait;
 use refdesk_core::{
     Audience, Chat, ChatHistoryEntry, ChatId, Conversation, ConversationId, Coop, CoopHours,
     CoopId, Decision, Department, DepartmentId, Email, Grant, Guest, GuestId, Institution,
-    InstitutionId, InstitutionPolicy, Message, Monitor, MonitorScope, NewMessage, Role, Seq,
-    StreamId, TimerOp, Transfer, TransferId, User, UserId, Widget, WidgetId,
+    InstitutionId, InstitutionPolicy, Message, NewMessage, Role, Seq, StreamId, TimerOp, User,
+    UserId, Widget, WidgetId,
 };
 use std::sync::Arc;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -85,88 +95,6 @@ impl<T> Store for T where
         + RatingStore
         + FaqStore
 {
-}
-
-/// `prefix` made literal for `LIKE $n || '%' ESCAPE '\'` in either backend (its `%`, `_` and
-/// `\` match only themselves), lower-cased as tags are stored.
-pub fn like_prefix(prefix: &str) -> String {
-    let mut out = String::with_capacity(prefix.len());
-    for c in prefix.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Transfers of chats between librarians (see [`refdesk_core::transfer`]).
-#[async_trait]
-pub trait TransferStore: Send + Sync + std::fmt::Debug + 'static {
-    /// Stores a pending transfer with its note and timers, if its chat is still at
-    /// `offer.chat_version` (else `Conflict::StateChanged`) and has no transfer pending (else
-    /// `Conflict::TransferPending`). `NotFound` for an unknown chat.
-    async fn offer_transfer(&self, offer: &TransferOffer) -> Result<(Transfer, Message)>;
-    async fn transfer(&self, id: TransferId) -> Result<Transfer>;
-    /// The chat's pending transfer, if any.
-    async fn pending_transfer_of(&self, chat: ChatId) -> Result<Option<Transfer>>;
-    /// The pending transfers offered by or to `user`, of chats of `institutions`, or to one of
-    /// `coops`, oldest first (at most 200): those a dashboard may have to show.
-    async fn pending_transfers(
-        &self,
-        user: UserId,
-        institutions: &[InstitutionId],
-        coops: &[CoopId],
-    ) -> Result<Vec<Transfer>>;
-    /// Applies a transfer's change in one transaction: a compare-and-set on the transfer's
-    /// version (else `Conflict::StateChanged` and nothing changes), the chat's decision it
-    /// carries (its own compare-and-set; a chat that moved on fails the whole change with
-    /// `Conflict::StateChanged`), the notes and the timers.
-    async fn apply_transfer(&self, change: &TransferChange) -> Result<TransferApplied>;
-}
-
-/// Patrons' ratings of their chats (see [`refdesk_core::rating`]).
-#[async_trait]
-pub trait RatingStore: Send + Sync + std::fmt::Debug + 'static {
-    /// Stores a chat's rating; `Conflict::AlreadyExists` when it has one (a chat is rated
-    /// once); `NotFound` for an unknown chat.
-    async fn rate_chat(&self, rating: &refdesk_core::Rating) -> Result<()>;
-    async fn rating_of(&self, chat: ChatId) -> Result<Option<refdesk_core::Rating>>;
-}
-
-/// Canned messages (see [`refdesk_core::canned`]).
-#[async_trait]
-pub trait CannedStore: Send + Sync + std::fmt::Debug + 'static {
-    /// Stores a canned message, or replaces the one of the same id (its scope never changes:
-    /// `NotFound` when the stored one has another).
-    async fn put_canned(&self, canned: &refdesk_core::CannedMessage) -> Result<()>;
-    async fn canned(&self, id: refdesk_core::CannedId) -> Result<refdesk_core::CannedMessage>;
-    /// Deletes one; false when there was none.
-    async fn delete_canned(&self, id: refdesk_core::CannedId) -> Result<bool>;
-    /// The canned messages of any of `scopes`, by title (at most 1,000).
-    async fn canned_of(
-        &self,
-        scopes: &[refdesk_core::CannedScope],
-    ) -> Result<Vec<refdesk_core::CannedMessage>>;
-}
-
-/// Tags on chats.
-#[async_trait]
-pub trait TagStore: Send + Sync + std::fmt::Debug + 'static {
-    /// Puts a tag on a chat; false when it has it already. `NotFound` for an unknown chat.
-    async fn add_tag(&self, tag: &refdesk_core::ChatTag) -> Result<bool>;
-    /// Takes a tag off a chat; false when it did not have it.
-    async fn remove_tag(&self, chat: ChatId, tag: &refdesk_core::Tag) -> Result<bool>;
-    /// A chat's tags, in the order they were added.
-    async fn tags_of(&self, chat: ChatId) -> Result<Vec<refdesk_core::ChatTag>>;
-    /// The tags used on chats of `institutions` that start with `prefix`, most used first (for
-    /// type-ahead), at most `limit`.
-    async fn tags_in(
-        &self,
-        institutions: &[InstitutionId],
-        prefix: &str,
-        limit: u32,
-    ) -> Result<Vec<refdesk_core::Tag>>;
 }
 
 /// Administering the directory beyond creating things: lists by page, roles, taking an
@@ -377,56 +305,6 @@ pub trait MessageLog: Send + Sync + std::fmt::Debug + 'static {
             (Audience::Patron, StreamId::Conversation(_)) => Ok(Vec::new()),
         }
     }
-}
-
-/// Who is monitoring which queue right now (see [`refdesk_core::monitoring`]). Live state, kept
-/// in the store so that every node agrees; not part of a dump.
-#[async_trait]
-pub trait MonitoringStore: Send + Sync + std::fmt::Debug + 'static {
-    /// Switches `user`'s monitoring of `scope` Online (keeping an earlier `since`) or Offline.
-    /// `NotFound` for an unknown user.
-    async fn set_monitoring(
-        &self,
-        user: UserId,
-        scope: MonitorScope,
-        online: bool,
-        at: OffsetDateTime,
-    ) -> Result<()>;
-    /// Replaces everything `user` monitors with `online`, from `at` (a new sign-in, a sign-out).
-    async fn reset_monitoring(
-        &self,
-        user: UserId,
-        online: &[MonitorScope],
-        at: OffsetDateTime,
-    ) -> Result<()>;
-    /// What `user` monitors, in scope order.
-    async fn monitoring_of(&self, user: UserId) -> Result<Vec<Monitor>>;
-    /// Who monitors any of `scopes`, by scope, then since when.
-    async fn monitors_of(&self, scopes: &[MonitorScope]) -> Result<Vec<Monitor>>;
-    /// Which of `scopes` someone monitors whose dashboard is connected to some node at `now`
-    /// (an unexpired lease): the queues that are staffed, in scope order, no repeats.
-    async fn staffed(
-        &self,
-        scopes: &[MonitorScope],
-        now: OffsetDateTime,
-    ) -> Result<Vec<MonitorScope>>;
-
-    /// Node `node` holds a socket of `user` until `until` (a lease each node renews while it
-    /// does, so a node that dies stops counting once its leases run out).
-    async fn staff_connected(&self, user: UserId, node: Uuid, until: OffsetDateTime) -> Result<()>;
-    /// Node `node` holds no socket of `user` any more. True when no node holds one (no lease
-    /// left unexpired at `now`).
-    async fn staff_disconnected(
-        &self,
-        user: UserId,
-        node: Uuid,
-        now: OffsetDateTime,
-    ) -> Result<bool>;
-    /// Whether any node holds a socket of `user` (an unexpired lease at `now`).
-    async fn staff_connected_anywhere(&self, user: UserId, now: OffsetDateTime) -> Result<bool>;
-    /// Drops the leases expired at `now` (nodes that died) and returns the users no node holds
-    /// a socket of any more because of that.
-    async fn take_expired_staff(&self, now: OffsetDateTime) -> Result<Vec<UserId>>;
 }
 
 /// Durable timers: set and cancelled with the decisions that want them, claimed by one node when
