@@ -12,7 +12,8 @@ use crate::timers::Fired;
 use axum::http::StatusCode;
 use refdesk_core::{
     Chat, ChatCommand, ChatId, Principal, Sender, StaffPrincipal, Timer, TimerKey, TimerKind,
-    TimerOp, Transfer, TransferCommand, TransferId, TransferState, TransferTarget,
+    TimerOp, Transfer, TransferCommand, TransferId, TransferRejection, TransferState,
+    TransferTarget,
 };
 use refdesk_protocol::OfferTransferRequest;
 use refdesk_store::{Conflict, StoreError, TransferChange, TransferOffer};
@@ -222,10 +223,20 @@ impl AppState {
         command: TransferCommand,
         actor: Sender,
     ) -> ApiResult<Transfer> {
-        for _ in 0..MAX_ROUNDS {
+        for round in 1..=MAX_ROUNDS {
             let t = self.store().transfer(id).await?;
             let chat = self.store().chat(t.chat_id).await?;
-            let decision = t.decide(&chat, command)?;
+            let decision = match t.decide(&chat, command) {
+                // The transfer and its chat are read apart: a racing accept may have handed
+                // the chat over between the two reads. Read both again; the transfer then
+                // shows how it ended.
+                Err(TransferRejection::Stale)
+                    if round < MAX_ROUNDS && !matches!(command, TransferCommand::Expire { .. }) =>
+                {
+                    continue;
+                }
+                other => other?,
+            };
             let now = self.now();
             let handover = match decision.chat {
                 Some(c) => {
