@@ -5,6 +5,16 @@
 //! `rel="noopener noreferrer nofollow"`. The plain text is what search indexes and quotes.
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use std::sync::LazyLock;
+
+/// The allow-list, built once (every FAQ shown renders its answer).
+static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.rm_tags(["img"])
+        .url_schemes(["http", "https", "mailto", "tel"].into())
+        .link_rel(Some("noopener noreferrer nofollow"));
+    b
+});
 
 fn parser(md: &str) -> Parser<'_> {
     Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)
@@ -14,12 +24,7 @@ fn parser(md: &str) -> Parser<'_> {
 pub fn to_html(md: &str) -> String {
     let mut html = String::with_capacity(md.len() * 2);
     pulldown_cmark::html::push_html(&mut html, parser(md));
-    ammonia::Builder::default()
-        .rm_tags(["img"])
-        .url_schemes(["http", "https", "mailto", "tel"].into())
-        .link_rel(Some("noopener noreferrer nofollow"))
-        .clean(&html)
-        .to_string()
+    CLEANER.clean(&html).to_string()
 }
 
 /// The answer as plain text: its words, one space between inline parts, a line break between

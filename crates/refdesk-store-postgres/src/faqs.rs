@@ -5,7 +5,7 @@ use crate::error::store_error;
 use async_trait::async_trait;
 use refdesk_core::faq::matches_as_prefix;
 use refdesk_core::{Faq, FaqHit, FaqId, FaqVisibility, InstitutionId};
-use refdesk_store::{FaqStore, Result, StoreError};
+use refdesk_store::{FaqStore, Result, StoreError, keep_best, search_passes};
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -230,19 +230,11 @@ impl FaqStore for PgStore {
         // FAQs with every word first; only when those are too few, FAQs with any (as the
         // SQLite backend does).
         let mut rows: Vec<HitRow> = Vec::new();
-        for all in [true, false] {
-            if !all && terms.len() == 1 {
-                break;
-            }
+        for &all in search_passes(terms) {
             let found = self
                 .search_once(institution, visibility, &tsquery(terms, all), limit)
                 .await?;
-            for r in found {
-                if rows.len() < limit as usize && !rows.iter().any(|x| x.faq.id == r.faq.id) {
-                    rows.push(r);
-                }
-            }
-            if rows.len() >= limit as usize {
+            if keep_best(&mut rows, found, limit, |r| r.faq.id) {
                 break;
             }
         }

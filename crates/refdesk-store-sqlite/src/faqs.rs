@@ -6,7 +6,7 @@ use crate::rows::{Result, db, from_micros, micros};
 use async_trait::async_trait;
 use refdesk_core::faq::matches_as_prefix;
 use refdesk_core::{Faq, FaqHit, FaqId, FaqVisibility, InstitutionId};
-use refdesk_store::{FaqStore, StoreError};
+use refdesk_store::{FaqStore, StoreError, keep_best, search_passes};
 use sqlx::{SqliteConnection, SqlitePool};
 use uuid::Uuid;
 
@@ -18,6 +18,20 @@ macro_rules! faq_columns {
 }
 
 type FaqRow = (
+    Uuid,
+    Uuid,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+);
+
+/// A search hit: its snippet, then the FAQ's row.
+type HitRow = (
+    String,
     Uuid,
     Uuid,
     String,
@@ -223,10 +237,7 @@ impl FaqStore for SqliteStore {
         // FAQ deleted meanwhile is still there to quote.
         let mut conn = self.read.begin().await.map_err(db)?;
         let mut ranked: Vec<(i64,)> = Vec::new();
-        for all in [true, false] {
-            if !all && terms.len() == 1 {
-                break;
-            }
+        for &all in search_passes(terms) {
             let expression = match_expression(institution, visibility, terms, all);
             // The index ranks its matches itself (`rank`, the scope column weighing nothing)
             // and keeps the best; snippets are made below for those only.
@@ -240,13 +251,7 @@ impl FaqStore for SqliteStore {
             .fetch_all(&mut *conn)
             .await
             .map_err(db)?;
-            // Those with every word stay first.
-            for row in found {
-                if ranked.len() < limit as usize && !ranked.contains(&row) {
-                    ranked.push(row);
-                }
-            }
-            if ranked.len() >= limit as usize {
+            if keep_best(&mut ranked, found, limit, |r| r.0) {
                 break;
             }
         }
@@ -255,19 +260,8 @@ impl FaqStore for SqliteStore {
         let expression = term_expression(terms, false);
         let mut hits = Vec::with_capacity(ranked.len());
         for (seq,) in ranked {
-            let (snippet, row): (String, FaqRow) = {
-                let r: (
-                    String,
-                    Uuid,
-                    Uuid,
-                    String,
-                    String,
-                    String,
-                    String,
-                    String,
-                    String,
-                    i64,
-                ) = sqlx::query_as(concat!(
+            let (snippet, id, institution, visibility, group, question, answer, text, topics, at): HitRow =
+                sqlx::query_as(concat!(
                     "SELECT snippet(faqs_fts, 3, char(1), char(2), '…', 24), ",
                     faq_columns!(),
                     " FROM faqs_fts CROSS JOIN faqs f ON f.seq = faqs_fts.rowid \
@@ -278,8 +272,17 @@ impl FaqStore for SqliteStore {
                 .fetch_one(&mut *conn)
                 .await
                 .map_err(db)?;
-                (r.0, (r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9))
-            };
+            let row = (
+                id,
+                institution,
+                visibility,
+                group,
+                question,
+                answer,
+                text,
+                topics,
+                at,
+            );
             hits.push(FaqHit {
                 faq: decode_one(row)?,
                 snippet,

@@ -37,3 +37,30 @@ pub trait FaqStore: Send + Sync + std::fmt::Debug + 'static {
         limit: u32,
     ) -> Result<Vec<FaqHit>>;
 }
+
+/// The passes of an FAQ search, as both backends make them: every term first (`true`), then,
+/// for more than one term, any term (`false`).
+pub fn search_passes(terms: &[String]) -> &'static [bool] {
+    if terms.len() > 1 {
+        &[true, false]
+    } else {
+        &[true]
+    }
+}
+
+/// Adds a pass's hits after those kept (none twice, by `key`), up to `limit`; whether the
+/// limit is reached, so no further pass is needed. Hits of every term so stay first.
+pub fn keep_best<T, K: PartialEq>(
+    kept: &mut Vec<T>,
+    found: Vec<T>,
+    limit: u32,
+    key: impl Fn(&T) -> K,
+) -> bool {
+    let limit = limit as usize;
+    for hit in found {
+        if kept.len() < limit && !kept.iter().any(|k| key(k) == key(&hit)) {
+            kept.push(hit);
+        }
+    }
+    kept.len() >= limit
+}

@@ -30,7 +30,7 @@ pub mod conformance;
 pub use canned::CannedStore;
 pub use conversation_parts::{conversation_kind, conversation_kind_parts};
 pub use error::{Conflict, StoreError};
-pub use faqs::FaqStore;
+pub use faqs::{FaqStore, keep_best, search_passes};
 pub use monitoring::MonitoringStore;
 pub use ratings::RatingStore;
 pub use records::{

@@ -6,7 +6,7 @@ use super::{Json, Path, Query};
 use crate::auth::Staff;
 use crate::error::{ApiError, ApiResult};
 use crate::service::faq_files::{self, FaqFormat};
-use crate::service::faqs::{faq_from_body, manages_faqs};
+use crate::service::faqs::{faq_from_body, faq_view, manages_faqs, public_faq};
 use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -68,25 +68,26 @@ async fn list_for(
     let limit = limit_of(q)?;
     let store = state.store();
     let words = q.q.as_deref().unwrap_or("").trim();
+    let slug = state.faq_page_slug(institution).await?;
     let faqs = if words.is_empty() {
-        let recent = store
+        store
             .faqs_of(institution, visibility, q.offset.unwrap_or(0), limit)
-            .await?;
-        let mut out = Vec::with_capacity(recent.len());
-        for f in &recent {
-            out.push(state.faq_view(staff, f, None).await?);
-        }
-        out
+            .await?
+            .iter()
+            .map(|f| faq_view(staff, &slug, f, None))
+            .collect()
     } else {
-        let hits = store
+        store
             .search_faqs(institution, visibility, &search_terms(words), limit)
-            .await?;
-        state.faq_views(staff, hits).await?
+            .await?
+            .iter()
+            .map(|h| faq_view(staff, &slug, &h.faq, Some(&h.snippet)))
+            .collect()
     };
     Ok(FaqList {
         institution_id: institution,
         institution_name: state.names().institution(store, institution).await?,
-        public_page: format!("/faq/{}", store.institution(institution).await?.slug),
+        public_page: format!("/faq/{slug}"),
         total: store.count_faqs(institution).await?,
         faqs,
     })
@@ -141,7 +142,12 @@ pub async fn create(
     tracing::info!(user.id = %staff.id(), faq.id = %faq.id, institution.id = %id, "FAQ written");
     Ok((
         StatusCode::CREATED,
-        Json(state.faq_view(&staff, &faq, None).await?),
+        Json(faq_view(
+            &staff,
+            &state.faq_page_slug(id).await?,
+            &faq,
+            None,
+        )),
     ))
 }
 
@@ -166,7 +172,8 @@ pub async fn get(
     Path(id): Path<FaqId>,
 ) -> ApiResult<Json<FaqView>> {
     let faq = readable(&state, &staff, id).await?;
-    Ok(Json(state.faq_view(&staff, &faq, None).await?))
+    let slug = state.faq_page_slug(faq.institution_id).await?;
+    Ok(Json(faq_view(&staff, &slug, &faq, None)))
 }
 
 #[utoipa::path(put, path = "/api/faqs/{id}", tag = "admin", request_body = FaqBody,
@@ -189,7 +196,8 @@ pub async fn update(
     let faq = faq_from_body(id, old.institution_id, &body, state.now())?;
     state.store().put_faqs(std::slice::from_ref(&faq)).await?;
     tracing::info!(user.id = %staff.id(), faq.id = %id, "FAQ changed");
-    Ok(Json(state.faq_view(&staff, &faq, None).await?))
+    let slug = state.faq_page_slug(faq.institution_id).await?;
+    Ok(Json(faq_view(&staff, &slug, &faq, None)))
 }
 
 #[utoipa::path(delete, path = "/api/faqs/{id}", tag = "admin",
@@ -237,7 +245,7 @@ pub async fn export(
     // One read, so an edit during the export cannot move an FAQ between pages.
     let all = state.store().faqs_of(id, None, 0, u32::MAX).await?;
     let bytes = faq_files::export(&all, format)?;
-    let slug = state.store().institution(id).await?.slug;
+    let slug = state.faq_page_slug(id).await?;
     let disposition = format!(
         "attachment; filename=\"faqs-{}.{}\"",
         slug.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', ""),
@@ -353,9 +361,7 @@ pub async fn suggest(
             SUGGESTIONS,
         )
         .await?;
-    let mut faqs = Vec::with_capacity(hits.len());
-    for h in hits {
-        faqs.push(state.public_faq(&h.faq).await?);
-    }
+    let slug = state.faq_page_slug(widget.institution_id).await?;
+    let faqs = hits.iter().map(|h| public_faq(&slug, &h.faq)).collect();
     Ok(Json(PublicFaqList { faqs }))
 }

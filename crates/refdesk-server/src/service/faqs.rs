@@ -11,7 +11,7 @@ use crate::markdown;
 use crate::state::AppState;
 use refdesk_core::faq::highlight_html;
 use refdesk_core::{
-    Faq, FaqDraft, FaqError, FaqHit, FaqId, FaqVisibility, Grant, InstitutionId, StaffPrincipal,
+    Faq, FaqDraft, FaqError, FaqId, FaqVisibility, Grant, InstitutionId, StaffPrincipal,
 };
 use refdesk_protocol::{FaqBody, FaqView, PublicFaq};
 
@@ -96,60 +96,43 @@ impl AppState {
         }
     }
 
-    /// Where a public FAQ is on its institution's FAQ page.
-    pub async fn public_faq_url(&self, faq: &Faq) -> ApiResult<String> {
-        let slug = self.store().institution(faq.institution_id).await?.slug;
-        Ok(format!("/faq/{slug}#faq-{}", faq.id))
+    /// The slug of an institution's FAQ page (`/faq/{slug}`), read once per answer: every FAQ
+    /// of a list is the same institution's.
+    pub async fn faq_page_slug(&self, institution: InstitutionId) -> ApiResult<String> {
+        Ok(self.store().institution(institution).await?.slug)
     }
+}
 
-    /// An FAQ as `staff` sees it, with the snippet of a search hit.
-    pub async fn faq_view(
-        &self,
-        staff: &StaffPrincipal,
-        faq: &Faq,
-        snippet: Option<&str>,
-    ) -> ApiResult<FaqView> {
-        let public_url = match faq.visibility {
-            FaqVisibility::Public => Some(self.public_faq_url(faq).await?),
-            FaqVisibility::Internal => None,
-        };
-        Ok(FaqView {
-            id: faq.id,
-            institution_id: faq.institution_id,
-            visibility: faq.visibility.as_str().to_owned(),
-            group: faq.group.clone(),
-            question: faq.question.clone(),
-            answer: faq.answer.clone(),
-            answer_html: markdown::to_html(&faq.answer),
-            answer_text: faq.answer_text.clone(),
-            topics: faq.topics.clone(),
-            updated_at: faq.updated_at,
-            public_url,
-            snippet_html: snippet.map(highlight_html),
-            editable: manages_faqs(staff, faq.institution_id),
-        })
+/// Where a public FAQ is on its institution's FAQ page (`slug` from `faq_page_slug`).
+pub fn public_faq_url(slug: &str, faq: &Faq) -> String {
+    format!("/faq/{slug}#faq-{}", faq.id)
+}
+
+/// An FAQ as `staff` sees it, with the snippet of a search hit; `slug` is its institution's.
+pub fn faq_view(staff: &StaffPrincipal, slug: &str, faq: &Faq, snippet: Option<&str>) -> FaqView {
+    FaqView {
+        id: faq.id,
+        institution_id: faq.institution_id,
+        visibility: faq.visibility.as_str().to_owned(),
+        group: faq.group.clone(),
+        question: faq.question.clone(),
+        answer: faq.answer.clone(),
+        answer_html: markdown::to_html(&faq.answer),
+        answer_text: faq.answer_text.clone(),
+        topics: faq.topics.clone(),
+        updated_at: faq.updated_at,
+        public_url: (faq.visibility == FaqVisibility::Public).then(|| public_faq_url(slug, faq)),
+        snippet_html: snippet.map(highlight_html),
+        editable: manages_faqs(staff, faq.institution_id),
     }
+}
 
-    /// Search hits, or a page of the most recent, as views.
-    pub async fn faq_views(
-        &self,
-        staff: &StaffPrincipal,
-        hits: Vec<FaqHit>,
-    ) -> ApiResult<Vec<FaqView>> {
-        let mut out = Vec::with_capacity(hits.len());
-        for h in hits {
-            out.push(self.faq_view(staff, &h.faq, Some(&h.snippet)).await?);
-        }
-        Ok(out)
-    }
-
-    /// A public FAQ for a patron.
-    pub async fn public_faq(&self, faq: &Faq) -> ApiResult<PublicFaq> {
-        debug_assert_eq!(faq.visibility, FaqVisibility::Public);
-        Ok(PublicFaq {
-            id: faq.id,
-            question: faq.question.clone(),
-            url: self.public_faq_url(faq).await?,
-        })
+/// A public FAQ for a patron.
+pub fn public_faq(slug: &str, faq: &Faq) -> PublicFaq {
+    debug_assert_eq!(faq.visibility, FaqVisibility::Public);
+    PublicFaq {
+        id: faq.id,
+        question: faq.question.clone(),
+        url: public_faq_url(slug, faq),
     }
 }
