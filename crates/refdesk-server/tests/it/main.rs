@@ -11,6 +11,7 @@ mod conversations;
 mod coops;
 mod errors;
 mod fanout;
+mod faq_files;
 mod faqs;
 mod frames;
 mod guests;
