@@ -96,6 +96,15 @@ id_type!(
     FaqId
 );
 id_type!(
+    /// One email refdesk sends (a transcript, a ticket reply), kept in the outbox until sent.
+    MailId
+);
+id_type!(
+    /// One follow-up ticket: a patron's question handed to their home library to answer by
+    /// email.
+    TicketId
+);
+id_type!(
     /// One offer of a chat from the librarian holding it to another librarian or a queue.
     TransferId
 );

@@ -14,6 +14,7 @@ pub mod decision;
 pub mod directory;
 pub mod faq;
 pub mod ids;
+pub mod mail;
 pub mod message;
 pub mod monitoring;
 pub mod policy;
@@ -21,6 +22,7 @@ pub mod rating;
 pub mod routing;
 pub mod tag;
 pub mod text;
+pub mod ticket;
 pub mod timer;
 pub mod transfer;
 pub mod widget_settings;
@@ -33,9 +35,10 @@ pub use decision::{ChatHistoryEntry, Decision, Placement, Timing};
 pub use directory::{Coop, Department, Guest, Institution, Role, User, Widget};
 pub use faq::{Faq, FaqDraft, FaqError, FaqHit, FaqVisibility};
 pub use ids::{
-    CannedId, ChatId, ConversationId, CoopId, DepartmentId, FaqId, GuestId, InstitutionId,
-    MessageId, StreamId, TransferId, UserId, WidgetId,
+    CannedId, ChatId, ConversationId, CoopId, DepartmentId, FaqId, GuestId, InstitutionId, MailId,
+    MessageId, StreamId, TicketId, TransferId, UserId, WidgetId,
 };
+pub use mail::{Mail, MailAttempt, MailKind, MailStatus, MailTemplate, Rendered};
 pub use message::{Audience, Heads, Message, MessageKind, NewMessage, Sender, Seq};
 pub use monitoring::{Monitor, MonitorScope};
 pub use policy::{InstitutionPolicy, IpAddresses, PolicyError, ReferrerQuery};
@@ -43,6 +46,7 @@ pub use rating::{Rating, RatingError};
 pub use routing::{CoopHours, RouteReason, RouteStep, RoutingPlan, StepTarget};
 pub use tag::{ChatTag, Tag, TagError};
 pub use text::{ClientMsgId, DisplayName, Email, MessageBody, TextError};
+pub use ticket::{EntryKind, Ticket, TicketEntry, TicketStatus};
 pub use timer::{Timer, TimerKey, TimerKind, TimerOp};
 pub use transfer::{
     Transfer, TransferCommand, TransferDecision, TransferRejection, TransferState, TransferTarget,

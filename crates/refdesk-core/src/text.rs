@@ -15,7 +15,7 @@ pub enum TextError {
     BadCharacters { field: &'static str },
 }
 
-fn trimmed(field: &'static str, raw: &str, max: usize) -> Result<String, TextError> {
+pub(crate) fn trimmed(field: &'static str, raw: &str, max: usize) -> Result<String, TextError> {
     let s = raw.trim();
     if s.is_empty() {
         return Err(TextError::Empty { field });

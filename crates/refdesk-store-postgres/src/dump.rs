@@ -265,6 +265,14 @@ pub(crate) async fn rows_page(
         }
         Table::ChatRatings => Rows::ChatRatings(crate::ratings::page(pool, offset, limit).await?),
         Table::Faqs => Rows::Faqs(crate::faqs::page(pool, offset, limit).await?),
+        Table::Mails => Rows::Mails(crate::mail::page(pool, offset, limit).await?),
+        Table::MailTemplates => {
+            Rows::MailTemplates(crate::mail::templates_page(pool, offset, limit).await?)
+        }
+        Table::Tickets => Rows::Tickets(crate::tickets::page(pool, offset, limit).await?),
+        Table::TicketEntries => {
+            Rows::TicketEntries(crate::tickets::entries_page(pool, offset, limit).await?)
+        }
     })
 }
 
@@ -314,6 +322,26 @@ pub(crate) async fn restore_rows(pool: &PgPool, rows: &Rows) -> Result<()> {
         Rows::Faqs(list) => {
             for f in list {
                 crate::faqs::put(&mut tx, f).await?;
+            }
+        }
+        Rows::Mails(list) => {
+            for m in list {
+                crate::mail::insert(&mut tx, m).await?;
+            }
+        }
+        Rows::MailTemplates(list) => {
+            for (i, k, t) in list {
+                crate::mail::put_template(&mut tx, *i, *k, Some(t)).await?;
+            }
+        }
+        Rows::Tickets(list) => {
+            for t in list {
+                crate::tickets::insert(&mut tx, t).await?;
+            }
+        }
+        Rows::TicketEntries(list) => {
+            for e in list {
+                crate::tickets::insert_entry(&mut tx, e).await?;
             }
         }
     }

@@ -324,6 +324,14 @@ impl MigrationStore for SqliteStore {
                 Rows::ChatRatings(crate::ratings::page(&self.read, offset, limit).await?)
             }
             Table::Faqs => Rows::Faqs(crate::faqs::page(&self.read, offset, limit).await?),
+            Table::Mails => Rows::Mails(crate::mail::page(&self.read, offset, limit).await?),
+            Table::MailTemplates => {
+                Rows::MailTemplates(crate::mail::templates_page(&self.read, offset, limit).await?)
+            }
+            Table::Tickets => Rows::Tickets(crate::tickets::page(&self.read, offset, limit).await?),
+            Table::TicketEntries => {
+                Rows::TicketEntries(crate::tickets::entries_page(&self.read, offset, limit).await?)
+            }
         })
     }
     async fn restore_rows(&self, rows: &Rows) -> Result<()> {
@@ -370,6 +378,26 @@ impl MigrationStore for SqliteStore {
                         Rows::Faqs(r) => {
                             for f in r {
                                 crate::faqs::put(c, f).await?;
+                            }
+                        }
+                        Rows::Mails(r) => {
+                            for m in r {
+                                crate::mail::insert(c, m).await?;
+                            }
+                        }
+                        Rows::MailTemplates(r) => {
+                            for (i, k, t) in r {
+                                crate::mail::put_template(c, *i, *k, Some(t)).await?;
+                            }
+                        }
+                        Rows::Tickets(r) => {
+                            for t in r {
+                                crate::tickets::insert(c, t).await?;
+                            }
+                        }
+                        Rows::TicketEntries(r) => {
+                            for e in r {
+                                crate::tickets::insert_entry(c, e).await?;
                             }
                         }
                     }

@@ -16,6 +16,7 @@ mod dump;
 mod faqs;
 mod grants;
 mod history;
+mod mail;
 mod monitoring;
 mod policies;
 mod ratings;
@@ -23,6 +24,7 @@ mod rows;
 mod tags;
 #[cfg(test)]
 mod tests;
+mod tickets;
 mod timers;
 mod transfers;
 mod writer;

@@ -4,7 +4,8 @@
 //! can hold: here [`DirectoryStore`], [`SessionStore`], [`ChatStore`], [`ConversationStore`],
 //! [`MessageLog`], [`TimerStore`], [`AdminStore`] and [`MigrationStore`]; the later areas in
 //! modules of their own ([`MonitoringStore`], [`TransferStore`], [`TagStore`],
-//! [`CannedStore`], [`RatingStore`], [`FaqStore`]). [`Store`] is all of them, and every backend implements
+//! [`CannedStore`], [`RatingStore`], [`FaqStore`], [`MailStore`],
+//! [`TicketStore`]). [`Store`] is all of them, and every backend implements
 //! each. A backend (SQLite, PostgreSQL) lives in its own crate with its own migrations, and
 //! proves itself by running the conformance suite in [`conformance`] (feature `conformance`).
 //! The store is the arbiter of every race: message sequence numbers, retried sends, claims and
@@ -16,11 +17,13 @@ mod canned;
 mod conversation_parts;
 mod error;
 mod faqs;
+mod mail;
 mod monitoring;
 mod ratings;
 mod records;
 pub mod sequencer;
 mod tags;
+mod tickets;
 mod transfer_parts;
 mod transfer_store;
 
@@ -31,6 +34,7 @@ pub use canned::CannedStore;
 pub use conversation_parts::{conversation_kind, conversation_kind_parts};
 pub use error::{Conflict, StoreError};
 pub use faqs::{FaqStore, keep_best, search_passes};
+pub use mail::MailStore;
 pub use monitoring::MonitoringStore;
 pub use ratings::RatingStore;
 pub use records::{
@@ -39,6 +43,7 @@ pub use records::{
     UserRecord,
 };
 pub use tags::{TagStore, like_prefix};
+pub use tickets::{TicketFilter, TicketStore, TicketUpdate};
 pub use transfer_parts::{
     transfer_state, transfer_state_parts, transfer_target, transfer_target_parts,
 };
@@ -76,6 +81,8 @@ pub trait Store:
     + CannedStore
     + RatingStore
     + FaqStore
+    + MailStore
+    + TicketStore
 {
 }
 
@@ -94,6 +101,8 @@ impl<T> Store for T where
         + CannedStore
         + RatingStore
         + FaqStore
+        + MailStore
+        + TicketStore
 {
 }
 

@@ -203,10 +203,14 @@ pub enum Table {
     CannedMessages,
     ChatRatings,
     Faqs,
+    Mails,
+    MailTemplates,
+    Tickets,
+    TicketEntries,
 }
 
 impl Table {
-    pub const ALL: [Table; 8] = [
+    pub const ALL: [Table; 12] = [
         Table::ChatHistory,
         Table::Timers,
         Table::Conversations,
@@ -215,6 +219,10 @@ impl Table {
         Table::CannedMessages,
         Table::ChatRatings,
         Table::Faqs,
+        Table::Mails,
+        Table::MailTemplates,
+        Table::Tickets,
+        Table::TicketEntries,
     ];
 }
 
@@ -229,6 +237,16 @@ pub enum Rows {
     CannedMessages(Vec<refdesk_core::CannedMessage>),
     ChatRatings(Vec<refdesk_core::Rating>),
     Faqs(Vec<refdesk_core::Faq>),
+    Mails(Vec<refdesk_core::Mail>),
+    MailTemplates(
+        Vec<(
+            InstitutionId,
+            refdesk_core::MailKind,
+            refdesk_core::MailTemplate,
+        )>,
+    ),
+    Tickets(Vec<refdesk_core::Ticket>),
+    TicketEntries(Vec<refdesk_core::TicketEntry>),
 }
 
 impl Rows {
@@ -242,6 +260,10 @@ impl Rows {
             Rows::CannedMessages(r) => r.len(),
             Rows::ChatRatings(r) => r.len(),
             Rows::Faqs(r) => r.len(),
+            Rows::Mails(r) => r.len(),
+            Rows::MailTemplates(r) => r.len(),
+            Rows::Tickets(r) => r.len(),
+            Rows::TicketEntries(r) => r.len(),
         }
     }
     pub fn is_empty(&self) -> bool {

@@ -52,6 +52,11 @@ async fn all_rows(store: &DynStore, table: Table) -> Rows {
             (Rows::Transfers(a), Rows::Transfers(b)) => a.extend(b),
             (Rows::CannedMessages(a), Rows::CannedMessages(b)) => a.extend(b),
             (Rows::ChatRatings(a), Rows::ChatRatings(b)) => a.extend(b),
+            (Rows::Faqs(a), Rows::Faqs(b)) => a.extend(b),
+            (Rows::Mails(a), Rows::Mails(b)) => a.extend(b),
+            (Rows::MailTemplates(a), Rows::MailTemplates(b)) => a.extend(b),
+            (Rows::Tickets(a), Rows::Tickets(b)) => a.extend(b),
+            (Rows::TicketEntries(a), Rows::TicketEntries(b)) => a.extend(b),
             _ => panic!("a page of another table"),
         }
     }
@@ -266,6 +271,20 @@ pub async fn a_dump_restores_exactly_into_an_empty_store(source: DynStore, targe
     )
     .unwrap();
     f.store.put_faqs(std::slice::from_ref(&faq)).await.unwrap();
+    // A ticket with its entries, a mail in the outbox and a template.
+    let (ticket, entries) = super::mail::ticket_of(&f, Some(closed.id));
+    f.store.create_ticket(&ticket, &entries).await.unwrap();
+    let mail = super::mail::mail_to(&f, "patron@example.org");
+    f.store.queue_mail(&mail).await.unwrap();
+    let template = MailTemplate {
+        subject: "Your chat with {{ library }}".into(),
+        text: "{{ transcript }}".into(),
+        html: "<p>{{ library }}</p>".into(),
+    };
+    f.store
+        .set_mail_template(f.institution.id, MailKind::Transcript, Some(&template))
+        .await
+        .unwrap();
 
     // The dump, as `refdesk migrate-data` does it. Nothing can make a co-op yet, so one is added
     // to the dumped directory to see that co-ops travel too.

@@ -13,6 +13,7 @@ mod directory;
 mod faqs;
 mod fixture;
 mod history;
+mod mail;
 mod messages;
 mod migration;
 mod monitoring;
@@ -27,6 +28,7 @@ pub use directory::*;
 pub use faqs::*;
 pub use fixture::Fixture;
 pub use history::*;
+pub use mail::*;
 pub use messages::*;
 pub use migration::*;
 pub use monitoring::*;
@@ -59,6 +61,8 @@ macro_rules! conformance_suite {
             tags_are_kept_with_chats_and_offered_by_prefix
             canned_messages_are_kept_by_scope
             a_chat_is_rated_once
+            mails_are_claimed_once_retried_and_given_up
+            tickets_keep_entries_and_queue_replies_in_one_step
             faq_search_ranks_real_questions_and_keeps_to_its_scope
             faqs_are_kept_replaced_and_deleted
             a_guests_chats_are_listed_since_an_instant
