@@ -16,6 +16,7 @@ pub mod events;
 pub mod http;
 pub mod hub;
 pub mod limits;
+pub mod mail;
 pub mod markdown;
 pub mod metrics;
 pub mod passwords;

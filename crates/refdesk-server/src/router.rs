@@ -2,7 +2,7 @@
 
 use crate::http::{
     auth, canned, chats, conversations, coops, departments, directory, faq_page, faqs, health,
-    institutions, monitoring, pages, ratings, staff, tags, transfers, widgets,
+    institutions, mail, monitoring, pages, ratings, staff, tags, tickets, transfers, widgets,
 };
 use crate::state::AppState;
 use crate::{assets, ws};
@@ -40,6 +40,22 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(chats::close))
         .routes(routes!(chats::history))
         .routes(routes!(ratings::get, ratings::rate))
+        .routes(routes!(mail::transcript))
+        .routes(routes!(mail::list))
+        .routes(routes!(mail::retry))
+        .routes(routes!(
+            mail::template,
+            mail::set_template,
+            mail::reset_template
+        ))
+        .routes(routes!(mail::inbound))
+        .routes(routes!(tickets::form))
+        .routes(routes!(tickets::create))
+        .routes(routes!(tickets::offline))
+        .routes(routes!(tickets::list))
+        .routes(routes!(tickets::get, tickets::update))
+        .routes(routes!(tickets::note))
+        .routes(routes!(tickets::reply))
         .routes(routes!(transfers::targets))
         .routes(routes!(transfers::offer))
         .routes(routes!(transfers::leave))

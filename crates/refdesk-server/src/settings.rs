@@ -54,6 +54,25 @@ pub struct Settings {
     pub chat_starts_per_address_per_minute: u32,
     /// Chats one chat box (widget) may start per minute, from all addresses together.
     pub chat_starts_per_widget_per_minute: u32,
+    /// SMTP relay for outgoing mail (transcripts, ticket replies). Empty (the default): mails
+    /// are written as `.eml` files to `<data_dir>/outbox` instead, and listed in the admin
+    /// screens.
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    /// `starttls` (default), `tls` (implicit TLS, usually port 465) or `none` (plain; only for
+    /// a relay on the same machine or network).
+    pub smtp_tls: String,
+    /// SMTP credentials; empty for a relay that needs none.
+    pub smtp_username: String,
+    pub smtp_password: String,
+    /// The `From` of every mail, e.g. `Ask a Librarian <ask@library.org>`.
+    pub mail_from: String,
+    /// Where patrons' replies to ticket mails go (`Reply-To`): the address your mail gateway
+    /// receives and posts to `/api/mail/inbound`. Empty: replies go to `mail_from`.
+    pub mail_reply_to: String,
+    /// The bearer token a mail gateway presents to `POST /api/mail/inbound`. Empty (the
+    /// default): the endpoint is off.
+    pub mail_inbound_token: String,
 }
 
 impl Default for Settings {
@@ -78,6 +97,14 @@ impl Default for Settings {
             max_concurrent_password_checks: 2,
             chat_starts_per_address_per_minute: 10,
             chat_starts_per_widget_per_minute: 300,
+            smtp_host: String::new(),
+            smtp_port: 587,
+            smtp_tls: "starttls".into(),
+            smtp_username: String::new(),
+            smtp_password: String::new(),
+            mail_from: "refdesk <refdesk@localhost>".into(),
+            mail_reply_to: String::new(),
+            mail_inbound_token: String::new(),
         }
     }
 }
@@ -99,6 +126,11 @@ impl Settings {
             self.database_url.clone()
         }
     }
+}
+
+/// A secret as logs show it: whether it is set, never what it is.
+fn hidden(secret: &str) -> &'static str {
+    if secret.is_empty() { "" } else { "***" }
 }
 
 /// Hides the password of a URL like `postgres://user:secret@host/db`.
@@ -148,6 +180,14 @@ impl std::fmt::Debug for Settings {
                 "chat_starts_per_address_per_minute",
                 &self.chat_starts_per_address_per_minute,
             )
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_port", &self.smtp_port)
+            .field("smtp_tls", &self.smtp_tls)
+            .field("smtp_username", &self.smtp_username)
+            .field("smtp_password", &hidden(&self.smtp_password))
+            .field("mail_from", &self.mail_from)
+            .field("mail_reply_to", &self.mail_reply_to)
+            .field("mail_inbound_token", &hidden(&self.mail_inbound_token))
             .field(
                 "chat_starts_per_widget_per_minute",
                 &self.chat_starts_per_widget_per_minute,
@@ -169,6 +209,8 @@ mod tests {
         assert_eq!(redact_url("sqlite:./x.db"), "sqlite:./x.db");
         let s = Settings {
             database_url: "postgres://u:secret@h/db".into(),
+            smtp_password: "secret".into(),
+            mail_inbound_token: "secret".into(),
             ..Settings::default()
         };
         assert!(!format!("{s:?}").contains("secret"));

@@ -33,6 +33,10 @@ struct Inner {
     limits: crate::limits::Limits,
     /// This node's id, for its leases in the store (new at every start).
     node_id: uuid::Uuid,
+    /// Where mail goes, or why the mail settings are wrong (then every attempt fails with it).
+    mailer: Result<crate::mail::Mailer, String>,
+    /// Woken when this node queues a mail, so the outbox task sends it at once.
+    mail_queued: Notify,
 }
 
 impl AppState {
@@ -64,7 +68,10 @@ impl AppState {
     ) -> Self {
         let timing = settings.timing();
         let limits = crate::limits::Limits::new(&settings);
+        let mailer = crate::mail::Mailer::from_settings(&settings);
         AppState(Arc::new(Inner {
+            mailer,
+            mail_queued: Notify::new(),
             limits,
             settings,
             store,
@@ -92,6 +99,12 @@ impl AppState {
     }
     pub(crate) fn timers_changed(&self) -> &Notify {
         &self.0.timers_changed
+    }
+    pub fn mailer(&self) -> Result<&crate::mail::Mailer, &str> {
+        self.0.mailer.as_ref().map_err(String::as_str)
+    }
+    pub(crate) fn mail_queued(&self) -> &Notify {
+        &self.0.mail_queued
     }
 
     pub fn settings(&self) -> &Settings {

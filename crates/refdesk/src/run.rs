@@ -69,6 +69,11 @@ async fn serve(settings: Settings, mode: Mode) -> anyhow::Result<()> {
         .map_err(anyhow::Error::msg)?;
     // Due timers (abandoned chats, expired sessions) fire from here, on every node.
     refdesk_server::timers::spawn(state.clone());
+    // Outgoing mail (transcripts, ticket replies) leaves from here, on every node.
+    state
+        .mailer()
+        .map_err(|e| anyhow::anyhow!("mail settings: {e}"))?;
+    refdesk_server::mail::outbox::spawn(state.clone());
     let app = match mode {
         Mode::Serve => router::router(state),
         Mode::Demo => router::demo_router(state),

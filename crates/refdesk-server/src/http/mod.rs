@@ -12,11 +12,13 @@ pub mod faqs;
 pub mod health;
 pub mod institutions;
 mod json;
+pub mod mail;
 pub mod monitoring;
 pub mod pages;
 pub mod ratings;
 pub mod staff;
 pub mod tags;
+pub mod tickets;
 pub mod transfers;
 pub mod widgets;
 

@@ -13,6 +13,7 @@ mod presence;
 mod retention;
 mod routing;
 mod send;
+pub mod tickets;
 mod transfer_targets;
 mod transfer_views;
 mod transfers;

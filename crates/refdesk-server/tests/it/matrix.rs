@@ -163,6 +163,36 @@ impl World {
         )
         .unwrap();
         store.put_faqs(std::slice::from_ref(&faq)).await.unwrap();
+        // Riverside's ticket, and a mail of its outbox that failed for good.
+        let ticket = refdesk_core::Ticket {
+            id: uuid::Uuid::now_v7().into(),
+            institution_id: riverside.id,
+            department_id: widget.department_id,
+            chat_id: Some(chat.parse().unwrap()),
+            patron_name: "Matrix patron".into(),
+            patron_email: refdesk_core::Email::parse("matrix@example.org").unwrap(),
+            subject: QUESTION.into(),
+            status: refdesk_core::TicketStatus::Open,
+            assignee: None,
+            created_by: None,
+            created_at: app.clock_now(),
+            updated_at: app.clock_now(),
+        };
+        store.create_ticket(&ticket, &[]).await.unwrap();
+        let mut mail = refdesk_core::Mail::queued(
+            uuid::Uuid::now_v7().into(),
+            riverside.id,
+            refdesk_core::MailKind::Transcript,
+            refdesk_core::Email::parse("matrix@example.org").unwrap(),
+            refdesk_core::Rendered {
+                subject: "s".into(),
+                text: QUESTION.into(),
+                html: QUESTION.into(),
+            },
+            app.clock_now(),
+        );
+        mail.status = refdesk_core::MailStatus::Failed;
+        store.queue_mail(&mail).await.unwrap();
         let elsewhere = refdesk_server::admin::create_coop(
             store,
             DisplayName::parse("Elsewhere Co-op").unwrap(),
@@ -182,6 +212,8 @@ impl World {
             ("{transfer}", transfer.id.to_string()),
             ("{canned}", canned.id.to_string()),
             ("{faq}", faq.id.to_string()),
+            ("{ticket}", ticket.id.to_string()),
+            ("{mail}", mail.id.to_string()),
         ];
         World {
             app,
@@ -207,6 +239,7 @@ impl World {
             "POST" => http.post(url),
             "PUT" => http.put(url),
             "DELETE" => http.delete(url),
+            "PATCH" => http.patch(url),
             m => panic!("method {m}"),
         };
         if method != "GET" && method != "DELETE" {
@@ -257,6 +290,8 @@ fn row(
 
 const RIVERSIDE_ADMINS: &[Who] = &[Rita, Sasha];
 const COOP_ADMINS: &[Who] = &[Cora, Sasha];
+/// Riverside's tickets: its staff, its admin, the installation's admin.
+const RIVERSIDE_STAFF: &[Who] = &[Alice, Rita, Sasha];
 
 fn rows() -> Vec<Row> {
     let policy = json!({"transcript_retention_days": null, "ip_addresses": "truncated",
@@ -707,6 +742,119 @@ fn rows() -> Vec<Row> {
             &EVERYONE,
         ),
         row("GET", "/healthz", "/healthz", &EVERYONE),
+        // Mail: a transcript (patron of the chat or staff who see it), the outbox and the
+        // templates (Riverside's admins), the gateway endpoint (off: no token configured).
+        with(
+            row(
+                "POST",
+                "/api/chats/{id}/transcript",
+                "/api/chats/{chat}/transcript",
+                &[Alice, Rita],
+            ),
+            json!({"email": "matrix@example.org"}),
+        ),
+        row(
+            "GET",
+            "/api/institutions/{id}/mails",
+            "/api/institutions/{institution}/mails",
+            RIVERSIDE_ADMINS,
+        ),
+        row(
+            "POST",
+            "/api/mails/{id}/retry",
+            "/api/mails/{mail}/retry",
+            RIVERSIDE_ADMINS,
+        ),
+        row(
+            "GET",
+            "/api/institutions/{id}/mail-templates/{kind}",
+            "/api/institutions/{institution}/mail-templates/transcript",
+            RIVERSIDE_ADMINS,
+        ),
+        with(
+            row(
+                "PUT",
+                "/api/institutions/{id}/mail-templates/{kind}",
+                "/api/institutions/{institution}/mail-templates/transcript",
+                RIVERSIDE_ADMINS,
+            ),
+            json!({"subject": "s", "text": "t", "html": "h"}),
+        ),
+        row(
+            "DELETE",
+            "/api/institutions/{id}/mail-templates/{kind}",
+            "/api/institutions/{institution}/mail-templates/transcript",
+            RIVERSIDE_ADMINS,
+        ),
+        with(
+            row("POST", "/api/mail/inbound", "/api/mail/inbound", &[]),
+            json!({"from": "a@example.org", "text": "x"}),
+        ),
+        // Tickets: made from a chat by staff who see it, by anyone through the offline form;
+        // Riverside's tickets seen by Riverside's staff and admins.
+        row(
+            "GET",
+            "/api/chats/{id}/ticket-form",
+            "/api/chats/{chat}/ticket-form",
+            &[Alice, Rita],
+        ),
+        with(
+            row(
+                "POST",
+                "/api/chats/{id}/tickets",
+                "/api/chats/{chat}/tickets",
+                &[Alice, Rita],
+            ),
+            json!({"patron_name": "M", "patron_email": "m@example.org"}),
+        ),
+        with(
+            row(
+                "POST",
+                "/api/widgets/{id}/tickets",
+                "/api/widgets/{widget}/tickets",
+                &EVERYONE,
+            ),
+            json!({"name": "M", "email": "m@example.org", "question": "q"}),
+        ),
+        row(
+            "GET",
+            "/api/institutions/{id}/tickets",
+            "/api/institutions/{institution}/tickets",
+            RIVERSIDE_STAFF,
+        ),
+        row(
+            "GET",
+            "/api/tickets/{id}",
+            "/api/tickets/{ticket}",
+            RIVERSIDE_STAFF,
+        ),
+        with(
+            row(
+                "PATCH",
+                "/api/tickets/{id}",
+                "/api/tickets/{ticket}",
+                RIVERSIDE_STAFF,
+            ),
+            json!({"status": "closed"}),
+        ),
+        with(
+            row(
+                "POST",
+                "/api/tickets/{id}/notes",
+                "/api/tickets/{ticket}/notes",
+                RIVERSIDE_STAFF,
+            ),
+            json!({"body": "m"}),
+        ),
+        with(
+            row(
+                "POST",
+                "/api/tickets/{id}/replies",
+                "/api/tickets/{ticket}/replies",
+                RIVERSIDE_STAFF,
+            ),
+            json!({"body": "m"}),
+        ),
     ]
 }
 

@@ -12,7 +12,7 @@ use refdesk_store::{Conflict, StoreError};
 use serde_json::{Value, json};
 use time::Duration;
 
-fn step(target: StepTarget, after_seconds: u32) -> RouteStep {
+pub fn step(target: StepTarget, after_seconds: u32) -> RouteStep {
     RouteStep {
         target,
         after_seconds,
@@ -36,7 +36,7 @@ async fn department(app: &TestApp, staff: &StaffClient, name: &str) -> refdesk_c
         .into()
 }
 
-async fn monitor(app: &TestApp, staff: &StaffClient, body: Value) {
+pub async fn monitor(app: &TestApp, staff: &StaffClient, body: Value) {
     let (status, b) = app.put("/api/monitoring", Some(&staff.cookie), body).await;
     assert_eq!(status, 200, "{b}");
 }
