@@ -15,10 +15,11 @@ export function binaryPath() {
 }
 
 /**
- * `dataDir` and `listen` let a test restart the server on the same data and port.
+ * `dataDir` and `listen` let a test restart the server on the same data and port; `env` adds
+ * `REFDESK_*` settings (e.g. an SMTP relay).
  * @returns {Promise<{url: string, dataDir: string, stop: (opts?: {keepData?: boolean}) => Promise<void>, output: () => string}>}
  */
-export async function startServer({ dataDir, listen = "127.0.0.1:0" } = {}) {
+export async function startServer({ dataDir, listen = "127.0.0.1:0", env = {} } = {}) {
   const bin = binaryPath();
   if (!existsSync(bin)) {
     throw new Error(
@@ -37,6 +38,7 @@ export async function startServer({ dataDir, listen = "127.0.0.1:0" } = {}) {
       // Every browser of the tests is 127.0.0.1: room for all their chats and sign-ins.
       REFDESK_CHAT_STARTS_PER_ADDRESS_PER_MINUTE: "10000",
       REFDESK_LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE: "10000",
+      ...env,
     },
   });
   let log = "";

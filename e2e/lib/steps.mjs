@@ -29,10 +29,14 @@ export async function openChatBox(page) {
   return chatBox(page);
 }
 
+/** The chat box's pre-chat form (the offline question form has fields of the same names). */
+export const prechat = (box) => box.locator("#prechat");
+
 export async function askQuestion(box, { name, question, email }) {
-  if (name) await box.getByLabel("Name").fill(name);
-  if (email) await box.getByLabel("Email").fill(email);
-  await box.getByLabel("Question").fill(question);
+  const form = prechat(box);
+  if (name) await form.getByLabel("Name").fill(name);
+  if (email) await form.getByLabel("Email").fill(email);
+  await form.getByLabel("Question").fill(question);
   await box.getByRole("button", { name: "Start chat" }).click();
   await box.getByRole("log").getByText(question).waitFor();
 }

@@ -45,7 +45,7 @@ describe("refdesk in a browser", () => {
     await patron.getByRole("heading", { name: "Home" }).waitFor();
     await shot(patron, "library-home");
     const box = await openChatBox(patron);
-    await box.getByLabel("Question").waitFor();
+    await box.locator("#prechat").getByLabel("Question").waitFor();
     await box.getByRole("heading", { name: "Riverside Public Library" }).waitFor();
     await shot(patron, "chat-box-open");
     const question = "Do you have books about beekeeping for beginners?";

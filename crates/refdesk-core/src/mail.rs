@@ -10,7 +10,7 @@ use crate::text::Email;
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
-/// Attempts before a mail has failed for good (about a day of waits in all).
+/// Attempts before a mail has failed for good (about twelve hours of waits in all).
 pub const MAX_ATTEMPTS: u32 = 12;
 /// The first wait after a failed attempt; each later wait doubles, up to [`MAX_RETRY_WAIT`].
 pub const FIRST_RETRY_WAIT: Duration = Duration::seconds(30);

@@ -148,6 +148,7 @@ pub async fn seed(store: &DynStore) -> Result<Vec<DemoAccount>, StoreError> {
             crate::service::now(),
         )
         .await?;
+        crate::demo_tickets::seed_tickets(store, institution.id, departments[0].id).await?;
         if store.widgets(institution.id).await?.is_empty() {
             let w = Widget {
                 id: new_id(),

@@ -11,6 +11,7 @@ pub mod cache;
 pub mod clock;
 pub mod demo;
 mod demo_faqs;
+mod demo_tickets;
 pub mod error;
 pub mod events;
 pub mod http;

@@ -10,6 +10,7 @@ import { hideOffline, showOffline } from "./offline";
 import { clearSuggestions, showSuggestions, suggestFaqs } from "./suggest";
 import { applyFields, readFields } from "./prechat";
 import { offerRating, resetRating } from "./rating";
+import { offerTranscript, resetTranscript } from "./transcript";
 import { Store, type StoredMessage } from "./store";
 
 const widgetId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() || "");
@@ -96,12 +97,18 @@ function renderStatus() {
   if (ui.notice.textContent !== text) ui.notice.textContent = text;
   showSuggestions(s.status === "waiting");
   const over = !!s.status && ended(s.status);
-  if (over && ui.ended.hidden) offerRating(s.chat, !!config?.ask_rating, s.token);
+  if (over && ui.ended.hidden) {
+    offerRating(s.chat, !!config?.ask_rating, s.token);
+    offerTranscript(s.chat, s.token, patronEmail);
+  }
   ui.ended.hidden = !over;
   ui.composer.hidden = over;
   ui.end.hidden = over;
   if (over) setTheirTyping(null);
 }
+
+/** The address the patron gave in the pre-chat form, to fill in "Email me the transcript". */
+let patronEmail: string | undefined;
 
 /** The chat box's configuration, once read. */
 let config: WidgetConfig | null = null;
@@ -111,7 +118,7 @@ function showForm() {
   ui.loading.hidden = true;
   ui.chat.hidden = true;
   if (config && !config.online) {
-    showOffline(config.texts.offline, loadConfig);
+    showOffline(config.texts.offline, loadConfig, widgetId);
     return;
   }
   hideOffline();
@@ -343,6 +350,7 @@ async function startChat(e: Event) {
   const fields = readFields(ui.formError);
   if (!fields) return;
   const body: Record<string, string> = { widget_id: widgetId, ...fields };
+  patronEmail = fields.email;
   const ref = referrer();
   if (ref) body.referrer = ref;
   const submit = ui.form.querySelector("button")!;
@@ -439,6 +447,7 @@ async function endChat() {
 
 function newChat() {
   resetRating();
+  resetTranscript();
   clearSuggestions();
   // Nothing of the last chat is kept, not even its guest token: the next chat is a new guest's,
   // on a new socket.

@@ -3,6 +3,8 @@ import type { MessageView, StaffChatView } from "../shared/api";
 import { ended } from "../shared/api";
 import { chatAgain, chatErrors, chats, claim, closeChat, isCompanion, isMine, me, now, selected, send, sendTyping, threads, typing, type Pending } from "./state";
 import { TransferDialog } from "./TransferDialog";
+import { TicketDialog } from "./TicketDialog";
+import { EmailTranscript } from "./EmailTranscript";
 import { matching, render } from "./canned";
 import { answer, leave, outgoingOf, transferNews } from "./transfers";
 import { ChatTags } from "./ChatTags";
@@ -206,6 +208,8 @@ export function ChatPane() {
   const t = id ? threads.value[id] : undefined;
   const log = useRef<HTMLDivElement>(null);
   const [transferring, setTransferring] = useState(false);
+  const [ticketing, setTicketing] = useState(false);
+  const [ticketNews, setTicketNews] = useState<{ chat: string; text: string } | null>(null);
   const [leaveError, setLeaveError] = useState("");
   const count = (t?.messages.length ?? 0) + (t?.pending.length ?? 0);
   useEffect(() => {
@@ -256,6 +260,11 @@ export function ChatPane() {
               Chat with this patron again
             </button>
           )}
+          {(mine || companion || ended(c.status)) && (
+            <button type="button" class="secondary" onClick={() => setTicketing(true)}>
+              Ticket
+            </button>
+          )}
           {companion && (
             <button type="button" class="secondary" onClick={() => void leave(c.id).then((e) => setLeaveError(e ?? ""))}>
               Leave chat
@@ -278,8 +287,19 @@ export function ChatPane() {
         {chatErrors.value[c.id] ?? leaveError}
       </p>
       {transferring && mine && <TransferDialog chat={c} onClose={() => setTransferring(false)} />}
+      {ticketing && (
+        <TicketDialog
+          chat={c}
+          onClose={() => setTicketing(false)}
+          onCreated={(t) => setTicketNews({ chat: c.id, text: `Follow-up ticket created in the ${t.queue.name} queue of ${c.institution.name}.` })}
+        />
+      )}
+      <p class="ticket-news" role="status">
+        {ticketNews?.chat === c.id ? ticketNews.text : ""}
+      </p>
       <PaneTabs key={`tabs-${c.id}`} chatId={c.id} canReply={(mine || companion) && !ended(c.status)} details={<Details c={c} />} />
       {ended(c.status) && <PatronRating key={`rating-${c.id}`} chatId={c.id} />}
+      {(mine || companion || ended(c.status)) && <EmailTranscript key={`mail-${c.id}`} chat={c} />}
       <ChatTags key={c.id} chatId={c.id} />
       <TodayChats key={`today-${c.id}`} chatId={c.id} />
       <h3 class="sr-only">Conversation</h3>

@@ -59,7 +59,9 @@ export function Header() {
       <Notifications />
       {(view.value === "chats" || view.value === "canned") && <ScreenButton to="canned" label="Canned messages" />}
       {(view.value === "chats" || view.value === "faqs") && <ScreenButton to="faqs" label="FAQs" />}
+      {(view.value === "chats" || view.value === "tickets") && <ScreenButton to="tickets" label="Tickets" />}
       {isAdmin(user?.role) && (view.value === "chats" || view.value === "settings") && <ScreenButton to="settings" label="Library settings" />}
+      {isAdmin(user?.role) && (view.value === "chats" || view.value === "mail") && <ScreenButton to="mail" label="Email" />}
       {adminCoops.value.length > 0 && (view.value === "chats" || view.value === "coop") && <ScreenButton to="coop" label="Co-op settings" />}
       {user?.role === "system_admin" && (view.value === "chats" || view.value === "installation") && (
         <ScreenButton to="installation" label="Installation" />

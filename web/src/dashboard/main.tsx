@@ -23,6 +23,8 @@ import { imUnreadTotal } from "./im";
 import { incoming } from "./transfers";
 import { FaqWindow } from "./FaqSearch";
 import { FaqScreen } from "./FaqScreen";
+import { TicketsScreen } from "./TicketsScreen";
+import { MailScreen } from "./MailScreen";
 
 function App() {
   const user = me.value;
@@ -40,6 +42,8 @@ function App() {
           {view.value === "installation" && <Installation />}
           {view.value === "canned" && <CannedMessages />}
           {view.value === "faqs" && <FaqScreen />}
+          {view.value === "tickets" && <TicketsScreen />}
+          {view.value === "mail" && <MailScreen />}
         </div>
       ) : (
         <div class="body">

@@ -343,3 +343,75 @@ export interface FaqList {
   total: number;
   faqs: FaqView[];
 }
+
+export interface QueueView {
+  id: string;
+  name: string;
+}
+
+export interface TicketFormView {
+  institution_id: string;
+  institution_name: string;
+  queues: QueueView[];
+  default_queue: string;
+  patron_name: string | null;
+  patron_email: string | null;
+}
+
+export type TicketStatus = "open" | "pending" | "closed";
+
+export interface TicketView {
+  id: string;
+  institution_id: string;
+  queue: QueueView;
+  chat_id: string | null;
+  patron_name: string;
+  patron_email: string;
+  subject: string;
+  status: TicketStatus;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  created_by_name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TicketEntryView {
+  id: string;
+  kind: "question" | "note" | "reply" | "patron_reply";
+  author_name: string | null;
+  body: string;
+  at: string;
+}
+
+export interface TicketDetail {
+  ticket: TicketView;
+  entries: TicketEntryView[];
+  transcript: MessageView[];
+  assignable: { id: string; name: string }[];
+}
+
+export interface MailView {
+  id: string;
+  kind: "transcript" | "ticket_reply";
+  to: string;
+  subject: string;
+  status: "queued" | "sent" | "failed";
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  delivered_to: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface MailTemplateView {
+  kind: string;
+  subject: string;
+  text: string;
+  html: string;
+  custom: boolean;
+  variables: string[];
+  preview_subject: string;
+  preview_text: string;
+}

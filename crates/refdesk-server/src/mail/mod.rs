@@ -138,7 +138,9 @@ impl Mailer {
             .subject(mail.subject.clone())
             .message_id(Some(id))
             .date(mail.created_at.into());
-        if let Some(r) = &self.reply_to {
+        // Only a ticket's mail is answered into refdesk (through the gateway); a transcript's
+        // answers go to `mail_from`.
+        if let (Some(r), Some(_)) = (&self.reply_to, mail.ticket_id) {
             b = b.reply_to(r.clone());
         }
         let mut message = b
