@@ -96,6 +96,10 @@ id_type!(
     FaqId
 );
 id_type!(
+    /// One file sent in a chat.
+    AttachmentId
+);
+id_type!(
     /// One email refdesk sends (a transcript, a ticket reply), kept in the outbox until sent.
     MailId
 );

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod attachment;
 pub mod canned;
 pub mod chat;
 mod chat_event;
@@ -28,6 +29,7 @@ pub mod transfer;
 pub mod widget_settings;
 
 pub use access::{Grant, Principal, StaffPrincipal};
+pub use attachment::{Attachment, AttachmentError, FileKind};
 pub use canned::{CannedError, CannedMessage, CannedScope};
 pub use chat::{Chat, ChatCommand, ChatEvent, ChatState, ChatStatus, Rejection, Transition};
 pub use conversation::{Conversation, ConversationError, ConversationKind};
@@ -35,8 +37,8 @@ pub use decision::{ChatHistoryEntry, Decision, Placement, Timing};
 pub use directory::{Coop, Department, Guest, Institution, Role, User, Widget};
 pub use faq::{Faq, FaqDraft, FaqError, FaqHit, FaqVisibility};
 pub use ids::{
-    CannedId, ChatId, ConversationId, CoopId, DepartmentId, FaqId, GuestId, InstitutionId, MailId,
-    MessageId, StreamId, TicketId, TransferId, UserId, WidgetId,
+    AttachmentId, CannedId, ChatId, ConversationId, CoopId, DepartmentId, FaqId, GuestId,
+    InstitutionId, MailId, MessageId, StreamId, TicketId, TransferId, UserId, WidgetId,
 };
 pub use mail::{Mail, MailAttempt, MailKind, MailStatus, MailTemplate, Rendered};
 pub use message::{Audience, Heads, Message, MessageKind, NewMessage, Sender, Seq};

@@ -53,6 +53,10 @@ pub struct InstitutionPolicy {
     pub time_zone: String,
     /// How long a transfer waits for its receiver before it returns to its sender, in seconds.
     pub transfer_timeout_seconds: u32,
+    /// The largest file a patron or librarian may send in a chat, in KB; 0 turns files off.
+    pub attachment_max_kb: u32,
+    /// The kinds of file that may be sent (read from the content, never the name).
+    pub attachment_kinds: Vec<crate::attachment::FileKind>,
 }
 
 impl Default for InstitutionPolicy {
@@ -69,6 +73,8 @@ impl Default for InstitutionPolicy {
             coop_monitoring_at_sign_in: false,
             time_zone: "UTC".to_owned(),
             transfer_timeout_seconds: 60,
+            attachment_max_kb: 10 * 1024,
+            attachment_kinds: crate::attachment::FileKind::ALL.to_vec(),
         }
     }
 }
@@ -90,7 +96,12 @@ pub enum PolicyError {
     TimeZone,
     #[error("transfer_timeout_seconds must be between 15 and 600")]
     TransferTimeout,
+    #[error("attachment_max_kb must be between 0 and 25600")]
+    AttachmentSize,
 }
+
+/// The largest file any institution may allow, in KB (25 MB).
+pub const MAX_ATTACHMENT_KB: u32 = 25 * 1024;
 
 impl InstitutionPolicy {
     /// Checks every bound; the policy is stored only when all hold.
@@ -122,6 +133,9 @@ impl InstitutionPolicy {
         crate::routing::check_time_zone(&self.time_zone).map_err(|_| PolicyError::TimeZone)?;
         if !(15..=600).contains(&self.transfer_timeout_seconds) {
             return Err(PolicyError::TransferTimeout);
+        }
+        if self.attachment_max_kb > MAX_ATTACHMENT_KB {
+            return Err(PolicyError::AttachmentSize);
         }
         Ok(())
     }

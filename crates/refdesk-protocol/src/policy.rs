@@ -38,6 +38,22 @@ pub struct InstitutionPolicyBody {
     /// 60 when left out).
     #[serde(default = "default_transfer_timeout")]
     pub transfer_timeout_seconds: u32,
+    /// The largest file sent in a chat, in KB (0–25600; 0 turns files off; 10240 when left
+    /// out).
+    #[serde(default = "default_attachment_max_kb")]
+    pub attachment_max_kb: u32,
+    /// Kinds of file that may be sent: `image`, `pdf`, `office`, `text` (all when left out).
+    #[serde(default = "default_attachment_kinds")]
+    #[schema(value_type = Vec<String>, example = json!(["image", "pdf"]))]
+    pub attachment_kinds: Vec<refdesk_core::FileKind>,
+}
+
+fn default_attachment_max_kb() -> u32 {
+    InstitutionPolicy::default().attachment_max_kb
+}
+
+fn default_attachment_kinds() -> Vec<refdesk_core::FileKind> {
+    InstitutionPolicy::default().attachment_kinds
 }
 
 fn default_transfer_timeout() -> u32 {
@@ -58,6 +74,8 @@ impl From<InstitutionPolicy> for InstitutionPolicyBody {
             coop_monitoring_at_sign_in: p.coop_monitoring_at_sign_in,
             time_zone: p.time_zone,
             transfer_timeout_seconds: p.transfer_timeout_seconds,
+            attachment_max_kb: p.attachment_max_kb,
+            attachment_kinds: p.attachment_kinds,
         }
     }
 }
@@ -76,6 +94,8 @@ impl From<InstitutionPolicyBody> for InstitutionPolicy {
             coop_monitoring_at_sign_in: b.coop_monitoring_at_sign_in,
             time_zone: b.time_zone,
             transfer_timeout_seconds: b.transfer_timeout_seconds,
+            attachment_max_kb: b.attachment_max_kb,
+            attachment_kinds: b.attachment_kinds,
         }
     }
 }

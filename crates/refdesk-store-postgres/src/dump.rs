@@ -273,6 +273,9 @@ pub(crate) async fn rows_page(
         Table::TicketEntries => {
             Rows::TicketEntries(crate::tickets::entries_page(pool, offset, limit).await?)
         }
+        Table::Attachments => {
+            Rows::Attachments(crate::attachments::page(pool, offset, limit).await?)
+        }
     })
 }
 
@@ -342,6 +345,11 @@ pub(crate) async fn restore_rows(pool: &PgPool, rows: &Rows) -> Result<()> {
         Rows::TicketEntries(list) => {
             for e in list {
                 crate::tickets::insert_entry(&mut tx, e).await?;
+            }
+        }
+        Rows::Attachments(list) => {
+            for a in list {
+                crate::attachments::insert(&mut tx, a).await?;
             }
         }
     }

@@ -12,6 +12,7 @@
 #[macro_use]
 mod rows;
 mod admin;
+mod attachments;
 mod canned;
 mod chats;
 mod commit;

@@ -332,6 +332,9 @@ impl MigrationStore for SqliteStore {
             Table::TicketEntries => {
                 Rows::TicketEntries(crate::tickets::entries_page(&self.read, offset, limit).await?)
             }
+            Table::Attachments => {
+                Rows::Attachments(crate::attachments::page(&self.read, offset, limit).await?)
+            }
         })
     }
     async fn restore_rows(&self, rows: &Rows) -> Result<()> {
@@ -398,6 +401,11 @@ impl MigrationStore for SqliteStore {
                         Rows::TicketEntries(r) => {
                             for e in r {
                                 crate::tickets::insert_entry(c, e).await?;
+                            }
+                        }
+                        Rows::Attachments(r) => {
+                            for a in r {
+                                crate::attachments::insert(c, a).await?;
                             }
                         }
                     }

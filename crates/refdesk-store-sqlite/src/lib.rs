@@ -8,6 +8,7 @@
 
 mod admin;
 mod append;
+mod attachments;
 mod canned;
 mod chats;
 mod conversations;

@@ -5,7 +5,7 @@
 //! [`MessageLog`], [`TimerStore`], [`AdminStore`] and [`MigrationStore`]; the later areas in
 //! modules of their own ([`MonitoringStore`], [`TransferStore`], [`TagStore`],
 //! [`CannedStore`], [`RatingStore`], [`FaqStore`], [`MailStore`],
-//! [`TicketStore`]). [`Store`] is all of them, and every backend implements
+//! [`TicketStore`], [`AttachmentStore`]). [`Store`] is all of them, and every backend implements
 //! each. A backend (SQLite, PostgreSQL) lives in its own crate with its own migrations, and
 //! proves itself by running the conformance suite in [`conformance`] (feature `conformance`).
 //! The store is the arbiter of every race: message sequence numbers, retried sends, claims and
@@ -13,6 +13,7 @@
 //! are all decided inside its transactions.
 #![forbid(unsafe_code)]
 
+mod attachments;
 mod canned;
 mod conversation_parts;
 mod error;
@@ -30,6 +31,7 @@ mod transfer_store;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 
+pub use attachments::AttachmentStore;
 pub use canned::CannedStore;
 pub use conversation_parts::{conversation_kind, conversation_kind_parts};
 pub use error::{Conflict, StoreError};
@@ -83,6 +85,7 @@ pub trait Store:
     + FaqStore
     + MailStore
     + TicketStore
+    + AttachmentStore
 {
 }
 
@@ -103,6 +106,7 @@ impl<T> Store for T where
         + FaqStore
         + MailStore
         + TicketStore
+        + AttachmentStore
 {
 }
 

@@ -207,10 +207,11 @@ pub enum Table {
     MailTemplates,
     Tickets,
     TicketEntries,
+    Attachments,
 }
 
 impl Table {
-    pub const ALL: [Table; 12] = [
+    pub const ALL: [Table; 13] = [
         Table::ChatHistory,
         Table::Timers,
         Table::Conversations,
@@ -223,6 +224,7 @@ impl Table {
         Table::MailTemplates,
         Table::Tickets,
         Table::TicketEntries,
+        Table::Attachments,
     ];
 }
 
@@ -247,6 +249,7 @@ pub enum Rows {
     ),
     Tickets(Vec<refdesk_core::Ticket>),
     TicketEntries(Vec<refdesk_core::TicketEntry>),
+    Attachments(Vec<refdesk_core::Attachment>),
 }
 
 impl Rows {
@@ -264,6 +267,7 @@ impl Rows {
             Rows::MailTemplates(r) => r.len(),
             Rows::Tickets(r) => r.len(),
             Rows::TicketEntries(r) => r.len(),
+            Rows::Attachments(r) => r.len(),
         }
     }
     pub fn is_empty(&self) -> bool {

@@ -55,6 +55,38 @@ pub fn ticket_of(f: &Fixture, chat: Option<ChatId>) -> (Ticket, Vec<TicketEntry>
     (ticket, entries)
 }
 
+/// A file sent by the system in `chat`.
+pub fn attachment_in(chat: ChatId) -> Attachment {
+    Attachment {
+        id: Uuid::now_v7().into(),
+        chat_id: chat,
+        sender: Sender::System,
+        name: "map.png".into(),
+        content_type: "image/png".into(),
+        size: 1234,
+        sha256: "ab".repeat(32),
+        created_at: now(),
+    }
+}
+
+pub async fn attachments_are_recorded_with_their_chat(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let (chat, guest) = f.chat().await;
+    let mut a = attachment_in(chat.id);
+    a.sender = Sender::Patron(guest.id);
+    f.store.put_attachment(&a).await.unwrap();
+    assert_eq!(f.store.attachment(a.id).await.unwrap(), a);
+    let stray = attachment_in(Uuid::now_v7().into());
+    assert!(matches!(
+        f.store.put_attachment(&stray).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        f.store.attachment(stray.id).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
 pub async fn mails_are_claimed_once_retried_and_given_up(store: DynStore) {
     let f = Fixture::new(store).await;
     let mail = mail_to(&f, "pat@example.org");

@@ -57,6 +57,7 @@ async fn all_rows(store: &DynStore, table: Table) -> Rows {
             (Rows::MailTemplates(a), Rows::MailTemplates(b)) => a.extend(b),
             (Rows::Tickets(a), Rows::Tickets(b)) => a.extend(b),
             (Rows::TicketEntries(a), Rows::TicketEntries(b)) => a.extend(b),
+            (Rows::Attachments(a), Rows::Attachments(b)) => a.extend(b),
             _ => panic!("a page of another table"),
         }
     }
@@ -276,6 +277,8 @@ pub async fn a_dump_restores_exactly_into_an_empty_store(source: DynStore, targe
     f.store.create_ticket(&ticket, &entries).await.unwrap();
     let mail = super::mail::mail_to(&f, "patron@example.org");
     f.store.queue_mail(&mail).await.unwrap();
+    let file = super::mail::attachment_in(closed.id);
+    f.store.put_attachment(&file).await.unwrap();
     let template = MailTemplate {
         subject: "Your chat with {{ library }}".into(),
         text: "{{ transcript }}".into(),

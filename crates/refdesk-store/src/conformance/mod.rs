@@ -62,6 +62,7 @@ macro_rules! conformance_suite {
             canned_messages_are_kept_by_scope
             a_chat_is_rated_once
             mails_are_claimed_once_retried_and_given_up
+            attachments_are_recorded_with_their_chat
             tickets_keep_entries_and_queue_replies_in_one_step
             faq_search_ranks_real_questions_and_keeps_to_its_scope
             faqs_are_kept_replaced_and_deleted

@@ -111,6 +111,8 @@ pub async fn institution_policies_default_and_round_trip(store: DynStore) {
         coop_monitoring_at_sign_in: true,
         time_zone: "Europe/Paris".into(),
         transfer_timeout_seconds: 90,
+        attachment_max_kb: 2048,
+        attachment_kinds: vec![FileKind::Image],
     };
     f.store.set_institution_policy(id, &p).await.unwrap();
     assert_eq!(f.store.institution_policy(id).await.unwrap(), p);
