@@ -79,6 +79,14 @@ impl MessageBody {
     pub(crate) fn from_trusted(body: String) -> Self {
         Self(body)
     }
+    /// A body as a store reads it back: what [`MessageBody::parse`] accepts, or a sent
+    /// file's marker.
+    pub fn stored(raw: &str) -> Result<Self, TextError> {
+        if crate::attachment::marked(raw).is_some() {
+            return Ok(Self(raw.to_owned()));
+        }
+        Self::parse(raw)
+    }
 }
 
 text_type!(

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod admin;
+pub mod attachments;
 pub mod canned;
 pub mod coops;
 pub mod error;
@@ -20,6 +21,7 @@ pub mod views;
 pub mod widgets;
 
 pub use admin::*;
+pub use attachments::*;
 pub use canned::*;
 pub use coops::*;
 pub use error::{ErrorBody, ErrorDetail};

@@ -14,6 +14,7 @@ mod demo_faqs;
 mod demo_tickets;
 pub mod error;
 pub mod events;
+pub mod files;
 pub mod http;
 pub mod hub;
 pub mod limits;

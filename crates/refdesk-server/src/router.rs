@@ -1,8 +1,9 @@
 //! Every route of refdesk, in one place.
 
 use crate::http::{
-    auth, canned, chats, conversations, coops, departments, directory, faq_page, faqs, health,
-    institutions, mail, monitoring, pages, ratings, staff, tags, tickets, transfers, widgets,
+    attachments, auth, canned, chats, conversations, coops, departments, directory, faq_page, faqs,
+    health, institutions, mail, monitoring, pages, ratings, staff, tags, tickets, transfers,
+    widgets,
 };
 use crate::state::AppState;
 use crate::{assets, ws};
@@ -40,6 +41,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(chats::close))
         .routes(routes!(chats::history))
         .routes(routes!(ratings::get, ratings::rate))
+        .routes(routes!(attachments::send))
+        .routes(routes!(attachments::get))
         .routes(routes!(mail::transcript))
         .routes(routes!(mail::list))
         .routes(routes!(mail::retry))

@@ -73,6 +73,9 @@ pub struct Settings {
     /// The bearer token a mail gateway presents to `POST /api/mail/inbound`. Empty (the
     /// default): the endpoint is off.
     pub mail_inbound_token: String,
+    /// Where files sent in chats are kept, by their SHA-256: empty (the default) for
+    /// `<data_dir>/attachments`, or another folder (e.g. one several nodes share).
+    pub attachments_dir: PathBuf,
 }
 
 impl Default for Settings {
@@ -105,6 +108,7 @@ impl Default for Settings {
             mail_from: "refdesk <refdesk@localhost>".into(),
             mail_reply_to: String::new(),
             mail_inbound_token: String::new(),
+            attachments_dir: PathBuf::new(),
         }
     }
 }
@@ -188,6 +192,7 @@ impl std::fmt::Debug for Settings {
             .field("mail_from", &self.mail_from)
             .field("mail_reply_to", &self.mail_reply_to)
             .field("mail_inbound_token", &hidden(&self.mail_inbound_token))
+            .field("attachments_dir", &self.attachments_dir)
             .field(
                 "chat_starts_per_widget_per_minute",
                 &self.chat_starts_per_widget_per_minute,

@@ -37,6 +37,8 @@ struct Inner {
     mailer: Result<crate::mail::Mailer, String>,
     /// Woken when this node queues a mail, so the outbox task sends it at once.
     mail_queued: Notify,
+    /// Where sent files are kept, or why that folder cannot be used.
+    files: Result<crate::files::FileStore, String>,
 }
 
 impl AppState {
@@ -69,7 +71,9 @@ impl AppState {
         let timing = settings.timing();
         let limits = crate::limits::Limits::new(&settings);
         let mailer = crate::mail::Mailer::from_settings(&settings);
+        let files = crate::files::FileStore::from_settings(&settings);
         AppState(Arc::new(Inner {
+            files,
             mailer,
             mail_queued: Notify::new(),
             limits,
@@ -102,6 +106,9 @@ impl AppState {
     }
     pub fn mailer(&self) -> Result<&crate::mail::Mailer, &str> {
         self.0.mailer.as_ref().map_err(String::as_str)
+    }
+    pub fn files(&self) -> Result<&crate::files::FileStore, &str> {
+        self.0.files.as_ref().map_err(String::as_str)
     }
     pub(crate) fn mail_queued(&self) -> &Notify {
         &self.0.mail_queued

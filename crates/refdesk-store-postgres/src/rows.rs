@@ -321,7 +321,7 @@ impl MessageRow {
                 .ok_or_else(|| corrupt(format_args!("unknown message kind {:?}", self.kind)))?,
             sender: Sender::parse_key(&self.sender)
                 .ok_or_else(|| corrupt(format_args!("unknown sender {:?}", self.sender)))?,
-            body: MessageBody::parse(&self.body).map_err(corrupt)?,
+            body: MessageBody::stored(&self.body).map_err(corrupt)?,
             client_msg_id: self
                 .client_msg_id
                 .map(|c| ClientMsgId::parse(&c).map_err(corrupt))

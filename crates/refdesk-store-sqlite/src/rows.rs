@@ -356,7 +356,7 @@ impl MessageRow {
                 .ok_or_else(|| StoreError::corrupt(format!("messages.kind: {:?}", r.kind)))?,
             sender: Sender::parse_key(&r.sender)
                 .ok_or_else(|| StoreError::corrupt(format!("messages.sender: {:?}", r.sender)))?,
-            body: text("messages.body", &r.body, MessageBody::parse)?,
+            body: text("messages.body", &r.body, MessageBody::stored)?,
             client_msg_id: opt_text(
                 "messages.client_msg_id",
                 r.client_msg_id,

@@ -11,6 +11,7 @@ import { clearSuggestions, showSuggestions, suggestFaqs } from "./suggest";
 import { applyFields, readFields } from "./prechat";
 import { offerRating, resetRating } from "./rating";
 import { offerTranscript, resetTranscript } from "./transcript";
+import { fileEl, wireAttach } from "./files";
 import { Store, type StoredMessage } from "./store";
 
 const widgetId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() || "");
@@ -61,7 +62,7 @@ function messageEl(m: Pick<StoredMessage, "kind" | "name" | "body" | "own">): HT
   const box = el("div", m.own ? "msg own" : "msg");
   const who = el("span", "who", m.own ? "You" : m.name || "Librarian");
   who.appendChild(el("span", "sr-only", ":"));
-  box.append(who, el("p", "", m.body));
+  box.append(who, fileEl(m.body, store.s.token) ?? el("p", "", m.body));
   return box;
 }
 
@@ -472,6 +473,7 @@ function inFrame(): boolean {
 }
 
 function init() {
+  wireAttach(() => ({ chat: store.s.chat, token: store.s.token }));
   if (inFrame()) {
     ui.minimize.hidden = false;
     const close = () => parent.postMessage({ refdesk: "close" }, "*");

@@ -5,6 +5,8 @@ import { chatAgain, chatErrors, chats, claim, closeChat, isCompanion, isMine, me
 import { TransferDialog } from "./TransferDialog";
 import { TicketDialog } from "./TicketDialog";
 import { EmailTranscript } from "./EmailTranscript";
+import { Body } from "./FileView";
+import { sendFile } from "../shared/files";
 import { matching, render } from "./canned";
 import { answer, leave, outgoingOf, transferNews } from "./transfers";
 import { ChatTags } from "./ChatTags";
@@ -62,7 +64,7 @@ function Message({ m, patron }: { m: MessageView; patron: string }) {
         <span class="sr-only">:</span>
       </span>{" "}
       <span class="msg-time">{clock(m.created_at)}</span>
-      <p>{m.body}</p>
+      <Body body={m.body} />
     </div>
   );
 }
@@ -87,6 +89,7 @@ function Composer({ c, patron }: { c: StaffChatView; patron: string }) {
   // A note to staff is written in the same box, visibly different; the patron never sees it,
   // nor that anyone is typing it.
   const [note, setNote] = useState(false);
+  const [fileError, setFileError] = useState("");
   // "/" then words of a title: the canned messages that match, to insert by keyboard or click.
   const [query, setQuery] = useState<string | null>(null);
   const [active, setActive] = useState(0);
@@ -198,6 +201,25 @@ function Composer({ c, patron }: { c: StaffChatView; patron: string }) {
       <button type="submit" class="primary">
         {note ? "Add note" : "Send"}
       </button>
+      {!note && (
+        <span class="attach">
+          <label for="attach-file">Attach a file</label>{" "}
+          <input
+            id="attach-file"
+            type="file"
+            onChange={async (e) => {
+              const input = e.currentTarget as HTMLInputElement;
+              const file = input.files?.[0];
+              if (!file) return;
+              setFileError((await sendFile(c.id, file)) ?? "");
+              input.value = "";
+            }}
+          />
+          <span class="error" role="alert">
+            {fileError}
+          </span>
+        </span>
+      )}
     </form>
   );
 }

@@ -9,6 +9,7 @@ import type { MonitoringView, TicketDetail, TicketStatus, TicketView } from "../
 import { http, HttpError } from "./http";
 import { me } from "./state";
 import { clock } from "./time";
+import { fileOf } from "../shared/files";
 
 const statusLabel: Record<TicketStatus, string> = { open: "Open", pending: "Pending (waiting for the patron)", closed: "Closed" };
 const entryLabel = { question: "Question", note: "Internal note", reply: "Reply (emailed)", patron_reply: "Patron's reply" } as const;
@@ -111,7 +112,14 @@ function Detail({ id, onChanged, onBack }: { id: string; onChanged: (t: TicketVi
             {d.transcript.map((m) => (
               <li key={m.seq} class={`msg ${m.kind}`}>
                 <span class="msg-who">{m.kind === "system" ? "" : `${m.kind === "patron" ? t.patron_name : m.sender_name || "Librarian"}: `}</span>
-                <span class="msg-time">{clock(m.created_at)}</span> {m.body}
+                <span class="msg-time">{clock(m.created_at)}</span>{" "}
+                {fileOf(m.body) ? (
+                  <a href={fileOf(m.body)!.url} download={fileOf(m.body)!.name}>
+                    {fileOf(m.body)!.name}
+                  </a>
+                ) : (
+                  m.body
+                )}
               </li>
             ))}
           </ol>

@@ -1,5 +1,6 @@
 //! REST handlers. Each is thin: extract (caller, state, body), call the service, map the result.
 
+pub mod attachments;
 pub mod auth;
 pub mod canned;
 pub mod chats;

@@ -41,7 +41,7 @@ pub async fn chat_page(
         .collect::<Vec<_>>()
         .join(" ");
     let csp = format!(
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; \
          connect-src 'self'; frame-ancestors {ancestors}; base-uri 'none'; object-src 'none'; form-action 'self'"
     );
     let mut resp = (StatusCode::OK, page).into_response();

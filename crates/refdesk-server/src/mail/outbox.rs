@@ -68,7 +68,11 @@ impl AppState {
                 lines.push(Line {
                     time: render::local_time(&zone, v.created_at).1,
                     who: v.sender_name.unwrap_or_default(),
-                    text: v.body,
+                    // A sent file reads as its name.
+                    text: match refdesk_core::attachment::marked(&v.body) {
+                        Some((_, _, _, name)) => format!("[file: {name}]"),
+                        None => v.body,
+                    },
                 });
             }
         }

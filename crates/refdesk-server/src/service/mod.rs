@@ -2,6 +2,7 @@
 //! access, asks core whether the command is allowed, lets the store decide races, and publishes
 //! what was committed, in that order: persist, then broadcast.
 
+mod attachments;
 mod chats;
 mod conversations;
 pub mod faq_files;

@@ -113,7 +113,7 @@ impl AppState {
     }
 
     /// Who writes what in a patron chat: the chat's access rule and core's send rule.
-    async fn chat_sender(
+    pub(crate) async fn chat_sender(
         &self,
         principal: &Principal,
         chat_id: ChatId,

@@ -4,6 +4,7 @@
 mod access;
 mod admin;
 mod app;
+mod attachments;
 mod canned;
 mod chat_flow;
 mod claims;

@@ -193,6 +193,26 @@ impl World {
         );
         mail.status = refdesk_core::MailStatus::Failed;
         store.queue_mail(&mail).await.unwrap();
+        // A file sent in Riverside's chat.
+        let bytes = b"Matrix notes".to_vec();
+        let sha256 = refdesk_server::files::sha256_hex(&bytes);
+        app.state
+            .files()
+            .unwrap()
+            .put(&sha256, bytes)
+            .await
+            .unwrap();
+        let file = refdesk_core::Attachment {
+            id: uuid::Uuid::now_v7().into(),
+            chat_id: chat.parse().unwrap(),
+            sender: refdesk_core::Sender::System,
+            name: "notes.txt".into(),
+            content_type: "text/plain; charset=utf-8".into(),
+            size: 12,
+            sha256,
+            created_at: app.clock_now(),
+        };
+        store.put_attachment(&file).await.unwrap();
         let elsewhere = refdesk_server::admin::create_coop(
             store,
             DisplayName::parse("Elsewhere Co-op").unwrap(),
@@ -214,6 +234,7 @@ impl World {
             ("{faq}", faq.id.to_string()),
             ("{ticket}", ticket.id.to_string()),
             ("{mail}", mail.id.to_string()),
+            ("{attachment}", file.id.to_string()),
         ];
         World {
             app,
@@ -742,6 +763,20 @@ fn rows() -> Vec<Row> {
             &EVERYONE,
         ),
         row("GET", "/healthz", "/healthz", &EVERYONE),
+        // Files: sent by those who write in the chat, read by those who see it.
+        row(
+            "POST",
+            "/api/chats/{id}/attachments",
+            "/api/chats/{chat}/attachments?name=x.txt",
+            // Rita sees the chat but holds it not: `not_assigned`, as for a typed message.
+            &[Alice, Rita],
+        ),
+        row(
+            "GET",
+            "/api/attachments/{id}",
+            "/api/attachments/{attachment}",
+            &[Alice, Rita],
+        ),
         // Mail: a transcript (patron of the chat or staff who see it), the outbox and the
         // templates (Riverside's admins), the gateway endpoint (off: no token configured).
         with(
