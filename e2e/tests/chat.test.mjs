@@ -221,7 +221,7 @@ describe("refdesk in a browser", () => {
     }
     await patron.reload();
     const next = await openChatBox(patron);
-    await next.getByLabel("Question").waitFor();
+    await next.locator("#prechat").getByLabel("Question").waitFor();
     assert.equal(await inLog(next, "shelf 638.1").count(), 0);
     assert.deepEqual(problems, []);
   });
@@ -240,7 +240,7 @@ describe("refdesk in a browser", () => {
     // Opened directly, as a full page.
     const page = await newPage(browser);
     await page.goto(`${url}${widgetPath}`);
-    await page.getByLabel("Question").waitFor();
+    await page.locator("#prechat").getByLabel("Question").waitFor();
     await shot(page, "chat-page-form");
     await assertAccessible(page, "the chat page (pre-chat form)");
     await askQuestion(page, { name: "Robin", question: "Is the library open on holidays?" });

@@ -65,11 +65,11 @@ describe("library settings in a browser", () => {
     const patron = await newPage(browser);
     await patron.goto(`${url}/chat/${widget}`);
     await patron.getByText("Ask the law librarians <b>anything</b>.").waitFor();
-    assert.equal(await patron.getByLabel("Email").isVisible(), false);
-    await patron.getByLabel("Question").fill("Where are the state statutes?");
+    assert.equal(await patron.locator("#prechat").getByLabel("Email").isVisible(), false);
+    await patron.locator("#prechat").getByLabel("Question").fill("Where are the state statutes?");
     await patron.getByRole("button", { name: "Start chat" }).click();
     await patron.getByRole("alert").filter({ hasText: "Please type your name." }).waitFor();
-    await patron.getByLabel("Name").fill("Jo");
+    await patron.locator("#prechat").getByLabel("Name").fill("Jo");
     await patron.getByRole("button", { name: "Start chat" }).click();
     await patron.getByRole("log").getByText("Where are the state statutes?").waitFor();
 
@@ -97,6 +97,9 @@ describe("library settings in a browser", () => {
     await form.getByLabel("Show librarians' first names to patrons").uncheck();
     await form.getByLabel("Most chats one operator holds at once (empty for no limit)").fill("1");
     await form.getByRole("radio", { name: "Not stored" }).check();
+    // Files in chats: at most 2 MB, no office documents.
+    await form.getByLabel(/Largest file patrons and librarians may send/).fill("2048");
+    await form.getByRole("checkbox", { name: /Office documents/ }).uncheck();
     await form.getByRole("button", { name: "Save settings" }).click();
     await form.getByRole("status").filter({ hasText: "Settings saved." }).waitFor();
     await shot(rita, "saved");
@@ -110,6 +113,9 @@ describe("library settings in a browser", () => {
     await rita.getByRole("button", { name: "Library settings" }).click();
     assert.equal(await rita.getByLabel(/Seconds an operator may be disconnected/).inputValue(), "60");
     assert.equal(await rita.getByRole("radio", { name: "Not stored" }).isChecked(), true);
+    assert.equal(await rita.getByLabel(/Largest file patrons and librarians may send/).inputValue(), "2048");
+    assert.equal(await rita.getByRole("checkbox", { name: /Office documents/ }).isChecked(), false);
+    assert.equal(await rita.getByRole("checkbox", { name: /Images/ }).isChecked(), true);
 
     // An operator has no settings screen; their patron sees "Librarian", not a name.
     const alice = await newPage(browser);

@@ -1,10 +1,10 @@
 // Library settings, for the institution's admins: privacy (transcript retention, IP addresses,
 // referring pages, staff names shown to patrons) and staffing (operator grace period, chats per
 // operator, when to ask "Are you still monitoring?", co-op monitoring at sign-in, the time zone
-// co-op hours are read in).
+// co-op hours are read in) and files in chats (the largest file, the kinds allowed).
 
 import { useEffect, useState } from "preact/hooks";
-import type { InstitutionPolicy } from "../shared/api";
+import type { FileKind, InstitutionPolicy } from "../shared/api";
 import { http, HttpError } from "./http";
 import { me } from "./state";
 import { ChatBoxes } from "./ChatBoxes";
@@ -37,6 +37,8 @@ export function LibrarySettings() {
       coop_monitoring_at_sign_in: !!d.get("coop_at_sign_in"),
       time_zone: String(d.get("time_zone") || "").trim(),
       transfer_timeout_seconds: Number(d.get("transfer_timeout")),
+      attachment_max_kb: Number(d.get("attachment_max_kb")),
+      attachment_kinds: d.getAll("attachment_kinds").map(String) as FileKind[],
     };
     setStatus("");
     setError("");
@@ -94,6 +96,26 @@ export function LibrarySettings() {
           </label>
           <label for="time_zone">Time zone (co-op hours are read in it, e.g. America/Toronto)</label>
           <input id="time_zone" name="time_zone" required maxLength={64} value={policy.time_zone} />
+        </fieldset>
+        <fieldset>
+          <legend>Files in chats</legend>
+          <label for="attachment_max_kb">Largest file patrons and librarians may send, in KB (0 turns files off)</label>
+          <input id="attachment_max_kb" name="attachment_max_kb" type="number" min={0} max={25600} required value={policy.attachment_max_kb} />
+          <fieldset class="choices">
+            <legend>Kinds of file allowed (read from the content, never the name)</legend>
+            {(
+              [
+                ["image", "Images (PNG, JPEG, GIF, WebP)"],
+                ["pdf", "PDF"],
+                ["office", "Office documents (Word, Excel, PowerPoint, OpenDocument)"],
+                ["text", "Plain text"],
+              ] as const
+            ).map(([value, text]) => (
+              <label key={value}>
+                <input type="checkbox" name="attachment_kinds" value={value} checked={policy.attachment_kinds.includes(value)} /> {text}
+              </label>
+            ))}
+          </fieldset>
         </fieldset>
         <button type="submit" class="primary">
           Save settings

@@ -117,6 +117,8 @@ export interface MonitorToggle {
   since: string | null;
 }
 
+export type FileKind = "image" | "pdf" | "office" | "text";
+
 export interface InstitutionPolicy {
   transcript_retention_days: number | null;
   /** Days staff IMs are kept; null keeps them. */
@@ -131,6 +133,8 @@ export interface InstitutionPolicy {
   time_zone: string;
   /** Seconds a transfer waits for its receiver before it returns to its sender (15–600). */
   transfer_timeout_seconds: number;
+  attachment_max_kb: number;
+  attachment_kinds: FileKind[];
 }
 
 export interface MonitoringView {
