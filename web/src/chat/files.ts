@@ -28,13 +28,19 @@ export function fileEl(body: string, token: string | undefined): HTMLElement | n
     a.href = url;
     a.download = f.name;
     a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
   };
   box.append(link);
   if (isImage(f)) {
     const img = document.createElement("img");
     img.alt = f.name;
     img.className = "thumb";
-    void blobUrl(f, token).then((u) => u && (img.src = u));
+    void blobUrl(f, token).then((u) => {
+      if (!u) return;
+      // The image keeps its pixels once loaded: the object URL can go.
+      img.onload = () => URL.revokeObjectURL(u);
+      img.src = u;
+    });
     box.prepend(img, document.createElement("br"));
   }
   return box;

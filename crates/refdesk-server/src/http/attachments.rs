@@ -8,7 +8,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use refdesk_core::attachment::shown_inline;
@@ -31,15 +31,22 @@ pub struct SendQuery {
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "files_off: the library accepts no files"),
               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "chat_ended"),
               (status = 413, body = ErrorBody, description = "file_too_large: over the library's limit"),
-              (status = 415, body = ErrorBody, description = "file_type_not_allowed: a type the library does not accept, markup (HTML, SVG, XML) or unknown")))]
+              (status = 415, body = ErrorBody, description = "file_type_not_allowed: a type the library does not accept, markup (HTML, SVG, XML) or unknown"),
+              (status = 429, body = ErrorBody, description = "a patron's files count against the chat-start limit of their address")))]
 pub async fn send(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     Caller(caller): Caller,
     Path(chat): Path<ChatId>,
     Query(q): Query<SendQuery>,
     request: Request,
 ) -> ApiResult<(StatusCode, Json<AttachmentView>)> {
     let max = state.file_allowance(&caller, chat).await?;
+    if let refdesk_core::Principal::Patron { .. } = caller {
+        // A patron's file costs their address as much as starting a chat.
+        let widget = state.store().chat(chat).await?.widget_id;
+        state.limits().chat_start(widget.into(), peer.ip())?;
+    }
     let bytes = axum::body::to_bytes(request.into_body(), max)
         .await
         .map_err(|_| {

@@ -308,3 +308,37 @@ async fn a_file_is_served_only_to_those_who_see_its_chat() {
     // After the chat, its patron still reads the file (their transcript).
     assert_eq!(get(png_url, Some(token), None).await.status(), 200);
 }
+
+#[tokio::test]
+async fn a_patrons_files_count_against_their_address() {
+    // Three chat starts a minute from one address: the chat is one, two files the rest.
+    let app = TestApp::spawn_with(|s| s.chat_starts_per_address_per_minute = 3).await;
+    let alice = app.login("alice@riverside").await;
+    let (chat, token) = app.start_chat("Files").await;
+    assert_eq!(app.claim(&alice, &chat).await.0, 200);
+    for _ in 0..2 {
+        assert_eq!(
+            send(&app, &chat, "p.png", PNG.to_vec(), Some(&token), None)
+                .await
+                .0,
+            201
+        );
+    }
+    let (status, body) = send(&app, &chat, "p.png", PNG.to_vec(), Some(&token), None).await;
+    assert_eq!(
+        (status, &body["error"]["code"]),
+        (429, &json!("rate_limited")),
+        "{body}"
+    );
+    // The librarian's files do not count.
+    let (status, _) = send(
+        &app,
+        &chat,
+        "q.png",
+        PNG.to_vec(),
+        None,
+        Some(&alice.cookie),
+    )
+    .await;
+    assert_eq!(status, 201);
+}
