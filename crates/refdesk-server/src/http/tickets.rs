@@ -195,11 +195,7 @@ pub async fn note(
     Path(id): Path<TicketId>,
     Json(body): Json<TicketEntryBody>,
 ) -> ApiResult<(StatusCode, Json<TicketDetail>)> {
-    let ticket = state.ticket_for(&staff, id).await?;
-    let t = state
-        .add_ticket_entry(&staff, &ticket, EntryKind::Note, &body.body)
-        .await?;
-    Ok((StatusCode::CREATED, Json(state.ticket_detail(&t).await?)))
+    add_entry(&state, &staff, id, EntryKind::Note, &body.body).await
 }
 
 #[utoipa::path(post, path = "/api/tickets/{id}/replies", tag = "staff", request_body = TicketEntryBody,
@@ -211,9 +207,18 @@ pub async fn reply(
     Path(id): Path<TicketId>,
     Json(body): Json<TicketEntryBody>,
 ) -> ApiResult<(StatusCode, Json<TicketDetail>)> {
-    let ticket = state.ticket_for(&staff, id).await?;
-    let t = state
-        .add_ticket_entry(&staff, &ticket, EntryKind::Reply, &body.body)
-        .await?;
+    add_entry(&state, &staff, id, EntryKind::Reply, &body.body).await
+}
+
+/// A note or a reply to a ticket `staff` sees; answers the ticket as it is now.
+async fn add_entry(
+    state: &AppState,
+    staff: &refdesk_core::StaffPrincipal,
+    id: TicketId,
+    kind: EntryKind,
+    body: &str,
+) -> ApiResult<(StatusCode, Json<TicketDetail>)> {
+    let ticket = state.ticket_for(staff, id).await?;
+    let t = state.add_ticket_entry(staff, &ticket, kind, body).await?;
     Ok((StatusCode::CREATED, Json(state.ticket_detail(&t).await?)))
 }
