@@ -14,6 +14,7 @@ mod presence;
 mod retention;
 mod routing;
 mod send;
+mod ticket_mail;
 pub mod tickets;
 mod transfer_targets;
 mod transfer_views;
