@@ -76,6 +76,19 @@ pub struct Settings {
     /// Where files sent in chats are kept, by their SHA-256: empty (the default) for
     /// `<data_dir>/attachments`, or another folder (e.g. one several nodes share).
     pub attachments_dir: PathBuf,
+    /// An S3-compatible bucket to keep files in instead of a folder (what several nodes
+    /// share). Empty (the default): the folder.
+    pub attachments_s3_bucket: String,
+    /// The bucket's service when it is not Amazon S3, e.g. `https://minio.library.org:9000`
+    /// (`http://` only for one on the same machine or network). Empty: Amazon S3 (or
+    /// `AWS_ENDPOINT`).
+    pub attachments_s3_endpoint: String,
+    /// The bucket's region. Empty: `AWS_REGION`, else `us-east-1`.
+    pub attachments_s3_region: String,
+    /// The bucket's credentials. Empty: `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`, else
+    /// the machine's or container's role.
+    pub attachments_s3_access_key_id: String,
+    pub attachments_s3_secret_access_key: String,
 }
 
 impl Default for Settings {
@@ -109,6 +122,11 @@ impl Default for Settings {
             mail_reply_to: String::new(),
             mail_inbound_token: String::new(),
             attachments_dir: PathBuf::new(),
+            attachments_s3_bucket: String::new(),
+            attachments_s3_endpoint: String::new(),
+            attachments_s3_region: String::new(),
+            attachments_s3_access_key_id: String::new(),
+            attachments_s3_secret_access_key: String::new(),
         }
     }
 }
@@ -193,6 +211,17 @@ impl std::fmt::Debug for Settings {
             .field("mail_reply_to", &self.mail_reply_to)
             .field("mail_inbound_token", &hidden(&self.mail_inbound_token))
             .field("attachments_dir", &self.attachments_dir)
+            .field("attachments_s3_bucket", &self.attachments_s3_bucket)
+            .field("attachments_s3_endpoint", &self.attachments_s3_endpoint)
+            .field("attachments_s3_region", &self.attachments_s3_region)
+            .field(
+                "attachments_s3_access_key_id",
+                &self.attachments_s3_access_key_id,
+            )
+            .field(
+                "attachments_s3_secret_access_key",
+                &hidden(&self.attachments_s3_secret_access_key),
+            )
             .field(
                 "chat_starts_per_widget_per_minute",
                 &self.chat_starts_per_widget_per_minute,
@@ -213,11 +242,12 @@ mod tests {
         );
         assert_eq!(redact_url("sqlite:./x.db"), "sqlite:./x.db");
         let s = Settings {
-            database_url: "postgres://u:secret@h/db".into(),
-            smtp_password: "secret".into(),
-            mail_inbound_token: "secret".into(),
+            database_url: "postgres://u:hunter2@h/db".into(),
+            smtp_password: "hunter2".into(),
+            mail_inbound_token: "hunter2".into(),
+            attachments_s3_secret_access_key: "hunter2".into(),
             ..Settings::default()
         };
-        assert!(!format!("{s:?}").contains("secret"));
+        assert!(!format!("{s:?}").contains("hunter2"));
     }
 }

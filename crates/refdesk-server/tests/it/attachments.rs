@@ -9,7 +9,7 @@ use serde_json::json;
 pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\0\x05\0\x01\xff\x89\x99=\x1d\0\0\0\0IEND\xaeB`\x82";
 
 /// Sends `bytes` as `name` in `chat` as a patron (`token`) or staff (`cookie`).
-async fn send(
+pub async fn send(
     app: &TestApp,
     chat: &str,
     name: &str,
@@ -48,7 +48,7 @@ fn encode(s: &str) -> String {
         .collect()
 }
 
-fn stored_files(app: &TestApp) -> usize {
+pub fn stored_files(app: &TestApp) -> usize {
     let dir = app.state.settings().data_dir.join("attachments");
     walk(&dir)
 }

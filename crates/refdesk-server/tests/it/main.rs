@@ -29,6 +29,7 @@ mod ratings;
 mod resume;
 mod rooms;
 mod routing;
+mod s3;
 mod smtp;
 mod tags;
 mod tickets;

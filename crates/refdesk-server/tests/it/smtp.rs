@@ -12,6 +12,31 @@ pub struct SmtpServer {
     child: Child,
 }
 
+/// Starts `scripts/<script>` (a Python test server) with `args`; returns once it prints
+/// "ready". It stops when its standard input closes or when the returned child is dropped.
+pub async fn start_script(script: &str, args: &[String], needs: &str) -> Child {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scripts")
+        .join(script);
+    let mut child = Command::new("python3")
+        .arg(path)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|e| panic!("python3 runs {script} (pip install {needs}): {e}"));
+    let stdout = child.stdout.take().unwrap();
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).await.unwrap();
+    assert_eq!(
+        line.trim(),
+        "ready",
+        "{script} did not start (pip install {needs})"
+    );
+    child
+}
+
 /// A port nothing listens on now.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -25,20 +50,12 @@ impl SmtpServer {
     /// Starts the server on `port`, keeping mail under `dir`; returns once it answers.
     pub async fn start(dir: &Path, port: u16) -> SmtpServer {
         let maildir = dir.join(format!("maildir-{}", uuid::Uuid::now_v7().simple()));
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/smtp_server.py");
-        let mut child = Command::new("python3")
-            .arg(script)
-            .arg(&maildir)
-            .arg(port.to_string())
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("python3 runs (and aiosmtpd is installed: pip install aiosmtpd)");
-        let stdout = child.stdout.take().unwrap();
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).await.unwrap();
-        assert_eq!(line.trim(), "ready", "the SMTP server did not start");
+        let child = start_script(
+            "smtp_server.py",
+            &[maildir.display().to_string(), port.to_string()],
+            "aiosmtpd",
+        )
+        .await;
         SmtpServer {
             port,
             maildir,

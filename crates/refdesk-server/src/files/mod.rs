@@ -1,8 +1,11 @@
 //! Where the content of files sent in chats is kept: an object store (object_store), keyed by
 //! the content's SHA-256, so the same file sent twice is kept once and a file's key says
 //! nothing about its chat. The default is a folder, `<data_dir>/attachments`; `attachments_dir`
-//! names another (one several nodes share). Nothing here checks who may read a file: the
-//! attachment records do that, and the key is never shown to anyone.
+//! names another (one several nodes share), and `attachments_s3_bucket` an S3-compatible
+//! bucket instead ([`s3`]). Nothing here checks who may read a file: the attachment records
+//! do that, and the key is never shown to anyone.
+
+mod s3;
 
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
@@ -37,6 +40,11 @@ fn key(sha256: &str) -> Path {
 
 impl FileStore {
     pub fn from_settings(s: &crate::Settings) -> Result<FileStore, String> {
+        if !s.attachments_s3_bucket.is_empty() {
+            return Ok(FileStore {
+                inner: Arc::new(s3::bucket(s)?),
+            });
+        }
         let dir = if s.attachments_dir.as_os_str().is_empty() {
             s.data_dir.join("attachments")
         } else {
