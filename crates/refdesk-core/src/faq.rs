@@ -201,10 +201,14 @@ pub fn search_terms(query: &str) -> Vec<String> {
     terms
 }
 
-/// Whether a search term is matched as a prefix too (three characters or more; shorter
-/// ones, like "co" or "3d", only as words, or they would match nearly everything).
-pub fn matches_as_prefix(term: &str) -> bool {
-    term.chars().count() >= 3
+/// Whether the `i`th of a search's terms is matched as a prefix too: the last one, the word
+/// being typed ("interlib" finds "interlibrary"), when it has three characters or more
+/// (shorter ones, like "co" or "3d", only as words, or they would match nearly everything).
+/// The words before it are complete: matched as words (and their stems), since a prefix
+/// matches every indexed word that starts with it, and merging all of those is most of what a
+/// search would cost.
+pub fn matches_as_prefix(terms: &[String], i: usize) -> bool {
+    i + 1 == terms.len() && terms[i].chars().count() >= 3
 }
 
 /// A snippet as HTML: its text escaped, its marked words in `<mark>`.
@@ -301,6 +305,14 @@ mod tests {
         );
         assert!(search_terms("how do I").is_empty());
         assert_eq!(search_terms(&"x ".repeat(100)), vec!["x"]);
+    }
+
+    #[test]
+    fn only_the_last_word_is_a_prefix() {
+        let terms = search_terms("renew interlib");
+        assert!(!matches_as_prefix(&terms, 0));
+        assert!(matches_as_prefix(&terms, 1));
+        assert!(!matches_as_prefix(&search_terms("book co"), 1));
     }
 
     #[test]

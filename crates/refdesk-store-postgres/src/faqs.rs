@@ -55,14 +55,19 @@ impl FaqRow {
     }
 }
 
-/// The `to_tsquery('english', …)` text for search terms: each term (only letters and digits)
-/// as a prefix when long enough, all (or any) of them.
+/// The `to_tsquery('english', …)` text for search terms: each term (only letters and digits),
+/// the last as a prefix when long enough, all (or any) of them.
 fn tsquery(terms: &[String], all: bool) -> String {
     terms
         .iter()
-        .filter_map(|t| {
+        .enumerate()
+        .filter_map(|(i, t)| {
             let word: String = t.chars().filter(|c| c.is_alphanumeric()).collect();
-            let star = if matches_as_prefix(&word) { ":*" } else { "" };
+            let star = if matches_as_prefix(terms, i) {
+                ":*"
+            } else {
+                ""
+            };
             (!word.is_empty()).then(|| format!("{word}{star}"))
         })
         .collect::<Vec<_>>()

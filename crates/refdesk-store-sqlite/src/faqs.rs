@@ -63,54 +63,104 @@ fn decode(rows: Vec<FaqRow>) -> Result<Vec<Faq>> {
     rows.into_iter().map(decode_one).collect()
 }
 
-/// Starts every scope token (see the migration): a private-use character, never in a term.
-const SCOPE_MARK: char = '\u{E000}';
+/// The rowids of an institution's FAQs (see the `faq_blocks` migration): block `b` holds its
+/// internal FAQs at `b * 2^33 + [0, 2^32)`, its public ones at `b * 2^33 + 2^32 + [0, 2^32)`.
+const BLOCK_SPAN: i64 = 1 << 33;
+const VISIBILITY_SPAN: i64 = 1 << 32;
 
-/// The FTS5 query for a search: the institution's (and visibility's) scope tokens, and all (or
-/// any) of the terms (quoted: they hold only letters and digits; a prefix when long enough). A
-/// term is not kept from the scope column by a column filter (that doubles what ranking
-/// costs): no term can match a scope token, which starts with [`SCOPE_MARK`].
-fn match_expression(
-    institution: InstitutionId,
-    visibility: Option<FaqVisibility>,
-    terms: &[String],
-    all: bool,
-) -> String {
-    let any = term_expression(terms, all);
-    let mut scope = format!(
-        "scope : \"{SCOPE_MARK}i{}\"",
-        Uuid::from(institution).simple()
-    );
-    if let Some(v) = visibility {
-        scope.push_str(&format!(" AND scope : \"{SCOPE_MARK}v{}\"", v.as_str()));
+/// The first and last rowid of a block's FAQs of `visibility` (or of both).
+fn rowid_range(block: i64, visibility: Option<FaqVisibility>) -> (i64, i64) {
+    let base = block * BLOCK_SPAN;
+    match visibility {
+        Some(FaqVisibility::Internal) => (base, base + VISIBILITY_SPAN - 1),
+        Some(FaqVisibility::Public) => (base + VISIBILITY_SPAN, base + BLOCK_SPAN - 1),
+        None => (base, base + BLOCK_SPAN - 1),
     }
-    format!("{scope} AND ({any})")
 }
 
-/// The terms alone: all or any of them, each quoted, a prefix when long enough.
+/// The institution's block of rowids, given it one when it has none yet.
+async fn block_of(conn: &mut SqliteConnection, institution: InstitutionId) -> Result<i64> {
+    sqlx::query(
+        "INSERT INTO faq_blocks (institution_id, block) \
+         VALUES ($1, (SELECT coalesce(max(block), 0) + 1 FROM faq_blocks)) \
+         ON CONFLICT (institution_id) DO NOTHING",
+    )
+    .bind(Uuid::from(institution))
+    .execute(&mut *conn)
+    .await
+    .map_err(unknown_reference)?;
+    sqlx::query_scalar("SELECT block FROM faq_blocks WHERE institution_id = $1")
+        .bind(Uuid::from(institution))
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db)
+}
+
+/// A free rowid in the block's part for `visibility`: one past its highest.
+async fn next_seq(
+    conn: &mut SqliteConnection,
+    block: i64,
+    visibility: FaqVisibility,
+) -> Result<i64> {
+    let (first, last) = rowid_range(block, Some(visibility));
+    let highest: Option<i64> =
+        sqlx::query_scalar("SELECT max(seq) FROM faqs WHERE seq BETWEEN $1 AND $2")
+            .bind(first)
+            .bind(last)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db)?;
+    match highest {
+        Some(h) if h >= last => Err(StoreError::corrupt(
+            "faqs.seq: an institution's block is full",
+        )),
+        Some(h) => Ok(h + 1),
+        None => Ok(first),
+    }
+}
+
+/// The terms alone: all or any of them, each quoted, the last a prefix when long enough.
 fn term_expression(terms: &[String], all: bool) -> String {
     terms
         .iter()
-        .map(|t| {
-            let star = if matches_as_prefix(t) { "*" } else { "" };
+        .enumerate()
+        .map(|(i, t)| {
+            let star = if matches_as_prefix(terms, i) { "*" } else { "" };
             format!("\"{}\"{star}", t.replace('"', ""))
         })
         .collect::<Vec<_>>()
         .join(if all { " AND " } else { " OR " })
 }
 
-/// Inserts or replaces an FAQ (never moving it to another institution).
+/// Inserts or replaces an FAQ (never moving it to another institution; moving it to the
+/// rowids of its new visibility when that changes).
 pub(crate) async fn put(conn: &mut SqliteConnection, f: &Faq) -> Result<()> {
-    let done = sqlx::query(
-        "INSERT INTO faqs (id, institution_id, visibility, group_name, question, answer, \
+    let existing: Option<(i64, Uuid, String)> =
+        sqlx::query_as("SELECT seq, institution_id, visibility FROM faqs WHERE id = $1")
+            .bind(Uuid::from(f.id))
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db)?;
+    let seq = match existing {
+        Some((_, institution, _)) if institution != Uuid::from(f.institution_id) => {
+            return Err(StoreError::NotFound);
+        }
+        Some((seq, _, visibility)) if visibility == f.visibility.as_str() => seq,
+        _ => {
+            let block = block_of(conn, f.institution_id).await?;
+            next_seq(conn, block, f.visibility).await?
+        }
+    };
+    sqlx::query(
+        "INSERT INTO faqs (seq, id, institution_id, visibility, group_name, question, answer, \
            answer_text, topics, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-         ON CONFLICT (id) DO UPDATE SET visibility = excluded.visibility, \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, visibility = excluded.visibility, \
            group_name = excluded.group_name, question = excluded.question, \
            answer = excluded.answer, answer_text = excluded.answer_text, \
-           topics = excluded.topics, updated_at = excluded.updated_at \
-         WHERE faqs.institution_id = excluded.institution_id",
+           topics = excluded.topics, updated_at = excluded.updated_at",
     )
+    .bind(seq)
     .bind(Uuid::from(f.id))
     .bind(Uuid::from(f.institution_id))
     .bind(f.visibility.as_str())
@@ -123,9 +173,6 @@ pub(crate) async fn put(conn: &mut SqliteConnection, f: &Faq) -> Result<()> {
     .execute(conn)
     .await
     .map_err(unknown_reference)?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
     Ok(())
 }
 
@@ -236,17 +283,30 @@ impl FaqStore for SqliteStore {
         // One read transaction: the snippets read the same snapshot the ranking did, so an
         // FAQ deleted meanwhile is still there to quote.
         let mut conn = self.read.begin().await.map_err(db)?;
+        let block: Option<i64> =
+            sqlx::query_scalar("SELECT block FROM faq_blocks WHERE institution_id = $1")
+                .bind(Uuid::from(institution))
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(db)?;
+        let Some(block) = block else {
+            return Ok(Vec::new()); // no FAQ was ever kept for it
+        };
+        let (first, last) = rowid_range(block, visibility);
         let mut ranked: Vec<(i64,)> = Vec::new();
         for &all in search_passes(terms) {
-            let expression = match_expression(institution, visibility, terms, all);
-            // The index ranks its matches itself (`rank`, the scope column weighing nothing)
-            // and keeps the best; snippets are made below for those only.
+            // The institution's (and visibility's) rowids: FTS5 seeks into that part of each
+            // term's doclist, ranks its matches there itself (`rank`) and keeps the best;
+            // snippets are made below for those only.
             let found: Vec<(i64,)> = sqlx::query_as(
                 "SELECT rowid FROM faqs_fts WHERE faqs_fts MATCH $1 \
-                   AND rank MATCH 'bm25(0.0, 10.0, 4.0, 1.0)' \
-                 ORDER BY rank LIMIT $2",
+                   AND rowid BETWEEN $2 AND $3 \
+                   AND rank MATCH 'bm25(10.0, 4.0, 1.0)' \
+                 ORDER BY rank LIMIT $4",
             )
-            .bind(&expression)
+            .bind(term_expression(terms, all))
+            .bind(first)
+            .bind(last)
             .bind(i64::from(limit))
             .fetch_all(&mut *conn)
             .await
@@ -255,14 +315,14 @@ impl FaqStore for SqliteStore {
                 break;
             }
         }
-        // The snippet marks any of the words; without the scope and column filters the index
-        // finds the one row by its rowid at once.
+        // The snippet marks any of the words; the index finds the one row by its rowid at
+        // once.
         let expression = term_expression(terms, false);
         let mut hits = Vec::with_capacity(ranked.len());
         for (seq,) in ranked {
             let (snippet, id, institution, visibility, group, question, answer, text, topics, at): HitRow =
                 sqlx::query_as(concat!(
-                    "SELECT snippet(faqs_fts, 3, char(1), char(2), '…', 24), ",
+                    "SELECT snippet(faqs_fts, 2, char(1), char(2), '…', 24), ",
                     faq_columns!(),
                     " FROM faqs_fts CROSS JOIN faqs f ON f.seq = faqs_fts.rowid \
                      WHERE faqs_fts MATCH $1 AND faqs_fts.rowid = $2"

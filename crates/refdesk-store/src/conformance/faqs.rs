@@ -242,6 +242,36 @@ pub async fn faqs_are_kept_replaced_and_deleted(store: DynStore) {
         1
     );
 
+    // Made internal: found among the internal FAQs only, listed and counted once.
+    let internal_now = Faq {
+        visibility: FaqVisibility::Internal,
+        ..edited.clone()
+    };
+    s.put_faqs(std::slice::from_ref(&internal_now))
+        .await
+        .unwrap();
+    let found = |v| async move {
+        s.search_faqs(i, v, &search_terms("replacement"), 5)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|h| h.faq)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        found(Some(FaqVisibility::Internal)).await,
+        std::slice::from_ref(&internal_now)
+    );
+    assert!(found(Some(FaqVisibility::Public)).await.is_empty());
+    assert_eq!(found(None).await, std::slice::from_ref(&internal_now));
+    assert_eq!(s.count_faqs(i).await.unwrap(), 2);
+    s.put_faqs(std::slice::from_ref(&edited)).await.unwrap();
+    assert_eq!(
+        found(Some(FaqVisibility::Public)).await,
+        std::slice::from_ref(&edited)
+    );
+    assert!(found(Some(FaqVisibility::Internal)).await.is_empty());
+
     // Never moved to another institution; a batch with such a move stores nothing.
     let other = Institution {
         id: Uuid::now_v7().into(),
