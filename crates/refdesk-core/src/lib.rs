@@ -20,6 +20,7 @@ pub mod message;
 pub mod monitoring;
 pub mod policy;
 pub mod rating;
+pub mod report;
 pub mod routing;
 pub mod tag;
 pub mod text;

@@ -28,6 +28,7 @@ mod messages;
 mod monitoring;
 mod policies;
 mod ratings;
+mod reports;
 mod tags;
 mod tickets;
 mod timers;

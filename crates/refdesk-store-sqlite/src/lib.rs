@@ -21,6 +21,7 @@ mod mail;
 mod monitoring;
 mod policies;
 mod ratings;
+mod reports;
 mod rows;
 mod tags;
 #[cfg(test)]

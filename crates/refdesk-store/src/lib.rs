@@ -5,7 +5,7 @@
 //! [`MessageLog`], [`TimerStore`], [`AdminStore`] and [`MigrationStore`]; the later areas in
 //! modules of their own ([`MonitoringStore`], [`TransferStore`], [`TagStore`],
 //! [`CannedStore`], [`RatingStore`], [`FaqStore`], [`MailStore`],
-//! [`TicketStore`], [`AttachmentStore`]). [`Store`] is all of them, and every backend implements
+//! [`TicketStore`], [`AttachmentStore`], [`ReportStore`]). [`Store`] is all of them, and every backend implements
 //! each. A backend (SQLite, PostgreSQL) lives in its own crate with its own migrations, and
 //! proves itself by running the conformance suite in [`conformance`] (feature `conformance`).
 //! The store is the arbiter of every race: message sequence numbers, retried sends, claims and
@@ -22,6 +22,7 @@ mod mail;
 mod monitoring;
 mod ratings;
 mod records;
+mod reports;
 pub mod sequencer;
 mod tags;
 mod tickets;
@@ -44,6 +45,7 @@ pub use records::{
     SessionRecord, StartMove, Table, TokenHash, TransferApplied, TransferChange, TransferOffer,
     UserRecord,
 };
+pub use reports::{FactFilter, ReportStore};
 pub use tags::{TagStore, like_prefix};
 pub use tickets::{TicketFilter, TicketStore, TicketUpdate};
 pub use transfer_parts::{
@@ -82,6 +84,7 @@ pub trait Store:
     + TransferStore
     + CannedStore
     + RatingStore
+    + ReportStore
     + FaqStore
     + MailStore
     + TicketStore
@@ -103,6 +106,7 @@ impl<T> Store for T where
         + TransferStore
         + CannedStore
         + RatingStore
+        + ReportStore
         + FaqStore
         + MailStore
         + TicketStore

@@ -17,6 +17,7 @@ mod mail;
 mod messages;
 mod migration;
 mod monitoring;
+mod reports;
 mod timers;
 mod transfers;
 
@@ -32,6 +33,7 @@ pub use mail::*;
 pub use messages::*;
 pub use migration::*;
 pub use monitoring::*;
+pub use reports::*;
 pub use timers::*;
 pub use transfers::*;
 
@@ -108,6 +110,7 @@ macro_rules! conformance_suite {
             leaving_a_coop_is_refused_while_a_chat_is_offered_to_it
             a_department_in_use_is_not_deleted
             staff_presence_is_leased_per_node
+            chat_facts_tell_each_chats_outcome_and_first_answer
         );
         $crate::conformance_suite!(@pairs $make, [$(#[$attr])*]
             a_dump_restores_exactly_into_an_empty_store

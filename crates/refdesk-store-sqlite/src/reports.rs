@@ -1,0 +1,97 @@
+//! What reports read: one fact per chat, from the chat, its history's first claim, its
+//! transfers, tickets, rating and tags.
+
+use crate::SqliteStore;
+use crate::rows::{Result, db, from_micros, hex_array, micros};
+use async_trait::async_trait;
+use refdesk_core::ChatStatus;
+use refdesk_core::report::{ChatFact, Outcome};
+use refdesk_store::{FactFilter, ReportStore, StoreError};
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+struct FactRow {
+    id: Uuid,
+    institution_id: Uuid,
+    department_id: Uuid,
+    widget_id: Uuid,
+    coop_id: Option<Uuid>,
+    created_at: i64,
+    ended_at: Option<i64>,
+    status: String,
+    claimed_at: Option<i64>,
+    claimed_by: Option<Uuid>,
+    claimed_by_institution: Option<Uuid>,
+    transfers: i64,
+    tickets: i64,
+    stars: Option<i64>,
+    commented: bool,
+    tags: String,
+}
+
+impl FactRow {
+    fn decode(self) -> Result<ChatFact> {
+        let status =
+            ChatStatus::parse(&self.status).ok_or_else(|| StoreError::corrupt("chats.status"))?;
+        Ok(ChatFact {
+            chat_id: self.id.into(),
+            institution_id: self.institution_id.into(),
+            department_id: self.department_id.into(),
+            widget_id: self.widget_id.into(),
+            coop_id: self.coop_id.map(Into::into),
+            created_at: from_micros(self.created_at)?,
+            first_claimed_at: self.claimed_at.map(from_micros).transpose()?,
+            ended_at: self.ended_at.map(from_micros).transpose()?,
+            outcome: Outcome::of(status, self.claimed_at.is_some()),
+            answered_by: self.claimed_by.map(Into::into),
+            answered_by_institution: self.claimed_by_institution.map(Into::into),
+            transfers: u32::try_from(self.transfers).unwrap_or(0),
+            tickets: u32::try_from(self.tickets).unwrap_or(0),
+            stars: self.stars.and_then(|s| u8::try_from(s).ok()),
+            commented: self.commented,
+            tags: serde_json::from_str(&self.tags).map_err(|_| StoreError::corrupt("chat_tags"))?,
+        })
+    }
+}
+
+#[async_trait]
+impl ReportStore for SqliteStore {
+    async fn chat_facts(&self, filter: &FactFilter) -> Result<Vec<ChatFact>> {
+        if filter.institutions.is_empty()
+            && filter.answered_by.is_empty()
+            && filter.coops.is_empty()
+        {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<FactRow> = sqlx::query_as(
+            "SELECT c.id, c.institution_id, c.department_id, c.widget_id, c.coop_id, \
+               c.created_at, c.ended_at, c.status, fc.at AS claimed_at, \
+               fc.operator_id AS claimed_by, u.institution_id AS claimed_by_institution, \
+               (SELECT count(*) FROM chat_events e \
+                 WHERE e.chat_id = c.id AND e.kind = 'transferred') AS transfers, \
+               (SELECT count(*) FROM tickets t WHERE t.chat_id = c.id) AS tickets, \
+               r.stars, coalesce(r.comment, '') <> '' AS commented, \
+               (SELECT json_group_array(g.tag) FROM chat_tags g WHERE g.chat_id = c.id) AS tags \
+             FROM chats c \
+             LEFT JOIN chat_events fc ON fc.chat_id = c.id AND fc.version = \
+               (SELECT min(e.version) FROM chat_events e \
+                 WHERE e.chat_id = c.id AND e.kind = 'claimed') \
+             LEFT JOIN users u ON u.id = fc.operator_id \
+             LEFT JOIN chat_ratings r ON r.chat_id = c.id \
+             WHERE c.created_at >= $1 AND c.created_at < $2 \
+               AND (c.institution_id IN (SELECT unhex(value) FROM json_each($3)) \
+                    OR u.institution_id IN (SELECT unhex(value) FROM json_each($4)) \
+                    OR c.coop_id IN (SELECT unhex(value) FROM json_each($5))) \
+             ORDER BY c.created_at, c.id",
+        )
+        .bind(filter.from.map_or(i64::MIN, micros))
+        .bind(filter.to.map_or(i64::MAX, micros))
+        .bind(hex_array(&filter.institutions)?)
+        .bind(hex_array(&filter.answered_by)?)
+        .bind(hex_array(&filter.coops)?)
+        .fetch_all(&self.read)
+        .await
+        .map_err(db)?;
+        rows.into_iter().map(FactRow::decode).collect()
+    }
+}

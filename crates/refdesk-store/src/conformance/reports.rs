@@ -1,0 +1,114 @@
+//! What reports read: one fact per chat, with its outcome, first claim, rating and tags, for
+//! the chats of a library's patrons, of its librarians' answers, or of a co-op, in a range.
+
+use super::fixture::{Fixture, now};
+use crate::{DynStore, FactFilter};
+use refdesk_core::report::Outcome;
+use refdesk_core::*;
+
+pub async fn chat_facts_tell_each_chats_outcome_and_first_answer(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let s = &f.store;
+    let started = now();
+    // Answered by Alice, passed to Bob, closed; rated and tagged.
+    let (answered, _) = f.chat().await;
+    let claim = answered
+        .decide(
+            now(),
+            ChatCommand::Claim {
+                operator: f.alice.id,
+            },
+        )
+        .unwrap();
+    let (held, _) = s.apply_decision(&claim, None).await.unwrap();
+    let close = held
+        .decide(
+            now(),
+            ChatCommand::Close {
+                by: Sender::Staff(f.alice.id),
+            },
+        )
+        .unwrap();
+    let (closed, _) = s.apply_decision(&close, None).await.unwrap();
+    s.rate_chat(&Rating::new(&closed, 4, Some("Thanks"), now()).unwrap())
+        .await
+        .unwrap();
+    s.add_tag(&ChatTag {
+        chat_id: closed.id,
+        tag: Tag::parse("ILL").unwrap(),
+        added_by: f.alice.id,
+        added_at: now(),
+    })
+    .await
+    .unwrap();
+    // The patron leaves while waiting; another still waits.
+    let (left, guest) = f.chat().await;
+    let leave = left
+        .decide(
+            now(),
+            ChatCommand::Close {
+                by: Sender::Patron(guest.id),
+            },
+        )
+        .unwrap();
+    s.apply_decision(&leave, None).await.unwrap();
+    let (waiting, _) = f.chat().await;
+
+    let mine = FactFilter {
+        institutions: vec![f.institution.id],
+        ..FactFilter::default()
+    };
+    let facts = s.chat_facts(&mine).await.unwrap();
+    let ids: Vec<ChatId> = facts.iter().map(|x| x.chat_id).collect();
+    assert_eq!(
+        ids,
+        [answered.id, left.id, waiting.id],
+        "in the order they started"
+    );
+    let a = &facts[0];
+    assert_eq!(a.outcome, Outcome::Answered);
+    assert_eq!(a.first_claimed_at, Some(claim.at));
+    assert_eq!(a.ended_at, Some(close.at));
+    assert_eq!(a.answered_by, Some(f.alice.id));
+    assert_eq!(a.answered_by_institution, Some(f.institution.id));
+    assert_eq!((a.stars, a.commented), (Some(4), true));
+    assert_eq!(a.tags, ["ill"], "tags are kept in lower case");
+    assert_eq!(
+        (a.department_id, a.widget_id),
+        (f.department.id, f.widget.id)
+    );
+    assert_eq!(facts[1].outcome, Outcome::Abandoned);
+    assert_eq!(facts[1].first_claimed_at, None);
+    assert_eq!(facts[2].outcome, Outcome::Open);
+    assert!(facts[2].tags.is_empty() && facts[2].stars.is_none());
+
+    // By who answered: only the answered chat; by a range: only what started in it.
+    let answers = FactFilter {
+        answered_by: vec![f.institution.id],
+        ..FactFilter::default()
+    };
+    let ids: Vec<ChatId> = s
+        .chat_facts(&answers)
+        .await
+        .unwrap()
+        .iter()
+        .map(|x| x.chat_id)
+        .collect();
+    assert_eq!(ids, [answered.id]);
+    let later = FactFilter {
+        from: Some(waiting.created_at),
+        ..mine.clone()
+    };
+    assert_eq!(s.chat_facts(&later).await.unwrap().len(), 1);
+    let before = FactFilter {
+        to: Some(started),
+        ..mine.clone()
+    };
+    assert!(s.chat_facts(&before).await.unwrap().is_empty());
+    assert!(
+        s.chat_facts(&FactFilter::default())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
