@@ -13,6 +13,7 @@ pub mod frames;
 pub mod mail;
 pub mod monitoring;
 pub mod policy;
+pub mod reports;
 pub mod rest;
 pub mod tags;
 pub mod tickets;
@@ -30,6 +31,7 @@ pub use frames::{Answering, ClientFrame, ResumePoint, SendKind, ServerFrame, str
 pub use mail::*;
 pub use monitoring::*;
 pub use policy::*;
+pub use reports::*;
 pub use rest::*;
 pub use tags::*;
 pub use tickets::*;

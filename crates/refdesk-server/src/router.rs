@@ -2,8 +2,8 @@
 
 use crate::http::{
     attachments, auth, canned, chats, conversations, coops, departments, directory, faq_page, faqs,
-    health, institutions, mail, monitoring, pages, ratings, staff, tags, tickets, transfers,
-    widgets,
+    health, institutions, mail, monitoring, pages, ratings, reports, staff, tags, tickets,
+    transfers, widgets,
 };
 use crate::state::AppState;
 use crate::{assets, ws};
@@ -86,6 +86,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(monitoring::coop_status))
         .routes(routes!(monitoring::librarians))
         .routes(routes!(institutions::policy, institutions::set_policy))
+        .routes(routes!(reports::institution_chats))
         .routes(routes!(departments::list, departments::create))
         .routes(routes!(departments::delete))
         .routes(routes!(staff::list, staff::create))

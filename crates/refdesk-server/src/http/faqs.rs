@@ -9,8 +9,8 @@ use crate::service::faq_files::{self, FaqFormat};
 use crate::service::faqs::{faq_from_body, faq_view, manages_faqs, public_faq};
 use crate::state::AppState;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use refdesk_core::faq::search_terms;
 use refdesk_core::{
     ChatId, Faq, FaqId, FaqVisibility, InstitutionId, Principal, StaffPrincipal, WidgetId,
@@ -246,22 +246,11 @@ pub async fn export(
     let all = state.store().faqs_of(id, None, 0, u32::MAX).await?;
     let bytes = faq_files::export(&all, format)?;
     let slug = state.faq_page_slug(id).await?;
-    let disposition = format!(
-        "attachment; filename=\"faqs-{}.{}\"",
-        slug.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', ""),
-        format.extension()
-    );
-    let mut resp = bytes.into_response();
-    let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(format.content_type()),
-    );
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&disposition).map_err(ApiError::internal)?,
-    );
-    Ok(resp)
+    super::download(
+        bytes,
+        format.content_type(),
+        &format!("faqs-{slug}.{}", format.extension()),
+    )
 }
 
 #[utoipa::path(post, path = "/api/institutions/{id}/faqs/import", tag = "admin",

@@ -11,6 +11,7 @@ mod grants;
 mod monitoring;
 mod outbound;
 mod presence;
+pub mod reports;
 mod retention;
 mod routing;
 mod send;

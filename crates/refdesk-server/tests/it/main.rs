@@ -26,6 +26,7 @@ mod outbound;
 mod policies;
 mod presence;
 mod ratings;
+mod reports;
 mod resume;
 mod rooms;
 mod routing;

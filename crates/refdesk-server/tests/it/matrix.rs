@@ -618,6 +618,12 @@ fn rows() -> Vec<Row> {
         ),
         row(
             "GET",
+            "/api/institutions/{id}/reports/chats",
+            "/api/institutions/{institution}/reports/chats",
+            RIVERSIDE_ADMINS,
+        ),
+        row(
+            "GET",
             "/api/institutions/{id}/departments",
             "/api/institutions/{institution}/departments",
             RIVERSIDE_ADMINS,

@@ -1,0 +1,40 @@
+//! Reports over REST, as JSON or CSV: figures only, for those the figures belong to.
+
+use super::{Path, Query};
+use crate::auth::Staff;
+use crate::error::{ApiError, ApiResult};
+use crate::service::reports::{ReportQuery, report_csv};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use refdesk_core::InstitutionId;
+use refdesk_protocol::{ChatReportView, ErrorBody};
+
+#[utoipa::path(get, path = "/api/institutions/{id}/reports/chats", tag = "admin",
+    params(("id" = String, Path, description = "institution id"), ReportQuery),
+    responses((status = 200, body = ChatReportView,
+                description = "the institution's chats in the range (JSON, or CSV with format=csv)"),
+              (status = 400, body = ErrorBody, description = "a bad date, range, rating, tag or format"),
+              (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody, description = "no such institution, or not its admin")))]
+pub async fn institution_chats(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path(id): Path<InstitutionId>,
+    Query(q): Query<ReportQuery>,
+) -> ApiResult<Response> {
+    let csv = match q.format.as_deref().unwrap_or("json") {
+        "json" => false,
+        "csv" => true,
+        _ => return Err(ApiError::invalid_query("format is csv or json")),
+    };
+    let report = state.institution_chat_report(&staff, id, &q).await?;
+    if !csv {
+        return Ok(axum::Json(report).into_response());
+    }
+    super::download(
+        report_csv(&report)?,
+        "text/csv; charset=utf-8",
+        &format!("chats-{}-{}.csv", report.from, report.to),
+    )
+}
