@@ -1,7 +1,7 @@
 // Builds refdesk's web assets into web/dist (embedded into the binary by rust-embed):
 //   dist/widget.js                    the loader script libraries paste into their pages
 //   dist/chat.html, dist/chat/*       the chat page inside the widget's iframe
-//   dist/dashboard/*                  the staff dashboard
+//   dist/dashboard/*                  the staff dashboard (charts.js: uPlot, loaded on demand)
 //   dist/demo/*                       the demo library website template of `refdesk demo`
 //   dist/sizes.json                   gzipped sizes, checked against the budgets below
 // Usage: node build.mjs [--watch]. Run by crates/refdesk-server/build.rs on `cargo build`.
@@ -45,6 +45,8 @@ const builds = [
     jsx: "automatic",
     jsxImportSource: "preact",
   },
+  // uPlot for the Reports screen, loaded by the dashboard only when that screen opens.
+  { entryPoints: { charts: "src/dashboard/charts.ts" }, outdir: join(dist, "dashboard") },
 ];
 
 const statics = [
@@ -69,6 +71,7 @@ function measure() {
     "widget.js": ["widget.js"],
     "chat page (chat.js + chat.css)": ["chat/chat.js", "chat/chat.css"],
     "dashboard (app.js + app.css)": ["dashboard/app.js", "dashboard/app.css"],
+    "report charts (charts.js + .css)": ["dashboard/charts.js", "dashboard/charts.css"],
   };
   const sizes = {};
   let over = false;

@@ -25,6 +25,7 @@ import { FaqWindow } from "./FaqSearch";
 import { FaqScreen } from "./FaqScreen";
 import { TicketsScreen } from "./TicketsScreen";
 import { MailScreen } from "./MailScreen";
+import { ReportsScreen } from "./ReportsScreen";
 
 function App() {
   const user = me.value;
@@ -44,6 +45,7 @@ function App() {
           {view.value === "faqs" && <FaqScreen />}
           {view.value === "tickets" && <TicketsScreen />}
           {view.value === "mail" && <MailScreen />}
+          {view.value === "reports" && <ReportsScreen />}
         </div>
       ) : (
         <div class="body">

@@ -1,0 +1,43 @@
+// Report types on the wire (refdesk-protocol's reports.rs): types only.
+
+export interface SpreadView {
+  count: number;
+  mean_seconds: number | null;
+  median_seconds: number | null;
+  p90_seconds: number | null;
+}
+
+export interface FiguresView {
+  chats: number;
+  answered: number;
+  unanswered: number;
+  abandoned: number;
+  open: number;
+  wait: SpreadView;
+  duration: SpreadView;
+  transfers: number;
+  tickets: number;
+}
+
+export interface BucketView {
+  key: string;
+  label: string;
+  figures: FiguresView;
+}
+
+export interface ChatReportView {
+  institution: string;
+  time_zone: string;
+  from: string;
+  to: string;
+  total: FiguresView;
+  by_hour: BucketView[];
+  by_weekday: BucketView[];
+  by_day: BucketView[];
+  by_month: BucketView[];
+  by_operator: BucketView[];
+  by_department: BucketView[];
+  by_widget: BucketView[];
+  ratings: { rated: number; mean_stars: number | null; by_stars: number[]; comments: number };
+  answered_for_others: number;
+}
