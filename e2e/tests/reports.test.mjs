@@ -115,4 +115,36 @@ describe("reports in a browser", () => {
     assert.ok(!before.some((s) => s.endsWith("/dashboard/charts.js")), "no charts on the chat screen");
     assert.deepEqual(problems, []);
   });
+
+  test("the live board follows a librarian switching monitoring off", async () => {
+    const { url } = server;
+    const { shot } = screenshots("15-reports");
+    const alice = await newPage(browser);
+    await signIn(alice, url, "alice@riverside.example");
+    const patron = await newPage(browser);
+    await patron.goto(`${url}/demo/riverside`);
+    await askQuestion(await openChatBox(patron), { name: "Wren", question: "Are the 1890 ledgers on microfilm?" });
+
+    const rita = await newPage(browser);
+    await signIn(rita, url, "rita@riverside.example");
+    await rita.getByRole("button", { name: "Live board" }).click();
+    const screen = rita.getByRole("main");
+    await screen.getByRole("heading", { name: "Live board" }).waitFor();
+    const monitors = screen.getByRole("table", { name: "Monitoring now" });
+    const aliceRow = monitors.getByRole("row", { name: /Alice Archer/ });
+    await until(async () => /Reference/.test(await aliceRow.textContent()), "Alice on the board, monitoring Reference");
+    const waiting = screen.getByRole("table", { name: "Chats waiting" });
+    await waiting.getByRole("rowheader", { name: "Riverside Public Library" }).first().waitFor();
+    assert.doesNotMatch(await screen.textContent(), /Wren|1890 ledgers/);
+    await assertAccessible(rita, "the Live board");
+    await shot(rita, "live-board");
+
+    // Alice stops monitoring Reference: the board follows, with nobody reloading it.
+    const local = alice.getByRole("switch", { name: "Local monitoring: Reference" });
+    await local.click();
+    await until(async () => (await local.getAttribute("aria-checked")) === "false", "Reference switched off");
+    await until(async () => !/Reference/.test(await aliceRow.textContent()), "the board to drop Reference from Alice's row");
+    assert.match(await aliceRow.textContent(), /Local History/);
+    assert.deepEqual(problems, []);
+  });
 });

@@ -130,3 +130,39 @@ pub fn buckets(rows: Vec<(String, Figures)>, label: impl Fn(&str) -> String) -> 
         })
         .collect()
 }
+
+/// A chat waiting now, on a live board: where, and since when (nothing of its patron).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WaitingChatView {
+    pub institution: crate::NamedRef,
+    pub department: crate::NamedRef,
+    /// Offered to the co-op (a co-op step of its routing plan), not only to its library.
+    pub at_coop: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub since: time::OffsetDateTime,
+}
+
+/// One library's line on a live board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct BoardLibraryView {
+    pub institution: crate::NamedRef,
+    /// Its librarians monitoring anything now.
+    pub monitors: u32,
+    /// Its patrons' chats waiting now.
+    pub waiting: u32,
+    /// When the longest-waiting of them started.
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub longest_waiting_since: Option<time::OffsetDateTime>,
+}
+
+/// `GET /api/institutions/{id}/board` and `GET /api/coops/{id}/board`: who is monitoring what
+/// right now (longest on duty first), the chats waiting (longest first), and each library's
+/// counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct BoardView {
+    pub libraries: Vec<BoardLibraryView>,
+    pub monitors: Vec<crate::LibrarianView>,
+    pub waiting: Vec<WaitingChatView>,
+}

@@ -87,6 +87,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(monitoring::librarians))
         .routes(routes!(institutions::policy, institutions::set_policy))
         .routes(routes!(reports::institution_chats))
+        .routes(routes!(reports::institution_board))
+        .routes(routes!(reports::coop_board))
         .routes(routes!(departments::list, departments::create))
         .routes(routes!(departments::delete))
         .routes(routes!(staff::list, staff::create))

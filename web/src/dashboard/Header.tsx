@@ -63,6 +63,9 @@ export function Header() {
       {isAdmin(user?.role) && (view.value === "chats" || view.value === "settings") && <ScreenButton to="settings" label="Library settings" />}
       {isAdmin(user?.role) && (view.value === "chats" || view.value === "mail") && <ScreenButton to="mail" label="Email" />}
       {isAdmin(user?.role) && (view.value === "chats" || view.value === "reports") && <ScreenButton to="reports" label="Reports" />}
+      {(isAdmin(user?.role) || adminCoops.value.length > 0) && (view.value === "chats" || view.value === "board") && (
+        <ScreenButton to="board" label="Live board" />
+      )}
       {adminCoops.value.length > 0 && (view.value === "chats" || view.value === "coop") && <ScreenButton to="coop" label="Co-op settings" />}
       {user?.role === "system_admin" && (view.value === "chats" || view.value === "installation") && (
         <ScreenButton to="installation" label="Installation" />

@@ -26,6 +26,7 @@ import { FaqScreen } from "./FaqScreen";
 import { TicketsScreen } from "./TicketsScreen";
 import { MailScreen } from "./MailScreen";
 import { ReportsScreen } from "./ReportsScreen";
+import { BoardScreen } from "./BoardScreen";
 
 function App() {
   const user = me.value;
@@ -46,6 +47,7 @@ function App() {
           {view.value === "tickets" && <TicketsScreen />}
           {view.value === "mail" && <MailScreen />}
           {view.value === "reports" && <ReportsScreen />}
+          {view.value === "board" && <BoardScreen />}
         </div>
       ) : (
         <div class="body">

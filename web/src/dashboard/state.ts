@@ -40,7 +40,7 @@ export const ratings = signal<Readonly<Record<string, import("../shared/api").Ra
 
 /** Which screen: the chats, or (for admins) the library's, the co-op's or the installation's
  * settings. */
-export const view = signal<"chats" | "settings" | "coop" | "installation" | "canned" | "faqs" | "tickets" | "mail" | "reports">("chats");
+export const view = signal<"chats" | "settings" | "coop" | "installation" | "canned" | "faqs" | "tickets" | "mail" | "reports" | "board">("chats");
 /** The co-ops the signed-in person administers (read at sign-in). */
 export const adminCoops = signal<{ id: string; name: string }[]>([]);
 export const connection = signal<"connecting" | "connected" | "reconnecting">("connecting");
@@ -53,6 +53,8 @@ export const chatErrors = signal<Readonly<Record<string, string>>>({});
 export const unread = signal<Readonly<Record<string, number>>>({});
 /** Ticks every 15 s, for wait times. */
 export const now = signal(Date.now());
+/** Bumped by every frame that may change a live board (a chat's state, who monitors). */
+export const boardChanged = signal(0);
 setInterval(() => (now.value = Date.now()), 15_000);
 
 const byCreated = (a: StaffChatView, b: StaffChatView) => a.created_at.localeCompare(b.created_at);
@@ -132,6 +134,7 @@ function onFrame(f: ServerFrame) {
       return;
     }
     case "chat": {
+      boardChanged.value++;
       const known = chats.value.get(f.chat.id);
       upsert(f.chat);
       if (!known && f.chat.status === "waiting") arrived(f.chat);
@@ -175,6 +178,7 @@ function onFrame(f: ServerFrame) {
       librarians.value = librarians.value.map((l) => (l.id === f.user_id ? { ...l, chats: f.chats } : l));
       return;
     case "monitors_changed":
+      boardChanged.value++;
       refreshLibrarians();
       return;
     case "message": {

@@ -41,3 +41,23 @@ export interface ChatReportView {
   ratings: { rated: number; mean_stars: number | null; by_stars: number[]; comments: number };
   answered_for_others: number;
 }
+
+export interface WaitingChatView {
+  institution: import("./api").NamedRef;
+  department: import("./api").NamedRef;
+  at_coop: boolean;
+  since: string;
+}
+
+export interface BoardLibraryView {
+  institution: import("./api").NamedRef;
+  monitors: number;
+  waiting: number;
+  longest_waiting_since: string | null;
+}
+
+export interface BoardView {
+  libraries: BoardLibraryView[];
+  monitors: import("./api").LibrarianView[];
+  waiting: WaitingChatView[];
+}

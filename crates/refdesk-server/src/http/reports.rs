@@ -1,14 +1,15 @@
-//! Reports over REST, as JSON or CSV: figures only, for those the figures belong to.
+//! Reports over REST, as JSON or CSV, and the live boards: figures only, for those the
+//! figures belong to.
 
-use super::{Path, Query};
+use super::{Json, Path, Query};
 use crate::auth::Staff;
 use crate::error::{ApiError, ApiResult};
 use crate::service::reports::{ReportQuery, report_csv};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use refdesk_core::InstitutionId;
-use refdesk_protocol::{ChatReportView, ErrorBody};
+use refdesk_core::{CoopId, InstitutionId};
+use refdesk_protocol::{BoardView, ChatReportView, ErrorBody};
 
 #[utoipa::path(get, path = "/api/institutions/{id}/reports/chats", tag = "admin",
     params(("id" = String, Path, description = "institution id"), ReportQuery),
@@ -37,4 +38,28 @@ pub async fn institution_chats(
         "text/csv; charset=utf-8",
         &format!("chats-{}-{}.csv", report.from, report.to),
     )
+}
+
+#[utoipa::path(get, path = "/api/institutions/{id}/board", tag = "admin",
+    params(("id" = String, Path, description = "institution id")),
+    responses((status = 200, body = BoardView), (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody, description = "no such institution, or not its admin")))]
+pub async fn institution_board(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path(id): Path<InstitutionId>,
+) -> ApiResult<Json<BoardView>> {
+    Ok(Json(state.institution_board(&staff, id).await?))
+}
+
+#[utoipa::path(get, path = "/api/coops/{id}/board", tag = "admin",
+    params(("id" = String, Path, description = "co-op id")),
+    responses((status = 200, body = BoardView), (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody, description = "no such co-op, or not its admin")))]
+pub async fn coop_board(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path(id): Path<CoopId>,
+) -> ApiResult<Json<BoardView>> {
+    Ok(Json(state.coop_board(&staff, id).await?))
 }

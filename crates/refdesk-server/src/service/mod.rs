@@ -3,6 +3,7 @@
 //! what was committed, in that order: persist, then broadcast.
 
 mod attachments;
+mod board;
 mod chats;
 mod conversations;
 pub mod faq_files;

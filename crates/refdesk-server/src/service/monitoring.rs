@@ -235,7 +235,7 @@ impl AppState {
 
     /// Groups monitors by person, with their names, institutions and chats held; longest on
     /// duty first.
-    async fn librarians_of(
+    pub(super) async fn librarians_of(
         &self,
         me: UserId,
         monitors: &[Monitor],

@@ -618,6 +618,18 @@ fn rows() -> Vec<Row> {
         ),
         row(
             "GET",
+            "/api/institutions/{id}/board",
+            "/api/institutions/{institution}/board",
+            RIVERSIDE_ADMINS,
+        ),
+        row(
+            "GET",
+            "/api/coops/{id}/board",
+            "/api/coops/{coop}/board",
+            COOP_ADMINS,
+        ),
+        row(
+            "GET",
             "/api/institutions/{id}/reports/chats",
             "/api/institutions/{institution}/reports/chats",
             RIVERSIDE_ADMINS,

@@ -216,3 +216,80 @@ async fn a_chat_report_refuses_bad_queries_and_other_readers() {
     assert_eq!(app.get(&base, Some(&sasha.cookie), None).await.0, 200);
     assert_eq!(app.get(&base, None, None).await.0, 401);
 }
+
+#[tokio::test]
+async fn the_live_boards_show_who_monitors_and_what_waits() {
+    let app = TestApp::spawn().await;
+    let rita = app.login("rita@riverside").await;
+    let alice = app.login("alice@riverside").await;
+    let carol = app.login("carol@hillcrest").await;
+    let cora = app.login("cora@lakeside").await;
+    let riverside = crate::faqs::institution_of(&app, "riverside").await;
+    let coop = app.demo_coop().await;
+    let board = format!("/api/institutions/{riverside}/board");
+    let coop_board = format!("/api/coops/{coop}/board");
+
+    app.start_chat(QUESTION).await;
+    let (status, b) = app.get(&board, Some(&rita.cookie), None).await;
+    assert_eq!(status, 200, "{b}");
+    // Riverside's librarians monitor its departments from sign-in; its chat waits.
+    let monitors: Vec<&str> = b["monitors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
+    assert!(monitors.contains(&alice.id.as_str()), "{b}");
+    assert!(
+        !monitors.contains(&carol.id.as_str()),
+        "Carol monitors nothing of Riverside's"
+    );
+    assert_eq!(b["waiting"].as_array().unwrap().len(), 1);
+    assert_eq!(b["waiting"][0]["institution"]["id"], json!(riverside));
+    assert_eq!(b["waiting"][0]["at_coop"], false);
+    assert_eq!(b["libraries"][0]["waiting"], 1);
+    assert!(b["libraries"][0]["longest_waiting_since"].is_string());
+    let body = b.to_string();
+    assert!(
+        !body.contains("1890 ledgers") && !body.contains("Pat"),
+        "{body}"
+    );
+
+    // Carol switches co-op monitoring on: the co-op's board shows her, with every member.
+    let (_, cb) = app.get(&coop_board, Some(&cora.cookie), None).await;
+    assert_eq!(cb["libraries"].as_array().unwrap().len(), 3);
+    let on = json!({"coop_id": coop, "online": true});
+    assert_eq!(
+        app.put("/api/monitoring", Some(&carol.cookie), on).await.0,
+        200
+    );
+    let (_, cb) = app.get(&coop_board, Some(&cora.cookie), None).await;
+    let carol_there = cb["monitors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == json!(carol.id))
+        .cloned()
+        .unwrap_or_else(|| panic!("Carol on {cb}"));
+    assert!(
+        carol_there["monitoring"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["kind"] == "coop")
+    );
+    let hillcrest = cb["libraries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["institution"]["name"] == "Hillcrest University Library")
+        .cloned()
+        .unwrap();
+    assert!(hillcrest["monitors"].as_u64().unwrap() >= 1);
+
+    // Each board is its admins' alone.
+    assert_eq!(app.get(&board, Some(&alice.cookie), None).await.0, 404);
+    assert_eq!(app.get(&board, Some(&cora.cookie), None).await.0, 404);
+    assert_eq!(app.get(&coop_board, Some(&rita.cookie), None).await.0, 404);
+    assert_eq!(app.get(&coop_board, Some(&carol.cookie), None).await.0, 404);
+}
