@@ -59,6 +59,15 @@ pub struct ChatFact {
     pub tags: Vec<String>,
 }
 
+/// A stretch a librarian had a queue switched on (its end `None` while it lasts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MonitoringSession {
+    pub user_id: UserId,
+    pub scope: crate::MonitorScope,
+    pub started_at: OffsetDateTime,
+    pub ended_at: Option<OffsetDateTime>,
+}
+
 /// Durations in seconds: how many, their mean, median and 90th percentile.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Spread {

@@ -10,6 +10,30 @@ use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+/// Ends `user`'s open monitoring sessions (of `scope`, or of everything) at `at`: before the
+/// live rows go, so the history has the switch's own time (see the `monitoring_sessions`
+/// migration).
+async fn close_sessions(
+    conn: &mut PgConnection,
+    user: UserId,
+    scope: Option<MonitorScope>,
+    at: OffsetDateTime,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE monitoring_sessions SET ended_at = greatest(started_at, $4) \
+         WHERE ended_at IS NULL AND user_id = $1 \
+           AND ($2::text IS NULL OR (scope_kind = $2 AND scope_id = $3))",
+    )
+    .bind(user.as_uuid())
+    .bind(scope.map(|s| s.kind()))
+    .bind(scope.map(|s| s.id()))
+    .bind(at)
+    .execute(conn)
+    .await
+    .map_err(store_error)?;
+    Ok(())
+}
+
 async fn set(
     conn: &mut PgConnection,
     user: UserId,
@@ -18,6 +42,7 @@ async fn set(
     at: OffsetDateTime,
 ) -> Result<()> {
     if !online {
+        close_sessions(&mut *conn, user, Some(scope), at).await?;
         sqlx::query(
             "DELETE FROM monitoring WHERE user_id = $1 AND scope_kind = $2 AND scope_id = $3",
         )
@@ -164,8 +189,9 @@ impl MonitoringStore for PgStore {
         online: bool,
         at: OffsetDateTime,
     ) -> Result<()> {
-        let mut conn = self.pool.acquire().await.map_err(store_error)?;
-        set(&mut conn, user, scope, online, at).await
+        let mut tx = self.pool.begin().await.map_err(store_error)?;
+        set(&mut tx, user, scope, online, at).await?;
+        tx.commit().await.map_err(store_error)
     }
     async fn reset_monitoring(
         &self,
@@ -174,6 +200,7 @@ impl MonitoringStore for PgStore {
         at: OffsetDateTime,
     ) -> Result<()> {
         let mut tx = self.pool.begin().await.map_err(store_error)?;
+        close_sessions(&mut tx, user, None, at).await?;
         sqlx::query("DELETE FROM monitoring WHERE user_id = $1")
             .bind(user.as_uuid())
             .execute(&mut *tx)

@@ -4,8 +4,8 @@
 use crate::PgStore;
 use crate::error::store_error;
 use async_trait::async_trait;
-use refdesk_core::ChatStatus;
-use refdesk_core::report::{ChatFact, Outcome};
+use refdesk_core::report::{ChatFact, MonitoringSession, Outcome};
+use refdesk_core::{ChatStatus, MonitorScope};
 use refdesk_store::{FactFilter, ReportStore, Result, StoreError};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -99,5 +99,41 @@ impl ReportStore for PgStore {
         .await
         .map_err(store_error)?;
         rows.into_iter().map(FactRow::decode).collect()
+    }
+
+    async fn monitoring_sessions(
+        &self,
+        scopes: &[MonitorScope],
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> Result<Vec<MonitoringSession>> {
+        let kinds: Vec<&str> = scopes.iter().map(|s| s.kind()).collect();
+        let ids: Vec<Uuid> = scopes.iter().map(|s| s.id()).collect();
+        let rows: Vec<(Uuid, String, Uuid, OffsetDateTime, Option<OffsetDateTime>)> =
+            sqlx::query_as(
+                "SELECT user_id, scope_kind, scope_id, started_at, ended_at \
+                 FROM monitoring_sessions \
+                 WHERE (scope_kind, scope_id) IN (SELECT * FROM unnest($1::text[], $2::uuid[])) \
+                   AND started_at < $4 AND (ended_at IS NULL OR ended_at > $3) \
+                 ORDER BY started_at, user_id",
+            )
+            .bind(&kinds)
+            .bind(&ids)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(store_error)?;
+        rows.into_iter()
+            .map(|(user, kind, id, started_at, ended_at)| {
+                Ok(MonitoringSession {
+                    user_id: user.into(),
+                    scope: MonitorScope::from_parts(&kind, id)
+                        .ok_or_else(|| StoreError::corrupt("monitoring_sessions.scope_kind"))?,
+                    started_at,
+                    ended_at,
+                })
+            })
+            .collect()
     }
 }

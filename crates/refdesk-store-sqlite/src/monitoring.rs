@@ -10,6 +10,30 @@ use sqlx::{SqliteConnection, SqlitePool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+/// Ends `user`'s open monitoring sessions (of `scope`, or of everything) at `at`: before the
+/// live rows go, so the history has the switch's own time (see the `monitoring_sessions`
+/// migration).
+async fn close_sessions(
+    conn: &mut SqliteConnection,
+    user: UserId,
+    scope: Option<MonitorScope>,
+    at: OffsetDateTime,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE monitoring_sessions SET ended_at = max(started_at, $4) \
+         WHERE ended_at IS NULL AND user_id = $1 \
+           AND ($2 IS NULL OR (scope_kind = $2 AND scope_id = $3))",
+    )
+    .bind(Uuid::from(user))
+    .bind(scope.map(|s| s.kind()))
+    .bind(scope.map(|s| s.id()))
+    .bind(micros(at))
+    .execute(conn)
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+
 pub(crate) async fn set(
     conn: &mut SqliteConnection,
     user: UserId,
@@ -18,6 +42,7 @@ pub(crate) async fn set(
     at: OffsetDateTime,
 ) -> Result<()> {
     if !online {
+        close_sessions(&mut *conn, user, Some(scope), at).await?;
         sqlx::query(
             "DELETE FROM monitoring WHERE user_id = $1 AND scope_kind = $2 AND scope_id = $3",
         )
@@ -49,6 +74,7 @@ pub(crate) async fn reset(
     online: &[MonitorScope],
     at: OffsetDateTime,
 ) -> Result<()> {
+    close_sessions(&mut *conn, user, None, at).await?;
     sqlx::query("DELETE FROM monitoring WHERE user_id = $1")
         .bind(Uuid::from(user))
         .execute(&mut *conn)

@@ -4,9 +4,10 @@
 use crate::SqliteStore;
 use crate::rows::{Result, db, from_micros, hex_array, micros};
 use async_trait::async_trait;
-use refdesk_core::ChatStatus;
-use refdesk_core::report::{ChatFact, Outcome};
+use refdesk_core::report::{ChatFact, MonitoringSession, Outcome};
+use refdesk_core::{ChatStatus, MonitorScope};
 use refdesk_store::{FactFilter, ReportStore, StoreError};
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 #[derive(sqlx::FromRow)]
@@ -93,5 +94,44 @@ impl ReportStore for SqliteStore {
         .await
         .map_err(db)?;
         rows.into_iter().map(FactRow::decode).collect()
+    }
+
+    async fn monitoring_sessions(
+        &self,
+        scopes: &[MonitorScope],
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> Result<Vec<MonitoringSession>> {
+        if scopes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys: Vec<(&str, String)> = scopes
+            .iter()
+            .map(|s| (s.kind(), s.id().simple().to_string()))
+            .collect();
+        let rows: Vec<(Uuid, String, Uuid, i64, Option<i64>)> = sqlx::query_as(
+            "SELECT m.user_id, m.scope_kind, m.scope_id, m.started_at, m.ended_at \
+             FROM json_each($1) AS k JOIN monitoring_sessions AS m \
+               ON m.scope_kind = k.value ->> 0 AND m.scope_id = unhex(k.value ->> 1) \
+             WHERE m.started_at < $3 AND (m.ended_at IS NULL OR m.ended_at > $2) \
+             ORDER BY m.started_at, m.user_id",
+        )
+        .bind(serde_json::to_string(&keys).map_err(StoreError::other)?)
+        .bind(micros(from))
+        .bind(micros(to))
+        .fetch_all(&self.read)
+        .await
+        .map_err(db)?;
+        rows.into_iter()
+            .map(|(user, kind, id, started, ended)| {
+                Ok(MonitoringSession {
+                    user_id: user.into(),
+                    scope: MonitorScope::from_parts(&kind, id)
+                        .ok_or_else(|| StoreError::corrupt("monitoring_sessions.scope_kind"))?,
+                    started_at: from_micros(started)?,
+                    ended_at: ended.map(from_micros).transpose()?,
+                })
+            })
+            .collect()
     }
 }

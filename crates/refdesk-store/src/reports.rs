@@ -2,8 +2,8 @@
 
 use crate::Result;
 use async_trait::async_trait;
-use refdesk_core::report::ChatFact;
-use refdesk_core::{CoopId, InstitutionId};
+use refdesk_core::report::{ChatFact, MonitoringSession};
+use refdesk_core::{CoopId, InstitutionId, MonitorScope};
 use time::OffsetDateTime;
 
 /// The chats a report reads: started in `[from, to)`, and of a patron of one of
@@ -22,4 +22,12 @@ pub struct FactFilter {
 pub trait ReportStore: Send + Sync + std::fmt::Debug + 'static {
     /// The facts of the chats `filter` names, in the order they started.
     async fn chat_facts(&self, filter: &FactFilter) -> Result<Vec<ChatFact>>;
+    /// The monitoring sessions of `scopes` that overlap `[from, to)`, in the order they
+    /// started.
+    async fn monitoring_sessions(
+        &self,
+        scopes: &[MonitorScope],
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> Result<Vec<MonitoringSession>>;
 }

@@ -111,6 +111,7 @@ macro_rules! conformance_suite {
             a_department_in_use_is_not_deleted
             staff_presence_is_leased_per_node
             chat_facts_tell_each_chats_outcome_and_first_answer
+            monitoring_sessions_keep_who_covered_when
         );
         $crate::conformance_suite!(@pairs $make, [$(#[$attr])*]
             a_dump_restores_exactly_into_an_empty_store

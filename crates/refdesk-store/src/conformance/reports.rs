@@ -112,3 +112,79 @@ pub async fn chat_facts_tell_each_chats_outcome_and_first_answer(store: DynStore
             .is_empty()
     );
 }
+
+/// Every stretch a queue was switched on is kept: from the switch on to the switch off (or
+/// the sign-out), open while it lasts, and read back by the window it overlaps.
+pub async fn monitoring_sessions_keep_who_covered_when(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let s = &f.store;
+    let dept = MonitorScope::Department(f.department.id);
+    let t0 = now();
+    let at = |secs: i64| t0 + time::Duration::seconds(secs);
+    s.set_monitoring(f.alice.id, dept, true, at(0))
+        .await
+        .unwrap();
+    s.set_monitoring(f.bob.id, dept, true, at(1)).await.unwrap();
+    s.set_monitoring(f.alice.id, dept, true, at(5))
+        .await
+        .unwrap(); // already on: no new stretch
+    s.set_monitoring(f.alice.id, dept, false, at(10))
+        .await
+        .unwrap();
+    s.reset_monitoring(f.bob.id, &[], at(20)).await.unwrap(); // signs out
+    s.set_monitoring(f.alice.id, dept, true, at(30))
+        .await
+        .unwrap();
+
+    let hour = time::Duration::hours(1);
+    let all = s
+        .monitoring_sessions(&[dept], t0 - hour, t0 + hour)
+        .await
+        .unwrap();
+    let seen: Vec<_> = all
+        .iter()
+        .map(|m| (m.user_id, m.started_at, m.ended_at))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (f.alice.id, at(0), Some(at(10))),
+            (f.bob.id, at(1), Some(at(20))),
+            (f.alice.id, at(30), None),
+        ]
+    );
+    assert!(all.iter().all(|m| m.scope == dept));
+    // The window: what ended by its start, or starts at its end, is not in it.
+    let later = s
+        .monitoring_sessions(&[dept], at(15), at(30))
+        .await
+        .unwrap();
+    assert_eq!(later.len(), 1);
+    assert_eq!(later[0].user_id, f.bob.id);
+    let other = MonitorScope::Department(uuid::Uuid::now_v7().into());
+    assert!(
+        s.monitoring_sessions(&[other], t0 - hour, t0 + hour)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        s.monitoring_sessions(&[], t0 - hour, t0 + hour)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Signed in again at the very instant of a sign-out: the stretch goes on, once.
+    s.reset_monitoring(f.bob.id, &[dept], at(50)).await.unwrap();
+    s.reset_monitoring(f.bob.id, &[dept], at(50)).await.unwrap();
+    let bob: Vec<_> = s
+        .monitoring_sessions(&[dept], at(45), t0 + hour)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.user_id == f.bob.id)
+        .map(|m| (m.started_at, m.ended_at))
+        .collect();
+    assert_eq!(bob, [(at(50), None)]);
+}
