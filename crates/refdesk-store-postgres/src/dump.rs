@@ -276,6 +276,9 @@ pub(crate) async fn rows_page(
         Table::Attachments => {
             Rows::Attachments(crate::attachments::page(pool, offset, limit).await?)
         }
+        Table::MonitoringSessions => {
+            Rows::MonitoringSessions(crate::reports::sessions_page(pool, offset, limit).await?)
+        }
     })
 }
 
@@ -350,6 +353,11 @@ pub(crate) async fn restore_rows(pool: &PgPool, rows: &Rows) -> Result<()> {
         Rows::Attachments(list) => {
             for a in list {
                 crate::attachments::insert(&mut tx, a).await?;
+            }
+        }
+        Rows::MonitoringSessions(list) => {
+            for m in list {
+                crate::reports::insert_session(&mut tx, m).await?;
             }
         }
     }

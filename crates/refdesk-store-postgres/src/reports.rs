@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use refdesk_core::report::{ChatFact, MonitoringSession, Outcome};
 use refdesk_core::{ChatStatus, MonitorScope};
 use refdesk_store::{FactFilter, ReportStore, Result, StoreError};
+use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -53,6 +54,53 @@ impl FactRow {
             tags: self.tags,
         })
     }
+}
+
+type SessionRow = (Uuid, String, Uuid, OffsetDateTime, Option<OffsetDateTime>);
+
+fn decode_session((user, kind, id, started_at, ended_at): SessionRow) -> Result<MonitoringSession> {
+    Ok(MonitoringSession {
+        user_id: user.into(),
+        scope: MonitorScope::from_parts(&kind, id)
+            .ok_or_else(|| StoreError::corrupt("monitoring_sessions.scope_kind"))?,
+        started_at,
+        ended_at,
+    })
+}
+
+/// A page of every monitoring session (for a dump).
+pub(crate) async fn sessions_page(
+    pool: &PgPool,
+    offset: u64,
+    limit: u32,
+) -> Result<Vec<MonitoringSession>> {
+    let rows: Vec<SessionRow> = sqlx::query_as(
+        "SELECT user_id, scope_kind, scope_id, started_at, ended_at FROM monitoring_sessions \
+         ORDER BY user_id, scope_kind, scope_id, started_at LIMIT $1 OFFSET $2",
+    )
+    .bind(i64::from(limit))
+    .bind(crate::rows::count_param(offset))
+    .fetch_all(pool)
+    .await
+    .map_err(store_error)?;
+    rows.into_iter().map(decode_session).collect()
+}
+
+/// Restores one monitoring session (from a dump).
+pub(crate) async fn insert_session(conn: &mut PgConnection, m: &MonitoringSession) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO monitoring_sessions (user_id, scope_kind, scope_id, started_at, ended_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(m.user_id.as_uuid())
+    .bind(m.scope.kind())
+    .bind(m.scope.id())
+    .bind(m.started_at)
+    .bind(m.ended_at)
+    .execute(conn)
+    .await
+    .map_err(store_error)?;
+    Ok(())
 }
 
 #[async_trait]
@@ -109,31 +157,20 @@ impl ReportStore for PgStore {
     ) -> Result<Vec<MonitoringSession>> {
         let kinds: Vec<&str> = scopes.iter().map(|s| s.kind()).collect();
         let ids: Vec<Uuid> = scopes.iter().map(|s| s.id()).collect();
-        let rows: Vec<(Uuid, String, Uuid, OffsetDateTime, Option<OffsetDateTime>)> =
-            sqlx::query_as(
-                "SELECT user_id, scope_kind, scope_id, started_at, ended_at \
+        let rows: Vec<SessionRow> = sqlx::query_as(
+            "SELECT user_id, scope_kind, scope_id, started_at, ended_at \
                  FROM monitoring_sessions \
                  WHERE (scope_kind, scope_id) IN (SELECT * FROM unnest($1::text[], $2::uuid[])) \
                    AND started_at < $4 AND (ended_at IS NULL OR ended_at > $3) \
                  ORDER BY started_at, user_id",
-            )
-            .bind(&kinds)
-            .bind(&ids)
-            .bind(from)
-            .bind(to)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(store_error)?;
-        rows.into_iter()
-            .map(|(user, kind, id, started_at, ended_at)| {
-                Ok(MonitoringSession {
-                    user_id: user.into(),
-                    scope: MonitorScope::from_parts(&kind, id)
-                        .ok_or_else(|| StoreError::corrupt("monitoring_sessions.scope_kind"))?,
-                    started_at,
-                    ended_at,
-                })
-            })
-            .collect()
+        )
+        .bind(&kinds)
+        .bind(&ids)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?;
+        rows.into_iter().map(decode_session).collect()
     }
 }

@@ -335,6 +335,9 @@ impl MigrationStore for SqliteStore {
             Table::Attachments => {
                 Rows::Attachments(crate::attachments::page(&self.read, offset, limit).await?)
             }
+            Table::MonitoringSessions => Rows::MonitoringSessions(
+                crate::reports::sessions_page(&self.read, offset, limit).await?,
+            ),
         })
     }
     async fn restore_rows(&self, rows: &Rows) -> Result<()> {
@@ -406,6 +409,11 @@ impl MigrationStore for SqliteStore {
                         Rows::Attachments(r) => {
                             for a in r {
                                 crate::attachments::insert(c, a).await?;
+                            }
+                        }
+                        Rows::MonitoringSessions(r) => {
+                            for m in r {
+                                crate::reports::insert_session(c, m).await?;
                             }
                         }
                     }

@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use refdesk_core::report::{ChatFact, MonitoringSession, Outcome};
 use refdesk_core::{ChatStatus, MonitorScope};
 use refdesk_store::{FactFilter, ReportStore, StoreError};
+use sqlx::{SqliteConnection, SqlitePool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -53,6 +54,56 @@ impl FactRow {
             tags: serde_json::from_str(&self.tags).map_err(|_| StoreError::corrupt("chat_tags"))?,
         })
     }
+}
+
+type SessionRow = (Uuid, String, Uuid, i64, Option<i64>);
+
+fn decode_session((user, kind, id, started, ended): SessionRow) -> Result<MonitoringSession> {
+    Ok(MonitoringSession {
+        user_id: user.into(),
+        scope: MonitorScope::from_parts(&kind, id)
+            .ok_or_else(|| StoreError::corrupt("monitoring_sessions.scope_kind"))?,
+        started_at: from_micros(started)?,
+        ended_at: ended.map(from_micros).transpose()?,
+    })
+}
+
+/// A page of every monitoring session (for a dump).
+pub(crate) async fn sessions_page(
+    pool: &SqlitePool,
+    offset: u64,
+    limit: u32,
+) -> Result<Vec<MonitoringSession>> {
+    let rows: Vec<SessionRow> = sqlx::query_as(
+        "SELECT user_id, scope_kind, scope_id, started_at, ended_at FROM monitoring_sessions \
+         ORDER BY user_id, scope_kind, scope_id, started_at LIMIT $1 OFFSET $2",
+    )
+    .bind(i64::from(limit))
+    .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    rows.into_iter().map(decode_session).collect()
+}
+
+/// Restores one monitoring session (from a dump).
+pub(crate) async fn insert_session(
+    conn: &mut SqliteConnection,
+    m: &MonitoringSession,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO monitoring_sessions (user_id, scope_kind, scope_id, started_at, ended_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(Uuid::from(m.user_id))
+    .bind(m.scope.kind())
+    .bind(m.scope.id())
+    .bind(micros(m.started_at))
+    .bind(m.ended_at.map(micros))
+    .execute(conn)
+    .await
+    .map_err(crate::grants::unknown_reference)?;
+    Ok(())
 }
 
 #[async_trait]
@@ -109,7 +160,7 @@ impl ReportStore for SqliteStore {
             .iter()
             .map(|s| (s.kind(), s.id().simple().to_string()))
             .collect();
-        let rows: Vec<(Uuid, String, Uuid, i64, Option<i64>)> = sqlx::query_as(
+        let rows: Vec<SessionRow> = sqlx::query_as(
             "SELECT m.user_id, m.scope_kind, m.scope_id, m.started_at, m.ended_at \
              FROM json_each($1) AS k JOIN monitoring_sessions AS m \
                ON m.scope_kind = k.value ->> 0 AND m.scope_id = unhex(k.value ->> 1) \
@@ -122,16 +173,6 @@ impl ReportStore for SqliteStore {
         .fetch_all(&self.read)
         .await
         .map_err(db)?;
-        rows.into_iter()
-            .map(|(user, kind, id, started, ended)| {
-                Ok(MonitoringSession {
-                    user_id: user.into(),
-                    scope: MonitorScope::from_parts(&kind, id)
-                        .ok_or_else(|| StoreError::corrupt("monitoring_sessions.scope_kind"))?,
-                    started_at: from_micros(started)?,
-                    ended_at: ended.map(from_micros).transpose()?,
-                })
-            })
-            .collect()
+        rows.into_iter().map(decode_session).collect()
     }
 }

@@ -208,10 +208,12 @@ pub enum Table {
     Tickets,
     TicketEntries,
     Attachments,
+    /// Who had which queue switched on, when (the history; `monitoring` itself is live state).
+    MonitoringSessions,
 }
 
 impl Table {
-    pub const ALL: [Table; 13] = [
+    pub const ALL: [Table; 14] = [
         Table::ChatHistory,
         Table::Timers,
         Table::Conversations,
@@ -225,6 +227,7 @@ impl Table {
         Table::Tickets,
         Table::TicketEntries,
         Table::Attachments,
+        Table::MonitoringSessions,
     ];
 }
 
@@ -250,6 +253,7 @@ pub enum Rows {
     Tickets(Vec<refdesk_core::Ticket>),
     TicketEntries(Vec<refdesk_core::TicketEntry>),
     Attachments(Vec<refdesk_core::Attachment>),
+    MonitoringSessions(Vec<refdesk_core::report::MonitoringSession>),
 }
 
 impl Rows {
@@ -268,6 +272,7 @@ impl Rows {
             Rows::Tickets(r) => r.len(),
             Rows::TicketEntries(r) => r.len(),
             Rows::Attachments(r) => r.len(),
+            Rows::MonitoringSessions(r) => r.len(),
         }
     }
     pub fn is_empty(&self) -> bool {

@@ -58,6 +58,7 @@ async fn all_rows(store: &DynStore, table: Table) -> Rows {
             (Rows::Tickets(a), Rows::Tickets(b)) => a.extend(b),
             (Rows::TicketEntries(a), Rows::TicketEntries(b)) => a.extend(b),
             (Rows::Attachments(a), Rows::Attachments(b)) => a.extend(b),
+            (Rows::MonitoringSessions(a), Rows::MonitoringSessions(b)) => a.extend(b),
             _ => panic!("a page of another table"),
         }
     }
@@ -286,6 +287,22 @@ pub async fn a_dump_restores_exactly_into_an_empty_store(source: DynStore, targe
     };
     f.store
         .set_mail_template(f.institution.id, MailKind::Transcript, Some(&template))
+        .await
+        .unwrap();
+    // Monitoring history: a stretch ended and one going on (the live rows are not dumped).
+    let queue = MonitorScope::Department(f.department.id);
+    let t = now();
+    f.store
+        .set_monitoring(f.alice.id, queue, true, t)
+        .await
+        .unwrap();
+    let later = t + time::Duration::minutes(5);
+    f.store
+        .set_monitoring(f.alice.id, queue, false, later)
+        .await
+        .unwrap();
+    f.store
+        .set_monitoring(f.bob.id, queue, true, later)
         .await
         .unwrap();
 
