@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod accounting;
 pub mod attachment;
 pub mod canned;
 pub mod chat;
