@@ -147,4 +147,31 @@ describe("reports in a browser", () => {
     assert.match(await aliceRow.textContent(), /Local History/);
     assert.deepEqual(problems, []);
   });
+
+  test("a co-op admin reads the co-op's accounting", async () => {
+    const { url } = server;
+    const { shot } = screenshots("15-reports");
+    const cora = await newPage(browser);
+    await signIn(cora, url, "cora@lakeside.example");
+    await cora.getByRole("button", { name: "Reports" }).click();
+    const screen = cora.getByRole("main");
+    const accounts = screen.getByRole("table", { name: "Accounts by member" });
+    await accounts.waitFor();
+    for (const library of ["Riverside Public Library", "Hillcrest University Library", "Lakeside County Library"]) {
+      await accounts.getByRole("rowheader", { name: library }).waitFor();
+    }
+    // Not a library admin: no chat report of a library.
+    assert.equal(await screen.getByRole("heading", { name: "Your library's chats" }).count(), 0);
+    await screen.getByRole("table", { name: "Coverage by weekday (librarian-hours)" }).waitFor();
+    const chart = screen.locator('[data-chart^="Coverage of"]');
+    const drawn = JSON.parse(await until(() => chart.getAttribute("data-drawn"), "the coverage chart to be drawn"));
+    assert.equal(drawn.length, 3, "one series per member");
+    const [download] = await Promise.all([cora.waitForEvent("download"), screen.getByRole("link", { name: "Download accounting CSV" }).click()]);
+    const rows = parseCsv(readFileSync(await download.path(), "utf8"));
+    assert.deepEqual(rows[0], ["institution", "generated", "answered", "balance", "hours_given", "hours_owed", "outside_hours", "unmonitored"]);
+    assert.equal(rows.filter((r) => r.length === 8).length, 4, "a header and three members");
+    await assertAccessible(cora, "the co-op accounting");
+    await shot(cora, "coop-accounting");
+    assert.deepEqual(problems, []);
+  });
 });

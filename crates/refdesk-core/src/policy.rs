@@ -57,6 +57,9 @@ pub struct InstitutionPolicy {
     pub attachment_max_kb: u32,
     /// The kinds of file that may be sent (read from the content, never the name).
     pub attachment_kinds: Vec<crate::attachment::FileKind>,
+    /// Hours of co-op monitoring the institution owes its co-ops each week (0–168; 0: none),
+    /// set against the hours its librarians give in the co-op accounting.
+    pub coop_hours_owed_per_week: u32,
 }
 
 impl Default for InstitutionPolicy {
@@ -75,6 +78,7 @@ impl Default for InstitutionPolicy {
             transfer_timeout_seconds: 60,
             attachment_max_kb: 10 * 1024,
             attachment_kinds: crate::attachment::FileKind::ALL.to_vec(),
+            coop_hours_owed_per_week: 0,
         }
     }
 }
@@ -98,6 +102,8 @@ pub enum PolicyError {
     TransferTimeout,
     #[error("attachment_max_kb must be between 0 and 25600")]
     AttachmentSize,
+    #[error("coop_hours_owed_per_week must be between 0 and 168")]
+    HoursOwed,
 }
 
 /// The largest file any institution may allow, in KB (25 MB).
@@ -136,6 +142,9 @@ impl InstitutionPolicy {
         }
         if self.attachment_max_kb > MAX_ATTACHMENT_KB {
             return Err(PolicyError::AttachmentSize);
+        }
+        if self.coop_hours_owed_per_week > 168 {
+            return Err(PolicyError::HoursOwed);
         }
         Ok(())
     }

@@ -46,6 +46,10 @@ pub struct InstitutionPolicyBody {
     #[serde(default = "default_attachment_kinds")]
     #[schema(value_type = Vec<String>, example = json!(["image", "pdf"]))]
     pub attachment_kinds: Vec<refdesk_core::FileKind>,
+    /// Hours of co-op monitoring owed each week (0–168; 0, none, when left out), set against
+    /// the hours given in the co-op accounting.
+    #[serde(default)]
+    pub coop_hours_owed_per_week: u32,
 }
 
 fn default_attachment_max_kb() -> u32 {
@@ -76,6 +80,7 @@ impl From<InstitutionPolicy> for InstitutionPolicyBody {
             transfer_timeout_seconds: p.transfer_timeout_seconds,
             attachment_max_kb: p.attachment_max_kb,
             attachment_kinds: p.attachment_kinds,
+            coop_hours_owed_per_week: p.coop_hours_owed_per_week,
         }
     }
 }
@@ -96,6 +101,7 @@ impl From<InstitutionPolicyBody> for InstitutionPolicy {
             transfer_timeout_seconds: b.transfer_timeout_seconds,
             attachment_max_kb: b.attachment_max_kb,
             attachment_kinds: b.attachment_kinds,
+            coop_hours_owed_per_week: b.coop_hours_owed_per_week,
         }
     }
 }

@@ -166,3 +166,37 @@ pub struct BoardView {
     pub monitors: Vec<crate::LibrarianView>,
     pub waiting: Vec<WaitingChatView>,
 }
+
+/// One member's line of a co-op's accounting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MemberAccountView {
+    pub institution: crate::NamedRef,
+    /// Its patrons' chats that reached the co-op.
+    pub generated: u32,
+    /// Co-op chats its librarians claimed first.
+    pub answered: u32,
+    /// `answered` less `generated`: above zero, it gave more than it took.
+    pub balance: i64,
+    /// Librarian-hours its staff monitored the co-op.
+    pub hours_given: f64,
+    /// Its hours owed per week (its policy) over the range.
+    pub hours_owed: f64,
+    /// `hours_given` by hour of day (24, in the report's zone) and weekday (7, Monday first).
+    pub given_by_hour: Vec<f64>,
+    pub given_by_weekday: Vec<f64>,
+    /// Its patrons' co-op chats that started outside its contracted hours.
+    pub outside_hours: u32,
+    /// … or while nobody monitored the co-op or its departments.
+    pub unmonitored: u32,
+}
+
+/// `GET /api/coops/{id}/reports/accounting`: the co-op's accounts per member over a range of
+/// days (in the reader's library's time zone).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CoopAccountingView {
+    pub coop: crate::NamedRef,
+    pub time_zone: String,
+    pub from: String,
+    pub to: String,
+    pub members: Vec<MemberAccountView>,
+}

@@ -89,6 +89,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::institution_chats))
         .routes(routes!(reports::institution_board))
         .routes(routes!(reports::coop_board))
+        .routes(routes!(reports::coop_accounting))
         .routes(routes!(departments::list, departments::create))
         .routes(routes!(departments::delete))
         .routes(routes!(staff::list, staff::create))

@@ -62,7 +62,9 @@ export function Header() {
       {(view.value === "chats" || view.value === "tickets") && <ScreenButton to="tickets" label="Tickets" />}
       {isAdmin(user?.role) && (view.value === "chats" || view.value === "settings") && <ScreenButton to="settings" label="Library settings" />}
       {isAdmin(user?.role) && (view.value === "chats" || view.value === "mail") && <ScreenButton to="mail" label="Email" />}
-      {isAdmin(user?.role) && (view.value === "chats" || view.value === "reports") && <ScreenButton to="reports" label="Reports" />}
+      {(isAdmin(user?.role) || adminCoops.value.length > 0) && (view.value === "chats" || view.value === "reports") && (
+        <ScreenButton to="reports" label="Reports" />
+      )}
       {(isAdmin(user?.role) || adminCoops.value.length > 0) && (view.value === "chats" || view.value === "board") && (
         <ScreenButton to="board" label="Live board" />
       )}

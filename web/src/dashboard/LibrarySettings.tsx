@@ -39,6 +39,7 @@ export function LibrarySettings() {
       transfer_timeout_seconds: Number(d.get("transfer_timeout")),
       attachment_max_kb: Number(d.get("attachment_max_kb")),
       attachment_kinds: d.getAll("attachment_kinds").map(String) as FileKind[],
+      coop_hours_owed_per_week: Number(d.get("hours_owed")),
     };
     setStatus("");
     setError("");
@@ -96,6 +97,8 @@ export function LibrarySettings() {
           </label>
           <label for="time_zone">Time zone (co-op hours are read in it, e.g. America/Toronto)</label>
           <input id="time_zone" name="time_zone" required maxLength={64} value={policy.time_zone} />
+          <label for="hours_owed">Hours of co-op monitoring the library owes each week (0: none)</label>
+          <input id="hours_owed" name="hours_owed" type="number" min={0} max={168} required value={policy.coop_hours_owed_per_week} />
         </fieldset>
         <fieldset>
           <legend>Files in chats</legend>

@@ -2,11 +2,14 @@
 // library's time zone), filtered, as figures, two charts (uPlot, loaded only here) with a table
 // for every breakdown beside them, and the same report as a CSV download.
 
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { BucketView, ChatReportView, SpreadView } from "../shared/reports";
-import { loadCharts, type ChartSpec } from "./chartsLoader";
+import { Chart } from "./Chart";
 import { http, HttpError } from "./http";
-import { me } from "./state";
+import { CoopAccounting } from "./CoopAccounting";
+import { adminCoops, me } from "./state";
+
+const isAdmin = (role: string | undefined) => role === "institution_admin" || role === "system_admin";
 
 interface Filters {
   from: string;
@@ -23,32 +26,6 @@ const query = (f: Filters) =>
 
 const minutes = (s: number | null) => (s === null ? "–" : s < 60 ? `${Math.round(s)} s` : `${(s / 60).toFixed(1)} min`);
 const spread = (s: SpreadView) => `median ${minutes(s.median_seconds)}, 90% within ${minutes(s.p90_seconds)}`;
-
-function Chart({ spec }: { spec: ChartSpec }) {
-  const el = useRef<HTMLDivElement>(null);
-  const [failed, setFailed] = useState(false);
-  useEffect(() => {
-    let undo: (() => void) | undefined;
-    let live = true;
-    loadCharts().then(
-      (charts) => {
-        if (live && el.current) undo = charts.draw(el.current, spec);
-      },
-      () => setFailed(true),
-    );
-    return () => {
-      live = false;
-      undo?.();
-    };
-  }, [JSON.stringify(spec)]);
-  // The chart is a picture of the table below it; screen readers read the table.
-  return (
-    <figure class="report-chart">
-      <div ref={el} aria-hidden="true" data-chart={spec.title} />
-      <figcaption class={failed ? "error" : "sr-only"}>{failed ? "The chart could not be drawn; the table below has its figures." : spec.title}</figcaption>
-    </figure>
-  );
-}
 
 function BucketTable({ title, rows, first }: { title: string; rows: BucketView[]; first: string }) {
   if (rows.length === 0) return null;
@@ -84,6 +61,18 @@ function BucketTable({ title, rows, first }: { title: string; rows: BucketView[]
 }
 
 export function ReportsScreen() {
+  return (
+    <main class="settings reports" id="main" aria-labelledby="reports-title">
+      <h2 id="reports-title">Reports</h2>
+      {isAdmin(me.value?.role) && <ChatReport />}
+      {adminCoops.value.map((c) => (
+        <CoopAccounting key={c.id} coop={c.id} name={c.name} from="" to="" />
+      ))}
+    </main>
+  );
+}
+
+function ChatReport() {
   const institution = me.value?.institution_id ?? "";
   const [filters, setFilters] = useState<Filters>({ from: "", to: "", department: "", widget: "", operator: "", tag: "", rating: "" });
   const [report, setReport] = useState<ChatReportView | null>(null);
@@ -104,8 +93,8 @@ export function ReportsScreen() {
   const t = report?.total;
   const options = (rows: BucketView[] | undefined) => (rows ?? []).map((b) => <option value={b.key}>{b.label}</option>);
   return (
-    <main class="settings reports" id="main" aria-labelledby="reports-title">
-      <h2 id="reports-title">Reports</h2>
+    <section aria-labelledby="chat-report-title">
+      <h3 id="chat-report-title">Your library's chats</h3>
       <form
         class="report-filters"
         onSubmit={(e) => {
@@ -196,6 +185,6 @@ export function ReportsScreen() {
           <BucketTable title="By chat box" first="Chat box" rows={report.by_widget} />
         </>
       )}
-    </main>
+    </section>
   );
 }

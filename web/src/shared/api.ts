@@ -135,6 +135,7 @@ export interface InstitutionPolicy {
   transfer_timeout_seconds: number;
   attachment_max_kb: number;
   attachment_kinds: FileKind[];
+  coop_hours_owed_per_week: number;
 }
 
 export interface MonitoringView {

@@ -61,3 +61,24 @@ export interface BoardView {
   monitors: import("./api").LibrarianView[];
   waiting: WaitingChatView[];
 }
+
+export interface MemberAccountView {
+  institution: import("./api").NamedRef;
+  generated: number;
+  answered: number;
+  balance: number;
+  hours_given: number;
+  hours_owed: number;
+  given_by_hour: number[];
+  given_by_weekday: number[];
+  outside_hours: number;
+  unmonitored: number;
+}
+
+export interface CoopAccountingView {
+  coop: import("./api").NamedRef;
+  time_zone: string;
+  from: string;
+  to: string;
+  members: MemberAccountView[];
+}

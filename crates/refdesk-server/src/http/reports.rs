@@ -4,12 +4,22 @@
 use super::{Json, Path, Query};
 use crate::auth::Staff;
 use crate::error::{ApiError, ApiResult};
+use crate::service::accounting::accounting_csv;
 use crate::service::reports::{ReportQuery, report_csv};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use refdesk_core::{CoopId, InstitutionId};
-use refdesk_protocol::{BoardView, ChatReportView, ErrorBody};
+use refdesk_protocol::{BoardView, ChatReportView, CoopAccountingView, ErrorBody};
+
+/// Whether the report is asked for as CSV (`format=csv`) rather than JSON (the default).
+fn wants_csv(q: &ReportQuery) -> ApiResult<bool> {
+    match q.format.as_deref().unwrap_or("json") {
+        "json" => Ok(false),
+        "csv" => Ok(true),
+        _ => Err(ApiError::invalid_query("format is csv or json")),
+    }
+}
 
 #[utoipa::path(get, path = "/api/institutions/{id}/reports/chats", tag = "admin",
     params(("id" = String, Path, description = "institution id"), ReportQuery),
@@ -24,11 +34,7 @@ pub async fn institution_chats(
     Path(id): Path<InstitutionId>,
     Query(q): Query<ReportQuery>,
 ) -> ApiResult<Response> {
-    let csv = match q.format.as_deref().unwrap_or("json") {
-        "json" => false,
-        "csv" => true,
-        _ => return Err(ApiError::invalid_query("format is csv or json")),
-    };
+    let csv = wants_csv(&q)?;
     let report = state.institution_chat_report(&staff, id, &q).await?;
     if !csv {
         return Ok(axum::Json(report).into_response());
@@ -62,4 +68,29 @@ pub async fn coop_board(
     Path(id): Path<CoopId>,
 ) -> ApiResult<Json<BoardView>> {
     Ok(Json(state.coop_board(&staff, id).await?))
+}
+
+#[utoipa::path(get, path = "/api/coops/{id}/reports/accounting", tag = "admin",
+    params(("id" = String, Path, description = "co-op id"), ReportQuery),
+    responses((status = 200, body = CoopAccountingView,
+                description = "each member's account over the range (JSON, or CSV with format=csv)"),
+              (status = 400, body = ErrorBody, description = "a bad date, range, format or parameter"),
+              (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody, description = "no such co-op, or not its admin")))]
+pub async fn coop_accounting(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path(id): Path<CoopId>,
+    Query(q): Query<ReportQuery>,
+) -> ApiResult<Response> {
+    let csv = wants_csv(&q)?;
+    let accounts = state.coop_accounting(&staff, id, &q).await?;
+    if !csv {
+        return Ok(axum::Json(accounts).into_response());
+    }
+    super::download(
+        accounting_csv(&accounts)?,
+        "text/csv; charset=utf-8",
+        &format!("coop-accounting-{}-{}.csv", accounts.from, accounts.to),
+    )
 }

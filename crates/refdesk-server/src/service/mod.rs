@@ -2,6 +2,7 @@
 //! access, asks core whether the command is allowed, lets the store decide races, and publishes
 //! what was committed, in that order: persist, then broadcast.
 
+pub mod accounting;
 mod attachments;
 mod board;
 mod chats;

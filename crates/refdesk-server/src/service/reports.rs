@@ -44,11 +44,11 @@ pub struct ReportQuery {
 }
 
 /// The days asked for, as the instants they start and end at in `zone`.
-struct Range {
-    from_day: jiff::civil::Date,
-    to_day: jiff::civil::Date,
-    from: OffsetDateTime,
-    to: OffsetDateTime,
+pub(crate) struct Range {
+    pub from_day: jiff::civil::Date,
+    pub to_day: jiff::civil::Date,
+    pub from: OffsetDateTime,
+    pub to: OffsetDateTime,
 }
 
 fn day(s: &str, what: &str) -> ApiResult<jiff::civil::Date> {
@@ -65,7 +65,7 @@ fn midnight(day: jiff::civil::Date, tz: &jiff::tz::TimeZone) -> ApiResult<Offset
     OffsetDateTime::from_unix_timestamp(ts.as_second()).map_err(ApiError::internal)
 }
 
-fn range(q: &ReportQuery, zone: &str, now: OffsetDateTime) -> ApiResult<Range> {
+pub(crate) fn range(q: &ReportQuery, zone: &str, now: OffsetDateTime) -> ApiResult<Range> {
     let tz = jiff::tz::TimeZone::get(zone).map_err(ApiError::internal)?;
     let today = jiff::Timestamp::from_second(now.unix_timestamp())
         .map_err(ApiError::internal)?
@@ -228,7 +228,7 @@ impl AppState {
 
 /// A cell a spreadsheet will not run as a formula: one starting with `=`, `+`, `-`, `@` or a
 /// control character gets a leading `'` (a librarian's or a chat box's name is free text).
-fn inert(cell: &str) -> String {
+pub(crate) fn inert(cell: &str) -> String {
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
         _ => cell.to_owned(),

@@ -630,6 +630,12 @@ fn rows() -> Vec<Row> {
         ),
         row(
             "GET",
+            "/api/coops/{id}/reports/accounting",
+            "/api/coops/{coop}/reports/accounting",
+            COOP_ADMINS,
+        ),
+        row(
+            "GET",
             "/api/institutions/{id}/reports/chats",
             "/api/institutions/{institution}/reports/chats",
             RIVERSIDE_ADMINS,

@@ -293,3 +293,114 @@ async fn the_live_boards_show_who_monitors_and_what_waits() {
     assert_eq!(app.get(&coop_board, Some(&rita.cookie), None).await.0, 404);
     assert_eq!(app.get(&coop_board, Some(&carol.cookie), None).await.0, 404);
 }
+
+#[tokio::test]
+async fn the_coop_accounting_balances_answers_and_hours_by_hand() {
+    use refdesk_core::StepTarget;
+    let app = TestApp::spawn().await;
+    let coop = app.demo_coop().await;
+    let riverside: refdesk_core::InstitutionId = crate::faqs::institution_of(&app, "riverside")
+        .await
+        .parse::<uuid::Uuid>()
+        .unwrap()
+        .into();
+    // Riverside owes 3 hours a week and opens to the co-op around the clock; its chats go to
+    // the co-op after 30 s.
+    let rita = app.login("rita@riverside").await;
+    let policy = format!("/api/institutions/{riverside}/policy");
+    let (_, mut p) = app.get(&policy, Some(&rita.cookie), None).await;
+    p["coop_hours_owed_per_week"] = json!(3);
+    assert_eq!(app.put(&policy, Some(&rita.cookie), p).await.0, 200);
+    let store = app.state.store();
+    store
+        .set_coop_hours(coop, riverside, &refdesk_core::CoopHours::default())
+        .await
+        .unwrap();
+    app.route_riverside(vec![crate::routing::step(StepTarget::Coop(coop), 30)])
+        .await;
+    let after = |n: i64| {
+        let app = &app;
+        async move {
+            app.clock.advance(secs(n));
+            app.state.fire_due_timers().await.unwrap();
+        }
+    };
+
+    // Monday 1 June 2026, 09:00 in Vancouver (Cora's library, the report's zone).
+    app.clock.set(datetime!(2026-06-01 16:00 UTC));
+    let carol = app.login("carol@hillcrest").await;
+    let cora = app.login("cora@lakeside").await;
+    let on = json!({"coop_id": coop, "online": true});
+    assert_eq!(
+        app.put("/api/monitoring", Some(&carol.cookie), on).await.0,
+        200
+    );
+    // Two Riverside chats reach the co-op; Carol answers one, the other's patron leaves.
+    let (first, _) = app.start_chat(QUESTION).await;
+    let (second, second_token) = app.start_chat(QUESTION).await;
+    after(30).await;
+    assert_eq!(app.claim(&carol, &first).await.0, 200);
+    end_as_patron(&app, &second, &second_token).await;
+    // Carol stops at 10:30.
+    app.clock.set(datetime!(2026-06-01 17:30 UTC));
+    let off = json!({"coop_id": coop, "online": false});
+    assert_eq!(
+        app.put("/api/monitoring", Some(&carol.cookie), off).await.0,
+        200
+    );
+
+    let path = format!("/api/coops/{coop}/reports/accounting?from=2026-06-01&to=2026-06-07");
+    let (status, a) = app.get(&path, Some(&cora.cookie), None).await;
+    assert_eq!(status, 200, "{a}");
+    assert_eq!(a["time_zone"], "America/Vancouver");
+    let member = |name: &str| {
+        a["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["institution"]["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{name} in {a}"))
+    };
+    let r = member("Riverside Public Library");
+    let h = member("Hillcrest University Library");
+    assert_eq!(
+        (&r["generated"], &r["answered"], &r["balance"]),
+        (&json!(2), &json!(0), &json!(-2))
+    );
+    assert_eq!(
+        (&h["generated"], &h["answered"], &h["balance"]),
+        (&json!(0), &json!(1), &json!(1))
+    );
+    assert_eq!(h["hours_given"], json!(1.5));
+    assert_eq!(h["given_by_hour"][9], json!(1.0));
+    assert_eq!(h["given_by_hour"][10], json!(0.5));
+    assert_eq!(h["given_by_weekday"][0], json!(1.5));
+    assert_eq!(r["hours_owed"], json!(3.0)); // 3 a week, over one week
+    assert_eq!(
+        (&r["outside_hours"], &r["unmonitored"]),
+        (&json!(0), &json!(0))
+    );
+    assert!(!a.to_string().contains("1890 ledgers"));
+
+    // CSV, and who may read it.
+    let csv = app
+        .http
+        .get(format!("{}{path}&format=csv", app.url))
+        .header("cookie", &cora.cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.starts_with("institution,generated,answered,balance,hours_given"));
+    assert!(
+        csv.contains("Hillcrest University Library,0,1,1,1.50,0.00,0,0"),
+        "{csv}"
+    );
+    assert_eq!(app.get(&path, Some(&rita.cookie), None).await.0, 404);
+    assert_eq!(app.get(&path, Some(&carol.cookie), None).await.0, 404);
+    let filtered = format!("{path}&rating=5");
+    assert_eq!(app.get(&filtered, Some(&cora.cookie), None).await.0, 400);
+}

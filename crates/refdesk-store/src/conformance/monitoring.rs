@@ -113,6 +113,7 @@ pub async fn institution_policies_default_and_round_trip(store: DynStore) {
         transfer_timeout_seconds: 90,
         attachment_max_kb: 2048,
         attachment_kinds: vec![FileKind::Image],
+        coop_hours_owed_per_week: 6,
     };
     f.store.set_institution_policy(id, &p).await.unwrap();
     assert_eq!(f.store.institution_policy(id).await.unwrap(), p);
