@@ -94,6 +94,13 @@ describe("reports in a browser", () => {
     assert.doesNotMatch(body, /Quinn|1890 ledgers|quarry map/);
     await assertAccessible(rita, "the Reports screen");
     await shot(rita, "reports");
+    // Only chats that reached the co-op: none did.
+    await screen.getByLabel("Co-op").selectOption({ label: "Three Rivers Library Co-op" });
+    await screen.getByRole("button", { name: "Show" }).click();
+    await screen.getByText("0 chats", { exact: false }).waitFor();
+    await screen.getByLabel("Co-op").selectOption({ label: "Any or none" });
+    await screen.getByRole("button", { name: "Show" }).click();
+    await screen.getByText("2 chats", { exact: false }).waitFor();
 
     // The CSV: it downloads, parses, and agrees with the screen.
     const [download] = await Promise.all([rita.waitForEvent("download"), screen.getByRole("link", { name: "Download CSV" }).click()]);
@@ -170,6 +177,12 @@ describe("reports in a browser", () => {
     const rows = parseCsv(readFileSync(await download.path(), "utf8"));
     assert.deepEqual(rows[0], ["institution", "generated", "answered", "balance", "hours_given", "hours_owed", "outside_hours", "unmonitored"]);
     assert.equal(rows.filter((r) => r.length === 8).length, 4, "a header and three members");
+    // Other days: the accounting says which it covers.
+    const days = screen.getByRole("form", { name: "Days of the Three Rivers Library Co-op accounting" });
+    const from = new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10);
+    await days.getByLabel("From").fill(from);
+    await days.getByRole("button", { name: "Show" }).click();
+    await screen.getByText(new RegExp(`^${from} to `)).waitFor();
     await assertAccessible(cora, "the co-op accounting");
     await shot(cora, "coop-accounting");
     assert.deepEqual(problems, []);

@@ -10,16 +10,19 @@ import { http, HttpError } from "./http";
 
 const hours = (h: number) => h.toFixed(1);
 
-export function CoopAccounting({ coop, name, from, to }: { coop: string; name: string; from: string; to: string }) {
+export function CoopAccounting({ coop, name }: { coop: string; name: string }) {
   const [a, setA] = useState<CoopAccountingView | null>(null);
   const [error, setError] = useState("");
-  const query = new URLSearchParams(Object.entries({ from, to }).filter(([, v]) => v !== "")).toString();
+  const [days, setDays] = useState({ from: "", to: "" });
+  const [asked, setAsked] = useState({ from: "", to: "" });
+  const query = new URLSearchParams(Object.entries(asked).filter(([, v]) => v !== "")).toString();
   const base = `/api/coops/${coop}/reports/accounting`;
   useEffect(() => {
     http<CoopAccountingView>("GET", `${base}?${query}`).then(
       (r) => {
         setA(r);
         setError("");
+        setDays((d) => ({ from: d.from || r.from, to: d.to || r.to }));
       },
       (err) => setError(err instanceof HttpError ? err.message : "Could not read the accounting"),
     );
@@ -28,6 +31,22 @@ export function CoopAccounting({ coop, name, from, to }: { coop: string; name: s
   return (
     <section aria-labelledby={id}>
       <h3 id={id}>Co-op accounting: {name}</h3>
+      <form
+        class="report-filters"
+        aria-label={`Days of the ${name} accounting`}
+        onSubmit={(e) => {
+          e.preventDefault();
+          setAsked({ ...days });
+        }}
+      >
+        <label>
+          From <input type="date" value={days.from} onInput={(e) => setDays({ ...days, from: (e.target as HTMLInputElement).value })} />
+        </label>
+        <label>
+          To <input type="date" value={days.to} onInput={(e) => setDays({ ...days, to: (e.target as HTMLInputElement).value })} />
+        </label>
+        <button type="submit">Show</button>
+      </form>
       <p class="error" role="alert">
         {error}
       </p>

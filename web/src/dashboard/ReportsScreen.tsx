@@ -6,6 +6,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { BucketView, ChatReportView, SpreadView } from "../shared/reports";
 import { Chart } from "./Chart";
 import { http, HttpError } from "./http";
+import { monitoring } from "./monitoring";
 import { CoopAccounting } from "./CoopAccounting";
 import { adminCoops, me } from "./state";
 
@@ -16,6 +17,7 @@ interface Filters {
   to: string;
   department: string;
   widget: string;
+  coop: string;
   operator: string;
   tag: string;
   rating: string;
@@ -66,7 +68,7 @@ export function ReportsScreen() {
       <h2 id="reports-title">Reports</h2>
       {isAdmin(me.value?.role) && <ChatReport />}
       {adminCoops.value.map((c) => (
-        <CoopAccounting key={c.id} coop={c.id} name={c.name} from="" to="" />
+        <CoopAccounting key={c.id} coop={c.id} name={c.name} />
       ))}
     </main>
   );
@@ -74,7 +76,7 @@ export function ReportsScreen() {
 
 function ChatReport() {
   const institution = me.value?.institution_id ?? "";
-  const [filters, setFilters] = useState<Filters>({ from: "", to: "", department: "", widget: "", operator: "", tag: "", rating: "" });
+  const [filters, setFilters] = useState<Filters>({ from: "", to: "", department: "", widget: "", coop: "", operator: "", tag: "", rating: "" });
   const [report, setReport] = useState<ChatReportView | null>(null);
   const [error, setError] = useState("");
   const base = `/api/institutions/${institution}/reports/chats`;
@@ -127,6 +129,15 @@ function ChatReport() {
           <select value={filters.widget} onChange={set("widget")}>
             <option value="">All</option>
             {options(report?.by_widget)}
+          </select>
+        </label>
+        <label>
+          Co-op
+          <select value={filters.coop} onChange={set("coop")}>
+            <option value="">Any or none</option>
+            {(monitoring.value?.coops ?? []).map((c) => (
+              <option value={c.id}>{c.name}</option>
+            ))}
           </select>
         </label>
         <label>

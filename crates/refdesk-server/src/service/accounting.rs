@@ -26,6 +26,7 @@ impl AppState {
         };
         if q.department.is_some()
             || q.widget.is_some()
+            || q.coop.is_some()
             || q.operator.is_some()
             || q.tag.is_some()
             || q.rating.is_some()

@@ -32,6 +32,9 @@ pub struct ReportQuery {
     /// Only chats of this chat box.
     #[param(value_type = Option<String>, format = Uuid)]
     pub widget: Option<WidgetId>,
+    /// Only chats that reached this co-op's queue.
+    #[param(value_type = Option<String>, format = Uuid)]
+    pub coop: Option<refdesk_core::CoopId>,
     /// Only chats this librarian claimed first.
     #[param(value_type = Option<String>, format = Uuid)]
     pub operator: Option<UserId>,
@@ -104,6 +107,7 @@ impl ReportQuery {
     fn keeps(&self, f: &ChatFact, tag: Option<&Tag>) -> bool {
         self.department.is_none_or(|d| d == f.department_id)
             && self.widget.is_none_or(|w| w == f.widget_id)
+            && self.coop.is_none_or(|c| Some(c) == f.coop_id)
             && self.operator.is_none_or(|o| Some(o) == f.answered_by)
             && self.rating.is_none_or(|r| Some(r) == f.stars)
             && tag.is_none_or(|t| f.tags.iter().any(|x| x == t.as_str()))

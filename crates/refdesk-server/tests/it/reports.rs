@@ -136,6 +136,10 @@ async fn a_chat_report_counts_by_hand_in_the_librarys_time_zone() {
         report("from=2026-03-08&to=2026-03-08&rating=5").await["total"]["chats"],
         1
     );
+    // None of them reached the co-op.
+    let coop = app.demo_coop().await;
+    let via_coop = report(&format!("from=2026-03-08&to=2026-03-08&coop={coop}")).await;
+    assert_eq!(via_coop["total"]["chats"], 0);
 
     // No patron's identity, in JSON or CSV.
     let body = r.to_string();
