@@ -65,6 +65,8 @@ pub enum Command {
     Bench(crate::bench::BenchArgs),
     /// FAQ search latency over many FAQs (default 100,000) in a fresh database; prints figures.
     BenchFaqs(crate::bench_faqs::BenchFaqsArgs),
+    /// Report latency over many chats (default 1,000,000) in a fresh database; prints figures.
+    BenchReports(crate::bench_reports::BenchReportsArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,6 +6,7 @@
 mod admin;
 mod bench;
 mod bench_faqs;
+mod bench_reports;
 mod cli;
 mod config;
 mod migrate_data;

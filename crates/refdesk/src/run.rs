@@ -44,6 +44,7 @@ pub async fn main(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Bench(args) => bench::run(args).await,
         Command::BenchFaqs(args) => crate::bench_faqs::run(args).await,
+        Command::BenchReports(args) => crate::bench_reports::run(args).await,
     }
 }
 
