@@ -8,6 +8,7 @@
 pub mod access;
 pub mod accounting;
 pub mod attachment;
+pub mod audit;
 pub mod canned;
 pub mod chat;
 mod chat_event;
@@ -32,6 +33,7 @@ pub mod widget_settings;
 
 pub use access::{Grant, Principal, StaffPrincipal};
 pub use attachment::{Attachment, AttachmentError, FileKind};
+pub use audit::{AuditAction, AuditEntry, AuditRecord};
 pub use canned::{CannedError, CannedMessage, CannedScope};
 pub use chat::{Chat, ChatCommand, ChatEvent, ChatState, ChatStatus, Rejection, Transition};
 pub use conversation::{Conversation, ConversationError, ConversationKind};

@@ -373,5 +373,9 @@ pub(crate) async fn apply_decision_in(
         }
         None => None,
     };
+    if !t.to.status().is_open() {
+        // It has ended: its words go to transcript search now, once.
+        crate::transcripts::index(&mut *tx, chat.id).await?;
+    }
     Ok((chat, note))
 }

@@ -9,7 +9,7 @@ use crate::error::{BatchFailed, is_from_database, is_retryable, store_error};
 use crate::messages::bind_message_rows;
 use crate::rows::{HeadRow, MessageRow, seq_param};
 use refdesk_core::{Message, NewMessage, StreamId};
-use refdesk_store::sequencer::{ClientKey, Plan, Planned, StreamHead, plan};
+use refdesk_store::sequencer::{ClientKey, Plan, Planned, StreamHead, notes_after_end, plan};
 use refdesk_store::{Appended, Result, StoreError};
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::Postgres;
@@ -123,6 +123,9 @@ async fn try_commit(
     let stored = read_stored(&mut tx, &batch).await?;
     let plan = plan(batch, &heads, &stored);
     let inserted = store_planned(&mut tx, &plan).await?;
+    for chat in notes_after_end(&plan, &heads) {
+        crate::transcripts::reindex(&mut tx, chat).await?;
+    }
     tx.commit().await?;
     let answers = plan
         .decisions

@@ -240,9 +240,23 @@ pub(crate) async fn restore_messages(pool: &PgPool, messages: &[Message]) -> Res
     if let Some(m) = messages.iter().find(|m| m.seq.0 == 0) {
         return Err(StoreError::corrupt(format!("message {} has seq 0", m.id)));
     }
+    let mut tx = pool.begin().await.map_err(store_error)?;
     let (query, _) = bind_message_rows(sqlx::query(insert_message_rows!()), messages);
-    query.execute(pool).await.map_err(store_error)?;
-    Ok(())
+    query.execute(&mut *tx).await.map_err(store_error)?;
+    // Ended chats' words, for transcript search (a chat's messages may come in several
+    // batches: each rewrites its words).
+    let mut chats: Vec<refdesk_core::ChatId> = Vec::new();
+    for m in messages {
+        if let refdesk_core::StreamId::Chat(id) = m.stream
+            && !chats.contains(&id)
+        {
+            chats.push(id);
+        }
+    }
+    for chat in chats {
+        crate::transcripts::index(&mut tx, chat).await?;
+    }
+    tx.commit().await.map_err(store_error)
 }
 
 /// One page of a table moved by rows rather than by a verb of its own, in key order.
@@ -278,6 +292,9 @@ pub(crate) async fn rows_page(
         }
         Table::MonitoringSessions => {
             Rows::MonitoringSessions(crate::reports::sessions_page(pool, offset, limit).await?)
+        }
+        Table::AuditLog => {
+            Rows::AuditLog(crate::transcripts::audit_page(pool, offset, limit).await?)
         }
     })
 }
@@ -358,6 +375,11 @@ pub(crate) async fn restore_rows(pool: &PgPool, rows: &Rows) -> Result<()> {
         Rows::MonitoringSessions(list) => {
             for m in list {
                 crate::reports::insert_session(&mut tx, m).await?;
+            }
+        }
+        Rows::AuditLog(list) => {
+            for e in list {
+                crate::transcripts::insert_audit(&mut tx, e).await?;
             }
         }
     }

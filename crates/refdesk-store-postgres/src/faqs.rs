@@ -57,7 +57,7 @@ impl FaqRow {
 
 /// The `to_tsquery('english', …)` text for search terms: each term (only letters and digits),
 /// the last as a prefix when long enough, all (or any) of them.
-fn tsquery(terms: &[String], all: bool) -> String {
+pub(crate) fn tsquery(terms: &[String], all: bool) -> String {
     terms
         .iter()
         .enumerate()

@@ -32,6 +32,7 @@ mod reports;
 mod tags;
 mod tickets;
 mod timers;
+mod transcripts;
 mod transfers;
 mod writer;
 

@@ -28,6 +28,9 @@ pub(crate) async fn apply(conn: &mut SqliteConnection, mut batch: Vec<NewMessage
     let plan = sequencer::plan(batch, &heads, &stored);
     insert(conn, &plan).await?;
     move_heads(conn, &plan).await?;
+    for chat in sequencer::notes_after_end(&plan, &heads) {
+        crate::transcripts::index(conn, chat).await?;
+    }
     Ok(plan)
 }
 

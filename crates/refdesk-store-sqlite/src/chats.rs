@@ -250,6 +250,10 @@ pub(crate) async fn apply_decision(
         }
         None => None,
     };
+    if !to.is_open() {
+        // It has ended: its words go to transcript search now, once.
+        crate::transcripts::index(conn, chat.id).await?;
+    }
     Ok((chat, note))
 }
 

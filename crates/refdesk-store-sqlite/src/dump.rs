@@ -262,6 +262,19 @@ pub(crate) async fn restore_messages(
         .await
         .map_err(unique_is(Conflict::AlreadyExists))?;
     }
+    // Ended chats' words, for transcript search (a chat's messages may come in several
+    // batches: each rewrites its words).
+    let mut chats: Vec<refdesk_core::ChatId> = Vec::new();
+    for m in messages {
+        if let refdesk_core::StreamId::Chat(id) = m.stream
+            && !chats.contains(&id)
+        {
+            chats.push(id);
+        }
+    }
+    for chat in chats {
+        crate::transcripts::index(conn, chat).await?;
+    }
     Ok(())
 }
 
@@ -338,6 +351,9 @@ impl MigrationStore for SqliteStore {
             Table::MonitoringSessions => Rows::MonitoringSessions(
                 crate::reports::sessions_page(&self.read, offset, limit).await?,
             ),
+            Table::AuditLog => {
+                Rows::AuditLog(crate::transcripts::audit_page(&self.read, offset, limit).await?)
+            }
         })
     }
     async fn restore_rows(&self, rows: &Rows) -> Result<()> {
@@ -414,6 +430,11 @@ impl MigrationStore for SqliteStore {
                         Rows::MonitoringSessions(r) => {
                             for m in r {
                                 crate::reports::insert_session(c, m).await?;
+                            }
+                        }
+                        Rows::AuditLog(r) => {
+                            for e in r {
+                                crate::transcripts::insert_audit(c, e).await?;
                             }
                         }
                     }

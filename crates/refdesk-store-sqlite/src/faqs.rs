@@ -120,7 +120,7 @@ async fn next_seq(
 }
 
 /// The terms alone: all or any of them, each quoted, the last a prefix when long enough.
-fn term_expression(terms: &[String], all: bool) -> String {
+pub(crate) fn term_expression(terms: &[String], all: bool) -> String {
     terms
         .iter()
         .enumerate()

@@ -28,6 +28,7 @@ mod tags;
 mod tests;
 mod tickets;
 mod timers;
+mod transcripts;
 mod transfers;
 mod writer;
 

@@ -26,6 +26,7 @@ mod reports;
 pub mod sequencer;
 mod tags;
 mod tickets;
+mod transcripts;
 mod transfer_parts;
 mod transfer_store;
 
@@ -48,6 +49,7 @@ pub use records::{
 pub use reports::{FactFilter, ReportStore};
 pub use tags::{TagStore, like_prefix};
 pub use tickets::{TicketFilter, TicketStore, TicketUpdate};
+pub use transcripts::TranscriptStore;
 pub use transfer_parts::{
     transfer_state, transfer_state_parts, transfer_target, transfer_target_parts,
 };
@@ -89,6 +91,7 @@ pub trait Store:
     + MailStore
     + TicketStore
     + AttachmentStore
+    + TranscriptStore
 {
 }
 
@@ -111,6 +114,7 @@ impl<T> Store for T where
         + MailStore
         + TicketStore
         + AttachmentStore
+        + TranscriptStore
 {
 }
 

@@ -210,10 +210,12 @@ pub enum Table {
     Attachments,
     /// Who had which queue switched on, when (the history; `monitoring` itself is live state).
     MonitoringSessions,
+    /// Who read which patrons' conversations (see [`refdesk_core::audit`]).
+    AuditLog,
 }
 
 impl Table {
-    pub const ALL: [Table; 14] = [
+    pub const ALL: [Table; 15] = [
         Table::ChatHistory,
         Table::Timers,
         Table::Conversations,
@@ -228,6 +230,7 @@ impl Table {
         Table::TicketEntries,
         Table::Attachments,
         Table::MonitoringSessions,
+        Table::AuditLog,
     ];
 }
 
@@ -254,6 +257,7 @@ pub enum Rows {
     TicketEntries(Vec<refdesk_core::TicketEntry>),
     Attachments(Vec<refdesk_core::Attachment>),
     MonitoringSessions(Vec<refdesk_core::report::MonitoringSession>),
+    AuditLog(Vec<refdesk_core::AuditEntry>),
 }
 
 impl Rows {
@@ -273,6 +277,7 @@ impl Rows {
             Rows::TicketEntries(r) => r.len(),
             Rows::Attachments(r) => r.len(),
             Rows::MonitoringSessions(r) => r.len(),
+            Rows::AuditLog(r) => r.len(),
         }
     }
     pub fn is_empty(&self) -> bool {

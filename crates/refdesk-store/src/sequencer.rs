@@ -70,6 +70,26 @@ impl Plan {
     }
 }
 
+/// The ended chats that `plan` adds internal notes to: their words, indexed for transcript
+/// search when they ended, are to be written again (notes are the one thing an ended chat
+/// takes).
+pub fn notes_after_end(
+    plan: &Plan,
+    heads: &HashMap<StreamId, StreamHead>,
+) -> Vec<refdesk_core::ChatId> {
+    let mut chats = Vec::new();
+    for m in plan.inserts() {
+        if let StreamId::Chat(id) = m.stream
+            && m.kind == refdesk_core::MessageKind::InternalNote
+            && heads.get(&m.stream).is_some_and(|h| !h.open)
+            && !chats.contains(&id)
+        {
+            chats.push(id);
+        }
+    }
+    chats
+}
+
 /// Plans a batch. `heads` must hold every stream the database knows among the batch's streams
 /// (a chat under `StreamId::Chat`, a conversation under `StreamId::Conversation`: an id of the
 /// wrong kind is not found); `stored` every already-stored message whose client key appears in

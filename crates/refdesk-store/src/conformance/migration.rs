@@ -59,6 +59,7 @@ async fn all_rows(store: &DynStore, table: Table) -> Rows {
             (Rows::TicketEntries(a), Rows::TicketEntries(b)) => a.extend(b),
             (Rows::Attachments(a), Rows::Attachments(b)) => a.extend(b),
             (Rows::MonitoringSessions(a), Rows::MonitoringSessions(b)) => a.extend(b),
+            (Rows::AuditLog(a), Rows::AuditLog(b)) => a.extend(b),
             _ => panic!("a page of another table"),
         }
     }
@@ -306,6 +307,17 @@ pub async fn a_dump_restores_exactly_into_an_empty_store(source: DynStore, targe
         .await
         .unwrap();
 
+    // Who read what.
+    let audit = AuditRecord::new(
+        f.institution.id,
+        f.bob.id,
+        AuditAction::TranscriptViewed,
+        Some(closed.id),
+        "",
+        now(),
+    );
+    f.store.record_audit(&audit).await.unwrap();
+
     // The dump, as `refdesk migrate-data` does it. Nothing can make a co-op yet, so one is added
     // to the dumped directory to see that co-ops travel too.
     let mut directory = source.directory_snapshot().await.unwrap();
@@ -382,6 +394,33 @@ pub async fn a_dump_restores_exactly_into_an_empty_store(source: DynStore, targe
         .unwrap();
     assert_eq!(found.len(), 1, "the copy's FAQs are searchable");
     assert_eq!(found[0].faq, faq);
+    let day = time::Duration::days(1);
+    let words = target
+        .search_transcripts(
+            f.institution.id,
+            now() - day,
+            now() + day,
+            &["done".into()],
+            5,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        words,
+        vec![closed.id],
+        "the copy's transcripts are searchable"
+    );
+    target.record_audit(&audit).await.unwrap();
+    let log = target
+        .audit_entries(f.institution.id, None, 5)
+        .await
+        .unwrap();
+    assert_eq!(
+        log.len(),
+        2,
+        "the copy's log goes on after the copied entries"
+    );
+    assert!(log[0].id > log[1].id);
     let staff = all_messages(&target, conversation.id).await;
     assert_eq!(staff, all_messages(&source, conversation.id).await);
     assert_eq!(staff.len(), 3);

@@ -19,6 +19,7 @@ mod migration;
 mod monitoring;
 mod reports;
 mod timers;
+mod transcripts;
 mod transfers;
 
 pub use admin::*;
@@ -35,6 +36,7 @@ pub use migration::*;
 pub use monitoring::*;
 pub use reports::*;
 pub use timers::*;
+pub use transcripts::*;
 pub use transfers::*;
 
 /// Opens another store instance on one and the same (fresh) database each time it is called, as
@@ -68,6 +70,8 @@ macro_rules! conformance_suite {
             tickets_keep_entries_and_queue_replies_in_one_step
             faq_search_ranks_real_questions_and_keeps_to_its_scope
             faqs_are_kept_replaced_and_deleted
+            transcripts_are_found_by_their_words_once_ended
+            the_audit_log_is_kept_per_institution_newest_first
             a_guests_chats_are_listed_since_an_instant
             parallel_starts_for_one_guest_make_one_chat
             chats_are_listed_by_institution_and_status
