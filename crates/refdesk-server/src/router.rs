@@ -3,7 +3,7 @@
 use crate::http::{
     attachments, auth, canned, chats, conversations, coops, departments, directory, faq_page, faqs,
     health, institutions, mail, monitoring, pages, ratings, reports, staff, tags, tickets,
-    transfers, widgets,
+    transcripts, transfers, widgets,
 };
 use crate::state::AppState;
 use crate::{assets, ws};
@@ -90,6 +90,10 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::institution_board))
         .routes(routes!(reports::coop_board))
         .routes(routes!(reports::coop_accounting))
+        .routes(routes!(transcripts::search))
+        .routes(routes!(transcripts::view))
+        .routes(routes!(transcripts::export))
+        .routes(routes!(transcripts::audit))
         .routes(routes!(departments::list, departments::create))
         .routes(routes!(departments::delete))
         .routes(routes!(staff::list, staff::create))

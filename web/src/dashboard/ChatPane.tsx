@@ -53,7 +53,7 @@ function Details({ c }: { c: StaffChatView }) {
   );
 }
 
-function Message({ m, patron }: { m: MessageView; patron: string }) {
+export function Message({ m, patron }: { m: MessageView; patron: string }) {
   if (m.kind === "system") return <div class="msg system">{m.body}</div>;
   const who = m.kind === "patron" ? patron : m.sender_name || "Librarian";
   return (

@@ -68,6 +68,9 @@ export function Header() {
       {(isAdmin(user?.role) || adminCoops.value.length > 0) && (view.value === "chats" || view.value === "board") && (
         <ScreenButton to="board" label="Live board" />
       )}
+      {isAdmin(user?.role) && (view.value === "chats" || view.value === "transcripts") && (
+        <ScreenButton to="transcripts" label="Transcripts" />
+      )}
       {adminCoops.value.length > 0 && (view.value === "chats" || view.value === "coop") && <ScreenButton to="coop" label="Co-op settings" />}
       {user?.role === "system_admin" && (view.value === "chats" || view.value === "installation") && (
         <ScreenButton to="installation" label="Installation" />

@@ -27,6 +27,7 @@ import { TicketsScreen } from "./TicketsScreen";
 import { MailScreen } from "./MailScreen";
 import { ReportsScreen } from "./ReportsScreen";
 import { BoardScreen } from "./BoardScreen";
+import { TranscriptsScreen } from "./TranscriptsScreen";
 
 function App() {
   const user = me.value;
@@ -48,6 +49,7 @@ function App() {
           {view.value === "mail" && <MailScreen />}
           {view.value === "reports" && <ReportsScreen />}
           {view.value === "board" && <BoardScreen />}
+          {view.value === "transcripts" && <TranscriptsScreen />}
         </div>
       ) : (
         <div class="body">

@@ -19,6 +19,7 @@ mod routing;
 mod send;
 mod ticket_mail;
 pub mod tickets;
+pub mod transcripts;
 mod transfer_targets;
 mod transfer_views;
 mod transfers;

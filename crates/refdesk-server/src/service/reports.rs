@@ -103,8 +103,21 @@ pub(crate) fn range(q: &ReportQuery, zone: &str, now: OffsetDateTime) -> ApiResu
 }
 
 impl ReportQuery {
+    /// The tag filtered on, once the rating and the tag are checked: `invalid_query` for a
+    /// rating other than 1 to 5 stars or a tag that is not one.
+    pub(crate) fn checked_tag(&self) -> ApiResult<Option<Tag>> {
+        if self.rating.is_some_and(|r| !(1..=5).contains(&r)) {
+            return Err(ApiError::invalid_query("rating is 1 to 5 stars"));
+        }
+        self.tag
+            .as_deref()
+            .map(Tag::parse)
+            .transpose()
+            .map_err(|e| ApiError::invalid_query(e.to_string()))
+    }
+
     /// Whether a chat passes the filters.
-    fn keeps(&self, f: &ChatFact, tag: Option<&Tag>) -> bool {
+    pub(crate) fn keeps(&self, f: &ChatFact, tag: Option<&Tag>) -> bool {
         self.department.is_none_or(|d| d == f.department_id)
             && self.widget.is_none_or(|w| w == f.widget_id)
             && self.coop.is_none_or(|c| Some(c) == f.coop_id)
@@ -134,15 +147,7 @@ impl AppState {
         q: &ReportQuery,
     ) -> ApiResult<ChatReportView> {
         crate::http::institutions::admin_of(staff, id)?;
-        if q.rating.is_some_and(|r| !(1..=5).contains(&r)) {
-            return Err(ApiError::invalid_query("rating is 1 to 5 stars"));
-        }
-        let tag = q
-            .tag
-            .as_deref()
-            .map(Tag::parse)
-            .transpose()
-            .map_err(|e| ApiError::invalid_query(e.to_string()))?;
+        let tag = q.checked_tag()?;
         let zone = self.policies().get(self.store(), id).await?.time_zone;
         let r = range(q, &zone, self.now())?;
         let facts = self
@@ -206,12 +211,15 @@ impl AppState {
         for (key, _) in &r.by_operator {
             let name = if let Some(i) = key.strip_prefix("institution:") {
                 match i.parse::<uuid::Uuid>() {
-                    Ok(i) => format!("{} (co-op)", store.institution(i.into()).await?.name),
+                    Ok(i) => format!(
+                        "{} (co-op)",
+                        self.names().institution(store, i.into()).await?
+                    ),
                     Err(_) => "Another library (co-op)".to_owned(),
                 }
             } else {
                 let id: uuid::Uuid = key.parse().map_err(ApiError::internal)?;
-                store.user(id.into()).await?.name.to_string()
+                self.names().user(store, id.into()).await?
             };
             names.insert(key.clone(), name);
         }
@@ -219,7 +227,7 @@ impl AppState {
             let id: uuid::Uuid = key.parse().map_err(ApiError::internal)?;
             names.insert(
                 key.clone(),
-                store.department(id.into()).await?.name.to_string(),
+                self.names().department(store, id.into()).await?,
             );
         }
         for (key, _) in &r.by_widget {

@@ -35,6 +35,7 @@ mod smtp;
 mod tags;
 mod tickets;
 mod timers;
+mod transcripts;
 mod transfers;
 mod widgets;
 mod ws;

@@ -213,6 +213,18 @@ impl World {
             created_at: app.clock_now(),
         };
         store.put_attachment(&file).await.unwrap();
+        // A chat of Riverside's that has ended: its transcript is for Riverside's admins.
+        let (ended, _) = app.start_chat("An ended question").await;
+        let waiting = store.chat(ended.parse().unwrap()).await.unwrap();
+        let close = waiting
+            .decide(
+                app.clock_now(),
+                refdesk_core::ChatCommand::Close {
+                    by: refdesk_core::Sender::Staff(bob.id),
+                },
+            )
+            .unwrap();
+        store.apply_decision(&close, None).await.unwrap();
         let elsewhere = refdesk_server::admin::create_coop(
             store,
             DisplayName::parse("Elsewhere Co-op").unwrap(),
@@ -235,6 +247,7 @@ impl World {
             ("{ticket}", ticket.id.to_string()),
             ("{mail}", mail.id.to_string()),
             ("{attachment}", file.id.to_string()),
+            ("{ended}", ended),
         ];
         World {
             app,
@@ -633,6 +646,30 @@ fn rows() -> Vec<Row> {
             "/api/coops/{id}/reports/accounting",
             "/api/coops/{coop}/reports/accounting",
             COOP_ADMINS,
+        ),
+        row(
+            "GET",
+            "/api/institutions/{id}/transcripts",
+            "/api/institutions/{institution}/transcripts",
+            RIVERSIDE_ADMINS,
+        ),
+        row(
+            "GET",
+            "/api/institutions/{id}/transcripts/{chat}",
+            "/api/institutions/{institution}/transcripts/{ended}",
+            RIVERSIDE_ADMINS,
+        ),
+        row(
+            "GET",
+            "/api/institutions/{id}/transcripts/{chat}/export",
+            "/api/institutions/{institution}/transcripts/{ended}/export",
+            RIVERSIDE_ADMINS,
+        ),
+        row(
+            "GET",
+            "/api/institutions/{id}/audit",
+            "/api/institutions/{institution}/audit",
+            RIVERSIDE_ADMINS,
         ),
         row(
             "GET",
