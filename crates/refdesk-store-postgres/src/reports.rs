@@ -116,27 +116,16 @@ impl ReportStore for PgStore {
             v.iter().map(|i| *i.as_uuid()).collect()
         };
         let coops: Vec<Uuid> = filter.coops.iter().map(|c| *c.as_uuid()).collect();
+        // Each of the three reaches is a range of its own index; their union is sorted here.
         let rows: Vec<FactRow> = sqlx::query_as(
-            "SELECT c.id, c.institution_id, c.department_id, c.widget_id, c.coop_id, \
-               c.created_at, c.ended_at, c.status, fc.at AS claimed_at, \
-               fc.operator_id AS claimed_by, u.institution_id AS claimed_by_institution, \
-               (SELECT count(*) FROM chat_events e \
-                 WHERE e.chat_id = c.id AND e.kind = 'transferred') AS transfers, \
-               (SELECT count(*) FROM tickets t WHERE t.chat_id = c.id) AS tickets, \
-               r.stars, coalesce(r.comment, '') <> '' AS commented, \
-               coalesce((SELECT array_agg(g.tag ORDER BY g.tag) FROM chat_tags g \
-                 WHERE g.chat_id = c.id), '{}') AS tags \
-             FROM chats c \
-             LEFT JOIN LATERAL (SELECT e.at, e.operator_id FROM chat_events e \
-               WHERE e.chat_id = c.id AND e.kind = 'claimed' \
-               ORDER BY e.version LIMIT 1) fc ON true \
-             LEFT JOIN users u ON u.id = fc.operator_id \
-             LEFT JOIN chat_ratings r ON r.chat_id = c.id \
-             WHERE c.created_at >= coalesce($1, '-infinity'::timestamptz) \
-               AND c.created_at < coalesce($2, 'infinity'::timestamptz) \
-               AND (c.institution_id = ANY($3) OR u.institution_id = ANY($4) \
-                    OR c.coop_id = ANY($5)) \
-             ORDER BY c.created_at, c.id",
+            "SELECT chat_id AS id, institution_id, department_id, widget_id, coop_id, \
+               created_at, ended_at, status, claimed_at, claimed_by, claimed_by_institution, \
+               transfers, tickets, stars, commented, tags \
+             FROM chat_facts \
+             WHERE created_at >= coalesce($1, '-infinity'::timestamptz) \
+               AND created_at < coalesce($2, 'infinity'::timestamptz) \
+               AND (institution_id = ANY($3) OR claimed_by_institution = ANY($4) \
+                    OR coop_id = ANY($5))",
         )
         .bind(filter.from)
         .bind(filter.to)
@@ -146,7 +135,12 @@ impl ReportStore for PgStore {
         .fetch_all(&self.pool)
         .await
         .map_err(store_error)?;
-        rows.into_iter().map(FactRow::decode).collect()
+        let mut facts = rows
+            .into_iter()
+            .map(FactRow::decode)
+            .collect::<Result<Vec<_>>>()?;
+        facts.sort_unstable_by_key(|f| (f.created_at, f.chat_id));
+        Ok(facts)
     }
 
     async fn monitoring_sessions(

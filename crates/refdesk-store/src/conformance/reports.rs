@@ -41,6 +41,19 @@ pub async fn chat_facts_tell_each_chats_outcome_and_first_answer(store: DynStore
     })
     .await
     .unwrap();
+    // Tagged twice, one tag taken off again; a follow-up ticket made from it.
+    let stray = Tag::parse("misc").unwrap();
+    s.add_tag(&ChatTag {
+        chat_id: closed.id,
+        tag: stray.clone(),
+        added_by: f.alice.id,
+        added_at: now(),
+    })
+    .await
+    .unwrap();
+    assert!(s.remove_tag(closed.id, &stray).await.unwrap());
+    let (ticket, entries) = super::mail::ticket_of(&f, Some(closed.id));
+    s.create_ticket(&ticket, &entries).await.unwrap();
     // The patron leaves while waiting; another still waits.
     let (left, guest) = f.chat().await;
     let leave = left
@@ -73,6 +86,7 @@ pub async fn chat_facts_tell_each_chats_outcome_and_first_answer(store: DynStore
     assert_eq!(a.answered_by_institution, Some(f.institution.id));
     assert_eq!((a.stars, a.commented), (Some(4), true));
     assert_eq!(a.tags, ["ill"], "tags are kept in lower case");
+    assert_eq!((a.tickets, a.transfers), (1, 0));
     assert_eq!(
         (a.department_id, a.widget_id),
         (f.department.id, f.widget.id)
@@ -81,6 +95,7 @@ pub async fn chat_facts_tell_each_chats_outcome_and_first_answer(store: DynStore
     assert_eq!(facts[1].first_claimed_at, None);
     assert_eq!(facts[2].outcome, Outcome::Open);
     assert!(facts[2].tags.is_empty() && facts[2].stars.is_none());
+    assert_eq!(facts[2].tickets, 0);
 
     // By who answered: only the answered chat; by a range: only what started in it.
     let answers = FactFilter {
