@@ -7,7 +7,7 @@
 use crate::ids::{CoopId, InstitutionId, UserId};
 use crate::monitoring::MonitorScope;
 use crate::report::{ChatFact, MonitoringSession};
-use crate::routing::{CoopHours, RoutingError, local_time};
+use crate::routing::{CoopHours, RoutingError, Zone};
 use time::{Duration, OffsetDateTime};
 
 /// A member library as the accounting needs it.
@@ -46,24 +46,47 @@ pub struct MemberAccount {
     pub unmonitored: u32,
 }
 
-/// Whether any of `sessions` (of the scopes that could answer) was on at `at`.
-fn covered(sessions: &[&MonitoringSession], at: OffsetDateTime) -> bool {
-    sessions
+/// The stretches when at least one of `sessions` was on, merged and in order.
+fn coverage(sessions: &[&MonitoringSession]) -> Vec<(OffsetDateTime, Option<OffsetDateTime>)> {
+    let mut spans: Vec<_> = sessions
         .iter()
-        .any(|s| s.started_at <= at && s.ended_at.is_none_or(|e| e > at))
+        .map(|s| (s.started_at, s.ended_at))
+        .collect();
+    spans.sort_by_key(|(start, _)| *start);
+    let mut merged: Vec<(OffsetDateTime, Option<OffsetDateTime>)> = Vec::new();
+    for (start, end) in spans {
+        match merged.last_mut() {
+            // Touches or overlaps the last stretch (an open end covers everything after).
+            Some((_, last)) if last.is_none_or(|l| start <= l) => {
+                *last = match (*last, end) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    _ => None,
+                };
+            }
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
+}
+
+/// Whether `at` falls in one of the merged stretches of [`coverage`].
+fn covered(coverage: &[(OffsetDateTime, Option<OffsetDateTime>)], at: OffsetDateTime) -> bool {
+    // The last stretch that started by `at` is the only one that can hold it.
+    let started = coverage.partition_point(|(start, _)| *start <= at);
+    started > 0 && coverage[started - 1].1.is_none_or(|end| end > at)
 }
 
 /// Adds the part of `[start, end)` to `hours`/`weekdays`, split at local hour boundaries.
 fn spread_hours(
     start: OffsetDateTime,
     end: OffsetDateTime,
-    zone: &str,
+    zone: &Zone,
     hours: &mut [f64],
     weekdays: &mut [f64],
 ) -> Result<(), RoutingError> {
     let mut t = start;
     while t < end {
-        let local = local_time(t, zone)?;
+        let local = zone.local(t)?;
         let into_hour = i64::from(local.minute()) * 60 + i64::from(local.second());
         let next = (t + Duration::seconds(3600 - into_hour))
             .replace_nanosecond(0)
@@ -93,8 +116,10 @@ pub fn account(
     zone: &str,
 ) -> Result<Vec<MemberAccount>, RoutingError> {
     let weeks = (to - from).as_seconds_f64() / (7.0 * 86400.0);
+    let zone = Zone::named(zone)?;
     let mut out = Vec::with_capacity(members.len());
     for m in members {
+        let member_zone = Zone::named(&m.zone)?;
         let mut a = MemberAccount {
             institution_id: Some(m.institution_id),
             hours_owed: f64::from(m.owed_per_week) * weeks,
@@ -110,10 +135,11 @@ pub fn account(
                 d => department_of(d) == Some(m.institution_id),
             })
             .collect();
+        let answering = coverage(&answering);
         for f in facts.iter().filter(|f| f.coop_id == Some(coop)) {
             if f.institution_id == m.institution_id {
                 a.generated += 1;
-                if !m.hours.is_open(f.created_at, &m.zone)? {
+                if !m.hours.is_open_in(f.created_at, &member_zone)? {
                     a.outside_hours += 1;
                 }
                 if !covered(&answering, f.created_at) {
@@ -136,7 +162,7 @@ pub fn account(
                 spread_hours(
                     start,
                     end,
-                    zone,
+                    &zone,
                     &mut a.given_by_hour,
                     &mut a.given_by_weekday,
                 )?;

@@ -177,3 +177,52 @@ fn a_session_still_on_counts_until_now_and_hours_split_at_local_hours() {
         .collect();
     assert_eq!(by_hour, [20.0, 60.0, 10.0]);
 }
+
+#[test]
+fn coverage_merges_overlapping_touching_and_open_stretches() {
+    let t = datetime!(2026-03-02 09:00 UTC);
+    let at = |m: i64| t + Duration::minutes(m);
+    let s = |from: i64, to: Option<i64>| MonitoringSession {
+        user_id: id(1),
+        scope: MonitorScope::Coop(id(77)),
+        started_at: at(from),
+        ended_at: to.map(at),
+    };
+    // Out of order: 0–10 and 5–20 overlap, 20–30 touches them, 40–40 is empty, 50– is open.
+    let sessions = [
+        s(20, Some(30)),
+        s(0, Some(10)),
+        s(50, None),
+        s(5, Some(20)),
+        s(40, Some(40)),
+        s(60, Some(70)),
+    ];
+    let refs: Vec<&MonitoringSession> = sessions.iter().collect();
+    let c = coverage(&refs);
+    assert_eq!(c[0], (at(0), Some(at(30))));
+    assert_eq!(
+        c.last(),
+        Some(&(at(50), None)),
+        "an open stretch swallows what follows"
+    );
+    for (minute, on) in [
+        (-1, false),
+        (0, true),
+        (20, true),
+        (29, true),
+        (30, false),
+        (40, false),
+        (49, false),
+        (50, true),
+        (65, true),
+        (10_000, true),
+    ] {
+        assert_eq!(covered(&c, at(minute)), on, "minute {minute}");
+        // The same answer as asking each stretch.
+        let any = sessions
+            .iter()
+            .any(|x| x.started_at <= at(minute) && x.ended_at.is_none_or(|e| e > at(minute)));
+        assert_eq!(any, on, "minute {minute}, one by one");
+    }
+    assert!(coverage(&[]).is_empty() && !covered(&[], t));
+}

@@ -3,7 +3,7 @@
 //! give the same facts; everything counted is counted here, once.
 
 use crate::ids::{ChatId, CoopId, DepartmentId, InstitutionId, UserId, WidgetId};
-use crate::routing::{RoutingError, local_time};
+use crate::routing::{RoutingError, Zone};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
@@ -201,8 +201,15 @@ impl Tally {
     }
 }
 
-fn finish(buckets: BTreeMap<String, Tally>) -> Vec<(String, Figures)> {
-    buckets.into_iter().map(|(k, t)| (k, t.figures())).collect()
+/// Buckets in their keys' order, each key written out once.
+fn finish<K: Ord>(
+    buckets: BTreeMap<K, Tally>,
+    name: impl Fn(K) -> String,
+) -> Vec<(String, Figures)> {
+    buckets
+        .into_iter()
+        .map(|(k, t)| (name(k), t.figures()))
+        .collect()
 }
 
 impl ChatReport {
@@ -214,39 +221,47 @@ impl ChatReport {
         zone: &str,
         operator_key: impl Fn(&ChatFact) -> Option<String>,
     ) -> Result<ChatReport, RoutingError> {
+        let zone = Zone::named(zone)?;
         let mut total = Tally::default();
         let mut hours: Vec<Tally> = (0..24).map(|_| Tally::default()).collect();
         let mut weekdays: Vec<Tally> = (0..7).map(|_| Tally::default()).collect();
-        let mut days = BTreeMap::<String, Tally>::new();
-        let mut months = BTreeMap::<String, Tally>::new();
+        // Keyed by what sorts as the written key does; written out once per bucket.
+        let mut days = BTreeMap::<(i32, u8, u8), Tally>::new();
+        let mut months = BTreeMap::<(i32, u8), Tally>::new();
         let mut operators = BTreeMap::<String, Tally>::new();
         let mut departments = BTreeMap::<String, Tally>::new();
         let mut widgets = BTreeMap::<String, Tally>::new();
+        let mut department_of = BTreeMap::<DepartmentId, String>::new();
+        let mut widget_of = BTreeMap::<WidgetId, String>::new();
         let mut ratings = RatingFigures::default();
         let mut stars_sum = 0u32;
         for f in facts {
-            let local = local_time(f.created_at, zone)?;
+            let local = zone.local(f.created_at)?;
             total.add(f);
             hours[usize::from(local.hour())].add(f);
             weekdays[usize::from(local.weekday().number_days_from_monday())].add(f);
             let (y, m, d) = (local.year(), u8::from(local.month()), local.day());
-            days.entry(format!("{y:04}-{m:02}-{d:02}"))
-                .or_default()
-                .add(f);
-            months.entry(format!("{y:04}-{m:02}")).or_default().add(f);
+            days.entry((y, m, d)).or_default().add(f);
+            months.entry((y, m)).or_default().add(f);
             if f.outcome == Outcome::Answered
                 && let Some(key) = operator_key(f)
             {
                 operators.entry(key).or_default().add(f);
             }
-            departments
-                .entry(uuid::Uuid::from(f.department_id).to_string())
-                .or_default()
-                .add(f);
-            widgets
-                .entry(uuid::Uuid::from(f.widget_id).to_string())
-                .or_default()
-                .add(f);
+            let department = department_of
+                .entry(f.department_id)
+                .or_insert_with(|| uuid::Uuid::from(f.department_id).to_string());
+            match departments.get_mut(department.as_str()) {
+                Some(t) => t.add(f),
+                None => departments.entry(department.clone()).or_default().add(f),
+            }
+            let widget = widget_of
+                .entry(f.widget_id)
+                .or_insert_with(|| uuid::Uuid::from(f.widget_id).to_string());
+            match widgets.get_mut(widget.as_str()) {
+                Some(t) => t.add(f),
+                None => widgets.entry(widget.clone()).or_default().add(f),
+            }
             if let Some(s) = f.stars.filter(|s| (1..=5).contains(s)) {
                 ratings.rated += 1;
                 ratings.by_stars[usize::from(s - 1)] += 1;
@@ -271,11 +286,11 @@ impl ChatReport {
                 .zip(WEEKDAYS)
                 .map(|(t, d)| (d.to_owned(), t.figures()))
                 .collect(),
-            by_day: finish(days),
-            by_month: finish(months),
-            by_operator: finish(operators),
-            by_department: finish(departments),
-            by_widget: finish(widgets),
+            by_day: finish(days, |(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
+            by_month: finish(months, |(y, m)| format!("{y:04}-{m:02}")),
+            by_operator: finish(operators, |k| k),
+            by_department: finish(departments, |k| k),
+            by_widget: finish(widgets, |k| k),
             ratings,
         })
     }

@@ -294,7 +294,12 @@ impl CoopHours {
     /// Whether the co-op is contracted at `at` in `zone` (an IANA time zone name such as
     /// `America/Toronto`).
     pub fn is_open(&self, at: OffsetDateTime, zone: &str) -> Result<bool, RoutingError> {
-        let local = local_time(at, zone)?;
+        self.is_open_in(at, &Zone::named(zone)?)
+    }
+
+    /// [`CoopHours::is_open`] in a zone already looked up.
+    pub fn is_open_in(&self, at: OffsetDateTime, zone: &Zone) -> Result<bool, RoutingError> {
+        let local = zone.local(at)?;
         if self.closed.contains(&local.date()) {
             return Ok(false);
         }
@@ -320,12 +325,36 @@ pub fn check_time_zone(zone: &str) -> Result<(), RoutingError> {
 
 /// `at` as the wall-clock time of `zone`, daylight saving included.
 pub fn local_time(at: OffsetDateTime, zone: &str) -> Result<time::PrimitiveDateTime, RoutingError> {
-    let unknown = || RoutingError::UnknownTimeZone(zone.to_owned());
-    let tz = jiff::tz::TimeZone::get(zone).map_err(|_| unknown())?;
-    let ts = jiff::Timestamp::from_second(at.unix_timestamp()).map_err(|_| unknown())?;
-    let offset = tz.to_offset(ts).seconds();
-    let local = at.to_offset(time::UtcOffset::from_whole_seconds(offset).map_err(|_| unknown())?);
-    Ok(time::PrimitiveDateTime::new(local.date(), local.time()))
+    Zone::named(zone)?.local(at)
+}
+
+/// A time zone looked up once, for turning many instants into its wall-clock times.
+#[derive(Debug, Clone)]
+pub struct Zone {
+    name: String,
+    tz: jiff::tz::TimeZone,
+}
+
+impl Zone {
+    /// The IANA zone `name`.
+    pub fn named(name: &str) -> Result<Zone, RoutingError> {
+        let tz = jiff::tz::TimeZone::get(name)
+            .map_err(|_| RoutingError::UnknownTimeZone(name.to_owned()))?;
+        Ok(Zone {
+            name: name.to_owned(),
+            tz,
+        })
+    }
+
+    /// `at` as this zone's wall-clock time, daylight saving included.
+    pub fn local(&self, at: OffsetDateTime) -> Result<time::PrimitiveDateTime, RoutingError> {
+        let unknown = || RoutingError::UnknownTimeZone(self.name.clone());
+        let ts = jiff::Timestamp::from_second(at.unix_timestamp()).map_err(|_| unknown())?;
+        let offset = self.tz.to_offset(ts).seconds();
+        let local =
+            at.to_offset(time::UtcOffset::from_whole_seconds(offset).map_err(|_| unknown())?);
+        Ok(time::PrimitiveDateTime::new(local.date(), local.time()))
+    }
 }
 
 #[cfg(test)]
