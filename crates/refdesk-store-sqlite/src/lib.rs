@@ -58,6 +58,10 @@ static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 /// busy chats stay in memory between batches.
 const WRITER_CACHE: &str = "-32768";
 
+/// How much of the database file each reader may map into memory, in bytes (SQLite maps what
+/// it reads, up to this).
+const READER_MMAP: &str = "1073741824";
+
 /// How hard a commit waits for the disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Synchronous {
@@ -143,7 +147,14 @@ impl SqliteStore {
         })?;
         let read = SqlitePoolOptions::new()
             .max_connections(options.read_connections.max(1))
-            .connect_with(connect.read_only(true))
+            .connect_with(
+                connect
+                    .read_only(true)
+                    // Long reads (a year of reports) map the file rather than copying each
+                    // page through a small cache, and take their rows in large batches.
+                    .pragma("mmap_size", READER_MMAP)
+                    .row_buffer_size(1024),
+            )
             .await
             .map_err(StoreError::other)?;
         Ok(SqliteStore {
