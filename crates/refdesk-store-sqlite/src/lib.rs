@@ -9,6 +9,7 @@
 mod admin;
 mod append;
 mod attachments;
+pub mod backup;
 mod canned;
 mod chats;
 mod conversations;

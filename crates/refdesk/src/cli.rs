@@ -47,6 +47,26 @@ pub enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Copy a SQLite installation (its database, and its files and outbox when they are in
+    /// folders) into a new folder while it keeps running: a consistent snapshot, checked. For
+    /// PostgreSQL, use pg_dump (docs/OPERATIONS.md, Backups).
+    Backup {
+        #[command(flatten)]
+        node: NodeArgs,
+        /// The folder to write the backup into (new, or empty).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Put a backup made by `refdesk backup` into a fresh data folder (or the database file
+    /// --database-url names, which must not exist yet), check it and bring its schema up to
+    /// date.
+    Restore {
+        #[command(flatten)]
+        node: NodeArgs,
+        /// The folder `refdesk backup --to` wrote.
+        #[arg(long)]
+        from: PathBuf,
+    },
     /// Copy everything from one database into another, empty one (e.g. from SQLite to
     /// PostgreSQL), then check the copy. Staff sessions are not copied: staff sign in again.
     MigrateData {

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod admin;
+mod backup;
 mod bench;
 mod bench_faqs;
 mod bench_reports;

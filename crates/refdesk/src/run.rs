@@ -38,6 +38,16 @@ pub async fn main(cli: Cli) -> anyhow::Result<()> {
             let store = refdesk_server::store::open(&settings).await?;
             admin::run(&store, command).await
         }
+        Command::Backup { node, to } => {
+            let settings = config::load(&node, Settings::default())?;
+            init_tracing(&settings);
+            crate::backup::backup(&settings, &to).await
+        }
+        Command::Restore { node, from } => {
+            let settings = config::load(&node, Settings::default())?;
+            init_tracing(&settings);
+            crate::backup::restore(&settings, &from).await
+        }
         Command::MigrateData { from, to, batch } => {
             init_tracing(&Settings::default());
             migrate_data::run(&from, &to, batch).await

@@ -1,9 +1,12 @@
 //! Running `refdesk` as a child process and waiting for its "listening" line (no sleeping), and
 //! making the empty PostgreSQL databases such children are pointed at.
 
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use tokio_tungstenite::tungstenite::Message;
 
 pub struct Node {
     pub child: Child,
@@ -140,4 +143,46 @@ pub async fn claim(http: &reqwest::Client, url: &str, cookie: &str, chat: &str) 
         .await
         .unwrap();
     resp.status().as_u16()
+}
+
+/// Sends one message as the patron over the WebSocket and returns its sequence number.
+pub async fn patron_says(node: &Node, token: &str, chat: &str, client_id: &str, body: &str) -> u64 {
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", node.addr))
+        .await
+        .unwrap();
+    let frames = [
+        json!({"type": "hello", "guest_token": token}),
+        json!({"type": "send", "chat_id": chat, "client_msg_id": client_id, "body": body}),
+    ];
+    for frame in frames {
+        ws.send(Message::Text(frame.to_string().into()))
+            .await
+            .unwrap();
+    }
+    loop {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(20), ws.next())
+            .await
+            .expect("an ack within the bound")
+            .expect("open")
+            .expect("ok");
+        let Message::Text(text) = frame else { continue };
+        let v: Value = serde_json::from_str(&text).unwrap();
+        match v["type"].as_str() {
+            Some("ack") if v["client_msg_id"] == client_id => return v["seq"].as_u64().unwrap(),
+            Some("error") => panic!("send refused: {v}"),
+            _ => {}
+        }
+    }
+}
+
+/// `GET url` as the staff member of `cookie`, as JSON.
+pub async fn get_json(http: &reqwest::Client, url: &str, cookie: &str) -> Value {
+    http.get(url)
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }

@@ -2,41 +2,11 @@
 //! `refdesk migrate-data`, start a node on PostgreSQL, and find everything there. Ignored unless
 //! REFDESK_TEST_DATABASE_URL is set (CI sets it, and the test then fails rather than skips).
 
-use crate::child::{Node, claim, demo_widget, fresh_database, login, start_chat};
-use futures::{SinkExt, StreamExt};
-use serde_json::{Value, json};
+use crate::child::{
+    Node, claim, demo_widget, fresh_database, get_json, login, patron_says, start_chat,
+};
+use serde_json::Value;
 use std::process::Command;
-use tokio_tungstenite::tungstenite::Message;
-
-/// Sends one message as the patron over the WebSocket and returns its sequence number.
-async fn patron_says(node: &Node, token: &str, chat: &str, client_id: &str, body: &str) -> u64 {
-    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", node.addr))
-        .await
-        .unwrap();
-    let frames = [
-        json!({"type": "hello", "guest_token": token}),
-        json!({"type": "send", "chat_id": chat, "client_msg_id": client_id, "body": body}),
-    ];
-    for frame in frames {
-        ws.send(Message::Text(frame.to_string().into()))
-            .await
-            .unwrap();
-    }
-    loop {
-        let frame = tokio::time::timeout(std::time::Duration::from_secs(20), ws.next())
-            .await
-            .expect("an ack within the bound")
-            .expect("open")
-            .expect("ok");
-        let Message::Text(text) = frame else { continue };
-        let v: Value = serde_json::from_str(&text).unwrap();
-        match v["type"].as_str() {
-            Some("ack") if v["client_msg_id"] == client_id => return v["seq"].as_u64().unwrap(),
-            Some("error") => panic!("send refused: {v}"),
-            _ => {}
-        }
-    }
-}
 
 fn migrate_data(from: &str, to: &str) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_refdesk"))
@@ -143,15 +113,12 @@ async fn a_sqlite_installation_moves_to_postgres_with_its_chats() {
     // Where routing had taken it travels with it.
     assert_eq!(chats[0]["step"], 1);
     assert_eq!(chats[0]["offered_to"]["name"], "Three Rivers Library Co-op");
-    let history: Value = http
-        .get(format!("{}/api/chats/{chat}/messages", node.url))
-        .header("cookie", &alice)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let history = get_json(
+        &http,
+        &format!("{}/api/chats/{chat}/messages", node.url),
+        &alice,
+    )
+    .await;
     let messages = history["messages"].as_array().unwrap();
     let seen: Vec<_> = messages
         .iter()
