@@ -7,13 +7,13 @@
 //! its endpoint computes it (the facts from the store, counted by core), and prints p50 and
 //! max. `--reuse` times a database it filled before again.
 
+use crate::bench_common::Rng;
 use anyhow::{Context, ensure};
 use refdesk_core::accounting::{Member, account};
 use refdesk_core::report::ChatReport;
 use refdesk_core::{
     Chat, ChatEvent, ChatHistoryEntry, ChatState, Guest, InstitutionId, Rating, Seq, UserId,
 };
-use refdesk_server::settings::Settings;
 use refdesk_store::{DynStore, FactFilter, Rows, TokenHash};
 use std::time::{Duration as StdDuration, Instant};
 use time::{Duration, OffsetDateTime};
@@ -39,37 +39,13 @@ pub struct BenchReportsArgs {
     pub reuse: bool,
 }
 
-/// A small deterministic generator (xorshift64*): the same chats every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
 /// How many chats (and history rows) go to the store at once.
 const BATCH: usize = 2_000;
 
 pub async fn run(args: BenchReportsArgs) -> anyhow::Result<()> {
-    let dir = tempfile::tempdir()?;
-    let settings = Settings {
-        data_dir: dir.path().to_owned(),
-        database_url: args.database_url.clone().unwrap_or_default(),
-        // The fill is not what is measured: no fsync per restored chat.
-        sqlite_synchronous: "normal".into(),
-        ..Settings::default()
-    };
-    let store = refdesk_server::store::open(&settings)
-        .await
-        .context("opening the database")?;
-    let url = refdesk_server::settings::redact_url(&settings.database_url());
+    // The fill is not what is measured: no fsync per restored chat.
+    let (_dir, store, url) =
+        crate::bench_common::open(args.database_url.as_deref(), "normal").await?;
     let now = refdesk_server::service::now();
     let filled = !store.directory_snapshot().await?.institutions.is_empty();
     if filled {

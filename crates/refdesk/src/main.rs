@@ -6,6 +6,7 @@
 mod admin;
 mod backup;
 mod bench;
+mod bench_common;
 mod bench_faqs;
 mod bench_reports;
 mod cli;

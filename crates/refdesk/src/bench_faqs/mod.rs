@@ -6,11 +6,11 @@
 //! collection), then runs `--queries` searches, one at a time, of real patron questions and
 //! random words, each in one library, and prints the latency percentiles.
 
-use anyhow::{Context, ensure};
+use crate::bench_common::Rng;
+use anyhow::ensure;
 use hdrhistogram::Histogram;
 use refdesk_core::faq::search_terms;
 use refdesk_core::{DisplayName, Faq, FaqDraft, FaqVisibility, Institution, InstitutionId};
-use refdesk_server::settings::Settings;
 use std::time::Instant;
 
 mod data;
@@ -33,21 +33,10 @@ pub struct BenchFaqsArgs {
     pub database_url: Option<String>,
 }
 
-/// A small deterministic generator (xorshift64*): the same data every run.
-struct Rng(u64);
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
     /// An everyday word, the common ones more often.
     fn word(&mut self) -> &'static str {
-        let u = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
+        let u = self.unit();
         VOCABULARY[((VOCABULARY.len() as f64) * u * u) as usize]
     }
     /// A word of the long tail: a few common, most rare (about Zipf-like), spelled in
@@ -57,7 +46,7 @@ impl Rng {
             "ba", "ce", "di", "fo", "gu", "ha", "je", "ki", "lo", "mu", "na", "pe", "ri", "so",
             "tu", "vy", "wa", "xe", "yo", "zu",
         ];
-        let u = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
+        let u = self.unit();
         let mut n = (20_000.0 * u * u * u) as usize;
         let mut word = String::new();
         for _ in 0..3 {
@@ -122,16 +111,8 @@ fn faq(rng: &mut Rng, institution: InstitutionId, n: u32) -> Faq {
 }
 
 pub async fn run(args: BenchFaqsArgs) -> anyhow::Result<()> {
-    let dir = tempfile::tempdir()?;
-    let settings = Settings {
-        data_dir: dir.path().to_owned(),
-        database_url: args.database_url.clone().unwrap_or_default(),
-        ..Settings::default()
-    };
-    let store = refdesk_server::store::open(&settings)
-        .await
-        .context("opening the database")?;
-    let url = refdesk_server::settings::redact_url(&settings.database_url());
+    let (_dir, store, url) =
+        crate::bench_common::open(args.database_url.as_deref(), "full").await?;
     ensure!(
         store.directory_snapshot().await?.institutions.is_empty(),
         "{url} is not empty: bench-faqs fills an empty database"
