@@ -3,7 +3,7 @@
 // Read again (at most every half second) whenever a `chat` or `monitors_changed` frame says it
 // may have moved; the waits count up with the dashboard's clock.
 
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { BoardView } from "../shared/reports";
 import { http } from "./http";
 import { adminCoops, boardChanged, me, now } from "./state";
@@ -15,20 +15,33 @@ function Board({ path, title }: { path: string; title: string }) {
   const [board, setBoard] = useState<BoardView | null>(null);
   const [error, setError] = useState("");
   const changed = boardChanged.value;
+  // Read again at most every half second while frames keep coming (a throttle, not a
+  // debounce: a busy co-op's steady frames must not put the read off for ever).
+  const pending = useRef<number | null>(null);
+  const lastRead = useRef(0);
+  const pathNow = useRef(path);
+  pathNow.current = path;
   useEffect(() => {
-    const t = setTimeout(
-      () =>
-        http<BoardView>("GET", path).then(
-          (b) => {
-            setBoard(b);
-            setError("");
-          },
-          () => setError("Could not read the board"),
-        ),
-      board ? 500 : 0,
-    );
-    return () => clearTimeout(t);
+    if (pending.current !== null) return; // the read already coming will see this change
+    const wait = board ? Math.max(0, lastRead.current + 500 - Date.now()) : 0;
+    pending.current = window.setTimeout(() => {
+      pending.current = null;
+      lastRead.current = Date.now();
+      http<BoardView>("GET", pathNow.current).then(
+        (b) => {
+          setBoard(b);
+          setError("");
+        },
+        () => setError("Could not read the board"),
+      );
+    }, wait);
   }, [path, changed]);
+  useEffect(
+    () => () => {
+      if (pending.current !== null) clearTimeout(pending.current);
+    },
+    [],
+  );
   const headingId = `board-${path.replace(/\W/g, "-")}`;
   return (
     <section aria-labelledby={headingId}>
