@@ -24,6 +24,8 @@ pub async fn snapshot(url: &str, to: &Path) -> Result<()> {
     // Not a read-only connection: the copy is written through it (the original is only read).
     let mut conn = connect_options(url, Synchronous::Normal)?
         .create_if_missing(false)
+        // Reading a whole database is meant to take a while.
+        .disable_statement_logging()
         .connect()
         .await
         .map_err(db)?;
@@ -42,6 +44,8 @@ pub async fn integrity_check(url: &str) -> Result<String> {
     // Not read-only: a WAL database opened read-only needs its `-shm` file to exist already.
     let mut conn = connect_options(url, Synchronous::Normal)?
         .create_if_missing(false)
+        // Reading a whole database is meant to take a while.
+        .disable_statement_logging()
         .connect()
         .await
         .map_err(db)?;

@@ -66,6 +66,18 @@ fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<u64> {
     Ok(copied)
 }
 
+#[cfg(unix)]
+fn owner_only(path: &Path, mode: u32) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+        .with_context(|| format!("making {} private", path.display()))
+}
+
+#[cfg(not(unix))]
+fn owner_only(_: &Path, _: u32) -> anyhow::Result<()> {
+    Ok(())
+}
+
 fn empty_or_missing(dir: &Path) -> anyhow::Result<bool> {
     Ok(!dir.exists() || std::fs::read_dir(dir)?.next().is_none())
 }
@@ -79,10 +91,13 @@ pub async fn backup(settings: &Settings, to: &Path) -> anyhow::Result<()> {
         to.display()
     );
     std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
+    // A backup holds patrons' conversations: the owner's alone, as the data folder is.
+    owner_only(to, 0o700)?;
     let copy = to.join(DATABASE);
     snapshot(&format!("sqlite:{}", db.display()), &copy)
         .await
         .context("copying the database")?;
+    owner_only(&copy, 0o600)?;
     let check = integrity_check(&format!("sqlite:{}", copy.display())).await?;
     ensure!(
         check == "ok",

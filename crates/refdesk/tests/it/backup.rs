@@ -86,6 +86,13 @@ async fn a_backup_taken_while_serving_restores_into_a_fresh_folder_with_every_me
     assert!(out.contains("integrity ok"), "{out}");
     assert!(out.contains("files: 1 copied"), "{out}");
     assert!(out.contains("backup written to"), "{out}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&copy), 0o700, "the backup is its owner's alone");
+        assert_eq!(mode(&copy.join("refdesk.db")), 0o600);
+    }
     let after = patron_says(&node, &token, &chat, "late", "after the backup").await;
     assert_eq!(after, 30);
     // A backup never writes over another.
