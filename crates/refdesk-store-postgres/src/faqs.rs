@@ -129,7 +129,8 @@ impl PgStore {
         limit: u32,
     ) -> Result<Vec<HitRow>> {
         // Rank every match of the institution, then make snippets (ts_headline is costly) for
-        // the few kept. chr(1) and chr(2) mark the matched words.
+        // the few kept. chr(1) and chr(2) mark the matched words; `<` and `>` pass through
+        // ts_headline as chr(3) and chr(4), or it would drop what looks like markup.
         let rows: Vec<HitRow> = sqlx::query_as(concat!(
             "WITH q AS (SELECT to_tsquery('english', $1) AS q), \
              hits AS (SELECT f.id, ts_rank(f.search, q.q) AS rank FROM faqs f, q \
@@ -138,10 +139,11 @@ impl PgStore {
                ORDER BY rank DESC, f.updated_at DESC, f.id LIMIT $4) \
              SELECT ",
             faq_columns!(),
-            ", ts_headline('english', f.answer_text, q.q, \
+            ", translate(ts_headline('english', \
+                 translate(f.answer_text, '<>', chr(3) || chr(4)), q.q, \
                  'StartSel=\"' || chr(1) || '\", StopSel=\"' || chr(2) || \
                  '\", MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2, \
-                  FragmentDelimiter=\" … \"') AS snippet \
+                  FragmentDelimiter=\" … \"'), chr(3) || chr(4), '<>') AS snippet \
              FROM hits JOIN faqs f ON f.id = hits.id, q \
              ORDER BY hits.rank DESC, f.updated_at DESC, f.id"
         ))

@@ -145,12 +145,14 @@ impl TranscriptStore for PgStore {
             return Ok(Vec::new());
         }
         let ids: Vec<Uuid> = chats.iter().map(|c| Uuid::from(*c)).collect();
-        // chr(1) and chr(2) mark the matched words.
+        // chr(1) and chr(2) mark the matched words. ts_headline drops what its parser takes
+        // for markup (a patron's `<b>`), so `<` and `>` pass through it as chr(3) and chr(4).
         let rows: Vec<(Uuid, String)> = sqlx::query_as(
-            "SELECT t.chat_id, ts_headline('english', t.words, q, \
+            "SELECT t.chat_id, translate(ts_headline('english', \
+                 translate(t.words, '<>', chr(3) || chr(4)), q, \
                  'StartSel=\"' || chr(1) || '\", StopSel=\"' || chr(2) || \
                  '\", MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2, \
-                  FragmentDelimiter=\" … \"') \
+                  FragmentDelimiter=\" … \"'), chr(3) || chr(4), '<>') \
              FROM chat_transcripts AS t, to_tsquery('english', $1) AS q \
              WHERE t.chat_id = ANY($2) AND t.search @@ q",
         )
