@@ -46,8 +46,15 @@ function AskFirst({ chat, to }: { chat: StaffChatView; to: Choice }) {
         <label for="ask-first-box" class="sr-only">
           Message to {to.name}
         </label>
-        <input id="ask-first-box" ref={box} maxLength={4000} placeholder={`Ask ${to.name} first…`} />
-        <button type="submit" class="secondary small">
+        {/* Not before the IM is open: a message typed sooner would have nowhere to go. */}
+        <input
+          id="ask-first-box"
+          ref={box}
+          maxLength={4000}
+          disabled={!conv}
+          placeholder={conv ? `Ask ${to.name} first…` : `Opening an IM with ${to.name}…`}
+        />
+        <button type="submit" class="secondary small" disabled={!conv}>
           Send IM
         </button>
       </form>
