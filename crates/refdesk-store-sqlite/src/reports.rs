@@ -2,7 +2,7 @@
 //! transfers, tickets, rating and tags.
 
 use crate::SqliteStore;
-use crate::rows::{Result, db, from_micros, micros};
+use crate::rows::{Result, db, from_micros, hex_array, micros};
 use async_trait::async_trait;
 use refdesk_core::report::{ChatFact, MonitoringSession, Outcome};
 use refdesk_core::{ChatStatus, MonitorScope};
@@ -54,10 +54,6 @@ impl FactRow {
             tags: serde_json::from_str(&self.tags).map_err(|_| StoreError::corrupt("chat_tags"))?,
         })
     }
-}
-
-fn uuids<T: Into<Uuid> + Copy>(ids: &[T]) -> Vec<Uuid> {
-    ids.iter().map(|i| (*i).into()).collect()
 }
 
 type SessionRow = (Uuid, String, Uuid, i64, Option<i64>);
@@ -119,40 +115,31 @@ impl ReportStore for SqliteStore {
         {
             return Ok(Vec::new());
         }
-        // Each reach is a range of its own index, its ids bound one by one (a list read from
-        // JSON hides them from the planner); the union is sorted here, which is cheaper than
-        // asking SQLite to sort a year of rows.
-        let reaches: [(&str, Vec<Uuid>); 3] = [
-            ("institution_id", uuids(&filter.institutions)),
-            ("claimed_by_institution", uuids(&filter.answered_by)),
-            ("coop_id", uuids(&filter.coops)),
-        ];
-        let mut branches = Vec::new();
-        let mut next = 3;
-        for (column, ids) in reaches.iter().filter(|(_, ids)| !ids.is_empty()) {
-            let marks: Vec<String> = (next..next + ids.len()).map(|n| format!("${n}")).collect();
-            next += ids.len();
-            branches.push(format!(
-                "SELECT seq FROM chat_facts WHERE {column} IN ({}) \
-                 AND created_at >= $1 AND created_at < $2",
-                marks.join(", ")
-            ));
-        }
-        let sql = format!(
+        // Each reach is a range of its own index on the start time; the union is sorted here,
+        // which is cheaper than asking SQLite to sort a year of rows.
+        let rows: Vec<FactRow> = sqlx::query_as(
             "SELECT chat_id AS id, institution_id, department_id, widget_id, coop_id, \
                created_at, ended_at, status, claimed_at, claimed_by, claimed_by_institution, \
                transfers, tickets, stars, commented, tags \
-             FROM chat_facts WHERE seq IN ({})",
-            branches.join(" UNION ")
-        );
-        // Only column names of ours and numbered marks are spliced in.
-        let mut query = sqlx::query_as::<_, FactRow>(sqlx::AssertSqlSafe(sql))
-            .bind(filter.from.map_or(i64::MIN, micros))
-            .bind(filter.to.map_or(i64::MAX, micros));
-        for id in reaches.iter().flat_map(|(_, ids)| ids) {
-            query = query.bind(*id);
-        }
-        let rows = query.fetch_all(&self.read).await.map_err(db)?;
+             FROM chat_facts WHERE seq IN ( \
+               SELECT seq FROM chat_facts \
+                WHERE institution_id IN (SELECT unhex(value) FROM json_each($3)) \
+                  AND created_at >= $1 AND created_at < $2 \
+               UNION SELECT seq FROM chat_facts \
+                WHERE claimed_by_institution IN (SELECT unhex(value) FROM json_each($4)) \
+                  AND created_at >= $1 AND created_at < $2 \
+               UNION SELECT seq FROM chat_facts \
+                WHERE coop_id IN (SELECT unhex(value) FROM json_each($5)) \
+                  AND created_at >= $1 AND created_at < $2)",
+        )
+        .bind(filter.from.map_or(i64::MIN, micros))
+        .bind(filter.to.map_or(i64::MAX, micros))
+        .bind(hex_array(&filter.institutions)?)
+        .bind(hex_array(&filter.answered_by)?)
+        .bind(hex_array(&filter.coops)?)
+        .fetch_all(&self.read)
+        .await
+        .map_err(db)?;
         let mut facts = rows
             .into_iter()
             .map(FactRow::decode)
