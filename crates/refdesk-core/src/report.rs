@@ -229,10 +229,9 @@ impl ChatReport {
         let mut days = BTreeMap::<(i32, u8, u8), Tally>::new();
         let mut months = BTreeMap::<(i32, u8), Tally>::new();
         let mut operators = BTreeMap::<String, Tally>::new();
-        let mut departments = BTreeMap::<String, Tally>::new();
-        let mut widgets = BTreeMap::<String, Tally>::new();
-        let mut department_of = BTreeMap::<DepartmentId, String>::new();
-        let mut widget_of = BTreeMap::<WidgetId, String>::new();
+        // An id sorts as its written form does (fixed-width lower-case hex).
+        let mut departments = BTreeMap::<DepartmentId, Tally>::new();
+        let mut widgets = BTreeMap::<WidgetId, Tally>::new();
         let mut ratings = RatingFigures::default();
         let mut stars_sum = 0u32;
         for f in facts {
@@ -248,20 +247,8 @@ impl ChatReport {
             {
                 operators.entry(key).or_default().add(f);
             }
-            let department = department_of
-                .entry(f.department_id)
-                .or_insert_with(|| uuid::Uuid::from(f.department_id).to_string());
-            match departments.get_mut(department.as_str()) {
-                Some(t) => t.add(f),
-                None => departments.entry(department.clone()).or_default().add(f),
-            }
-            let widget = widget_of
-                .entry(f.widget_id)
-                .or_insert_with(|| uuid::Uuid::from(f.widget_id).to_string());
-            match widgets.get_mut(widget.as_str()) {
-                Some(t) => t.add(f),
-                None => widgets.entry(widget.clone()).or_default().add(f),
-            }
+            departments.entry(f.department_id).or_default().add(f);
+            widgets.entry(f.widget_id).or_default().add(f);
             if let Some(s) = f.stars.filter(|s| (1..=5).contains(s)) {
                 ratings.rated += 1;
                 ratings.by_stars[usize::from(s - 1)] += 1;
@@ -289,8 +276,8 @@ impl ChatReport {
             by_day: finish(days, |(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
             by_month: finish(months, |(y, m)| format!("{y:04}-{m:02}")),
             by_operator: finish(operators, |k| k),
-            by_department: finish(departments, |k| k),
-            by_widget: finish(widgets, |k| k),
+            by_department: finish(departments, |d| uuid::Uuid::from(d).to_string()),
+            by_widget: finish(widgets, |w| uuid::Uuid::from(w).to_string()),
             ratings,
         })
     }
