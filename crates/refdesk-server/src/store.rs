@@ -42,13 +42,9 @@ pub async fn open(settings: &Settings) -> Result<DynStore, OpenError> {
         ..SqliteOptions::default()
     };
     let store = SqliteStore::open(&url, options).await?;
-    if let Some(path) = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-    {
-        let path = path.split('?').next().unwrap_or(path);
+    if let Some(path) = sqlite_file(&url) {
         for suffix in ["", "-wal", "-shm"] {
-            let file = format!("{path}{suffix}");
+            let file = format!("{}{suffix}", path.display());
             if let Err(e) = owner_only(std::path::Path::new(&file), 0o600)
                 && e.kind() != std::io::ErrorKind::NotFound
             {
@@ -57,6 +53,15 @@ pub async fn open(settings: &Settings) -> Result<DynStore, OpenError> {
         }
     }
     Ok(Arc::new(store))
+}
+
+/// The database file a `sqlite:PATH` or `sqlite://PATH` URL names (without its `?options`);
+/// `None` for any other URL.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    Some(path.split('?').next().unwrap_or(path).into())
 }
 
 /// Creates the data folder (and its parents) readable by the owner only.

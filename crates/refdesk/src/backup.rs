@@ -16,17 +16,14 @@ const OUTBOX: &str = "outbox";
 /// The SQLite database file `settings` name, or why there is none.
 fn sqlite_file(settings: &Settings) -> anyhow::Result<PathBuf> {
     let url = settings.database_url();
-    let Some(path) = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-    else {
+    let Some(path) = refdesk_server::store::sqlite_file(&url) else {
         bail!(
             "{} is not a SQLite database: back PostgreSQL up with pg_dump and restore it with \
              pg_restore (docs/OPERATIONS.md, Backups)",
             refdesk_server::settings::redact_url(&url)
         );
     };
-    Ok(PathBuf::from(path.split('?').next().unwrap_or(path)))
+    Ok(path)
 }
 
 /// The folder files sent in chats are kept in, unless they are in a bucket.

@@ -92,14 +92,12 @@ pub async fn run(from: &str, to: &str, batch: u32) -> anyhow::Result<()> {
 async fn open(url: &str, role: &str) -> anyhow::Result<DynStore> {
     ensure!(!url.is_empty(), "the {role} database URL is empty");
     if role == "source"
-        && let Some(path) = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
+        && let Some(path) = refdesk_server::store::sqlite_file(url)
     {
-        let path = path.split('?').next().unwrap_or(path);
         ensure!(
-            std::path::Path::new(path).exists(),
-            "there is no SQLite database at {path}"
+            path.exists(),
+            "there is no SQLite database at {}",
+            path.display()
         );
     }
     let settings = Settings {
