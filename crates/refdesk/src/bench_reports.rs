@@ -247,19 +247,19 @@ async fn measure(
     );
     for days in [30i64, 365] {
         let from = now - Duration::days(days);
+        // Its patrons' chats and those its librarians answered, as its report reads them.
+        let theirs = FactFilter {
+            from: Some(from),
+            to: Some(now),
+            institutions: vec![riverside],
+            answered_by: vec![riverside],
+            coops: vec![],
+        };
         time(
             &format!("{} chat report, last {days} days", dir.institutions[0].name),
             args.runs,
             || async {
-                let facts = store
-                    .chat_facts(&FactFilter {
-                        from: Some(from),
-                        to: Some(now),
-                        institutions: vec![riverside],
-                        answered_by: vec![riverside],
-                        coops: vec![],
-                    })
-                    .await?;
+                let facts = store.chat_facts(&theirs).await?;
                 let own: Vec<_> = facts
                     .into_iter()
                     .filter(|f| f.institution_id == riverside)
@@ -275,15 +275,7 @@ async fn measure(
             &format!("  of which reading the facts, last {days} days"),
             args.runs,
             || async {
-                let facts = store
-                    .chat_facts(&FactFilter {
-                        from: Some(from),
-                        to: Some(now),
-                        institutions: vec![riverside],
-                        answered_by: vec![riverside],
-                        coops: vec![],
-                    })
-                    .await?;
+                let facts = store.chat_facts(&theirs).await?;
                 Ok(facts.len())
             },
         )
