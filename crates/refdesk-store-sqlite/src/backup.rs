@@ -4,8 +4,21 @@
 use crate::rows::{Result, db};
 use crate::{Synchronous, connect_options};
 use refdesk_store::StoreError;
-use sqlx::{ConnectOptions, Connection};
+use sqlx::{ConnectOptions, Connection, SqliteConnection};
 use std::path::Path;
+
+/// A connection of its own to the existing database at `url`. Not read-only: `VACUUM INTO`
+/// writes its copy through it (the original is only read), and a WAL database opened read-only
+/// needs its `-shm` file to exist already. Its statements read a whole database, so they are
+/// not logged as slow.
+async fn connect(url: &str) -> Result<SqliteConnection> {
+    connect_options(url, Synchronous::Normal)?
+        .create_if_missing(false)
+        .disable_statement_logging()
+        .connect()
+        .await
+        .map_err(db)
+}
 
 /// Writes a copy of the database at `url` to the new file `to`, while it stays in use.
 /// `VACUUM INTO` reads the whole database in one read transaction, so the copy is the
@@ -21,14 +34,7 @@ pub async fn snapshot(url: &str, to: &Path) -> Result<()> {
     let to = to
         .to_str()
         .ok_or_else(|| StoreError::other(std::io::Error::other("the path is not UTF-8")))?;
-    // Not a read-only connection: the copy is written through it (the original is only read).
-    let mut conn = connect_options(url, Synchronous::Normal)?
-        .create_if_missing(false)
-        // Reading a whole database is meant to take a while.
-        .disable_statement_logging()
-        .connect()
-        .await
-        .map_err(db)?;
+    let mut conn = connect(url).await?;
     sqlx::query("VACUUM INTO $1")
         .bind(to)
         .execute(&mut conn)
@@ -41,14 +47,7 @@ pub async fn snapshot(url: &str, to: &Path) -> Result<()> {
 /// SQLite's check of every page and index of the database at `url`: `"ok"`, or what is
 /// wrong.
 pub async fn integrity_check(url: &str) -> Result<String> {
-    // Not read-only: a WAL database opened read-only needs its `-shm` file to exist already.
-    let mut conn = connect_options(url, Synchronous::Normal)?
-        .create_if_missing(false)
-        // Reading a whole database is meant to take a while.
-        .disable_statement_logging()
-        .connect()
-        .await
-        .map_err(db)?;
+    let mut conn = connect(url).await?;
     let rows: Vec<(String,)> = sqlx::query_as("PRAGMA integrity_check")
         .fetch_all(&mut conn)
         .await
