@@ -287,6 +287,10 @@ pub struct Chat {
     /// The page the chat box was opened on, with its query string stripped.
     pub referrer: Option<String>,
     pub user_agent: Option<String>,
+    /// The patron's address as the institution's policy keeps it (see
+    /// [`crate::privacy::stored_ip`]).
+    #[serde(default)]
+    pub patron_ip: Option<String>,
     pub created_at: OffsetDateTime,
     pub claimed_at: Option<OffsetDateTime>,
     pub ended_at: Option<OffsetDateTime>,

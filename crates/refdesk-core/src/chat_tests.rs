@@ -284,6 +284,7 @@ pub(crate) fn waiting_chat() -> Chat {
         question: None,
         referrer: None,
         user_agent: None,
+        patron_ip: None,
         created_at: time::OffsetDateTime::UNIX_EPOCH,
         claimed_at: None,
         ended_at: None,

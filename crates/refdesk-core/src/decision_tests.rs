@@ -20,6 +20,7 @@ fn chat_at(state: ChatState, version: u64) -> Chat {
         question: None,
         referrer: None,
         user_agent: None,
+        patron_ip: None,
         created_at: t0(),
         claimed_at: None,
         ended_at: None,

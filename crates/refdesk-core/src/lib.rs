@@ -21,6 +21,7 @@ pub mod mail;
 pub mod message;
 pub mod monitoring;
 pub mod policy;
+pub mod privacy;
 pub mod rating;
 pub mod report;
 pub mod routing;

@@ -30,8 +30,13 @@ pub enum ReferrerQuery {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct InstitutionPolicy {
-    /// Days a transcript is kept after its chat ends; `None` keeps it.
+    /// Days a transcript is kept after its chat ends; then its messages, words, files and
+    /// rating comment are deleted (its counts stay in reports); `None` keeps it.
     pub transcript_retention_days: Option<u32>,
+    /// Days the patron's identity is kept after their chat ends; then their name, email,
+    /// address and browser, the referring page's query, and the email addresses and phone
+    /// numbers in the chat's text are removed; `None` keeps them.
+    pub patron_identity_retention_days: Option<u32>,
     /// Days staff IMs are kept (in the institution's room, its staff's direct conversations
     /// and made rooms, and its co-ops' rooms; where several institutions' settings meet, the
     /// shortest wins); `None` keeps them.
@@ -66,6 +71,7 @@ impl Default for InstitutionPolicy {
     fn default() -> Self {
         InstitutionPolicy {
             transcript_retention_days: None,
+            patron_identity_retention_days: None,
             staff_chat_retention_days: None,
             ip_addresses: IpAddresses::default(),
             referrer_query: ReferrerQuery::default(),
@@ -90,6 +96,8 @@ pub enum PolicyError {
     Retention,
     #[error("staff_chat_retention_days must be between 1 and 36500")]
     StaffChatRetention,
+    #[error("patron_identity_retention_days must be between 1 and 36500")]
+    IdentityRetention,
     #[error("operator_grace_seconds must be between 10 and 3600")]
     Grace,
     #[error("max_chats_per_operator must be between 1 and 100")]
@@ -117,6 +125,12 @@ impl InstitutionPolicy {
             .is_some_and(|d| !(1..=36_500).contains(&d))
         {
             return Err(PolicyError::Retention);
+        }
+        if self
+            .patron_identity_retention_days
+            .is_some_and(|d| !(1..=36_500).contains(&d))
+        {
+            return Err(PolicyError::IdentityRetention);
         }
         if self
             .staff_chat_retention_days

@@ -21,6 +21,7 @@ fn chat_held_by(operator: UserId) -> Chat {
         question: None,
         referrer: None,
         user_agent: None,
+        patron_ip: None,
         created_at: t0(),
         claimed_at: Some(t0()),
         ended_at: None,

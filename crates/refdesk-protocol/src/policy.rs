@@ -8,8 +8,14 @@ use utoipa::ToSchema;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InstitutionPolicyBody {
-    /// Days a transcript is kept after its chat ends; `null` keeps it (1–36500).
+    /// Days a transcript is kept after its chat ends, then deleted (its messages, words,
+    /// files and rating comment; its counts stay in reports); `null` keeps it (1–36500).
     pub transcript_retention_days: Option<u32>,
+    /// Days the patron's identity is kept after their chat ends, then removed (name, email,
+    /// address, browser, the referring page's query, and email addresses and phone numbers in
+    /// the chat's text); `null` (or left out) keeps it (1–36500).
+    #[serde(default)]
+    pub patron_identity_retention_days: Option<u32>,
     /// Days staff IMs are kept (its room, its staff's conversations and made rooms, its
     /// co-ops' rooms; the shortest setting of those involved wins); `null` (or left out) keeps
     /// them (1–36500).
@@ -68,6 +74,7 @@ impl From<InstitutionPolicy> for InstitutionPolicyBody {
     fn from(p: InstitutionPolicy) -> Self {
         InstitutionPolicyBody {
             transcript_retention_days: p.transcript_retention_days,
+            patron_identity_retention_days: p.patron_identity_retention_days,
             staff_chat_retention_days: p.staff_chat_retention_days,
             ip_addresses: p.ip_addresses,
             referrer_query: p.referrer_query,
@@ -89,6 +96,7 @@ impl From<InstitutionPolicyBody> for InstitutionPolicy {
     fn from(b: InstitutionPolicyBody) -> Self {
         InstitutionPolicy {
             transcript_retention_days: b.transcript_retention_days,
+            patron_identity_retention_days: b.patron_identity_retention_days,
             staff_chat_retention_days: b.staff_chat_retention_days,
             ip_addresses: b.ip_addresses,
             referrer_query: b.referrer_query,

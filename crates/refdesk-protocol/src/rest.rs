@@ -88,6 +88,9 @@ pub struct WidgetConfig {
     pub online: bool,
     /// Whether the chat box asks the patron to rate a chat when it ends.
     pub ask_rating: bool,
+    /// The institution's privacy notice for chat (`/privacy/{slug}`), which the chat box links
+    /// to.
+    pub privacy_url: String,
 }
 
 /// `POST /api/chats/{id}/rating`: the patron rates their ended chat.

@@ -63,6 +63,9 @@ pub struct StaffChatView {
     pub question: Option<String>,
     pub referrer: Option<String>,
     pub user_agent: Option<String>,
+    /// The patron's address, as the institution's policy keeps it (whole, or truncated to its
+    /// /24 or /48); `null` when it is not kept.
+    pub patron_ip: Option<String>,
     /// The patron's browser, readable ("Firefox 133 on Windows 10"), when it can be told.
     pub browser: Option<String>,
     /// The co-ops the chat's institution belongs to.
@@ -128,6 +131,7 @@ impl StaffChatView {
             question: chat.question.as_ref().map(ToString::to_string),
             referrer: chat.referrer.clone(),
             user_agent: chat.user_agent.clone(),
+            patron_ip: chat.patron_ip.clone(),
             browser: names.browser,
             offered_to: chat.coop_id.map(|c| NamedRef {
                 id: c.into(),

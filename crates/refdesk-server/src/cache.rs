@@ -19,7 +19,9 @@ pub struct ChatCache {
 
 impl ChatCache {
     pub async fn get(&self, store: &DynStore, id: ChatId) -> Result<Chat, StoreError> {
-        if let Some(c) = self.chats.read().expect("cache lock").get(&id) {
+        if let Some(c) = self.chats.read().expect("cache lock").get(&id)
+            && c.ended_at.is_none()
+        {
             return Ok(c.clone());
         }
         let chat = store.chat(id).await?;
@@ -34,7 +36,9 @@ impl ChatCache {
 
     /// Records a version of a chat unless a newer one is known: `version` orders state
     /// changes (and `last_seq` the messages in between) even when nodes hear of them out of
-    /// order.
+    /// order. An ended chat is kept only to refuse older versions: [`ChatCache::get`] reads an
+    /// ended chat from the store, so what the privacy engine removes from one is never served
+    /// from here.
     pub fn put(&self, chat: &Chat) {
         let mut chats = self.chats.write().expect("cache lock");
         if chats
@@ -43,6 +47,7 @@ impl ChatCache {
         {
             return;
         }
+
         if chats.len() >= MAX_ENTRIES {
             chats.clear();
         }

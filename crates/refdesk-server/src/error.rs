@@ -118,6 +118,7 @@ impl From<StoreError> for ApiError {
                     Conflict::WrongStream => "invalid_frame",
                     Conflict::InUse => "in_use",
                     Conflict::TransferPending => "transfer_pending",
+                    Conflict::ChatOpen => "chat_open",
                 };
                 ApiError::new(StatusCode::CONFLICT, code, c.to_string())
             }

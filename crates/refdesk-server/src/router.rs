@@ -2,8 +2,8 @@
 
 use crate::http::{
     attachments, auth, canned, chats, conversations, coops, departments, directory, faq_page, faqs,
-    health, institutions, mail, monitoring, pages, ratings, reports, staff, tags, tickets,
-    transcripts, transfers, widgets,
+    health, institutions, mail, monitoring, pages, privacy_page, ratings, reports, staff, tags,
+    tickets, transcripts, transfers, widgets,
 };
 use crate::state::AppState;
 use crate::{assets, ws};
@@ -34,7 +34,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(widgets::widget))
         .routes(routes!(chats::start, chats::list))
         .routes(routes!(chats::end))
-        .routes(routes!(chats::preview))
+        .routes(routes!(chats::preview, chats::delete))
         .routes(routes!(chats::today))
         .routes(routes!(chats::claim))
         .routes(routes!(chats::outbound))
@@ -139,6 +139,7 @@ pub fn router(state: AppState) -> Router {
     .route("/ws", get(ws::upgrade))
     .route("/chat/{widget_id}", get(pages::chat_page))
     .route("/faq/{slug}", get(faq_page::page))
+    .route("/privacy/{slug}", get(privacy_page::page))
     .merge(assets::router())
     .fallback(not_found)
     .method_not_allowed_fallback(method_not_allowed)

@@ -21,7 +21,8 @@ const POLL: StdDuration = StdDuration::from_secs(1);
 /// How often this node stops the patron-away timers of chats whose patron is connected here
 /// (well inside the shortest sensible grace period).
 const PRESENCE: StdDuration = StdDuration::from_secs(20);
-/// How often staff chat is trimmed per the institutions' retention policies.
+/// How often staff chat is trimmed, and patrons forgotten and transcripts deleted, per the
+/// institutions' retention policies.
 const RETENTION: StdDuration = StdDuration::from_secs(3600);
 
 /// What firing one timer did.
@@ -138,6 +139,9 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
             if trimmed_at.is_none_or(|t| t.elapsed() >= RETENTION) {
                 if let Err(e) = state.trim_staff_chats().await {
                     tracing::warn!(code = e.code, error = %e.message, "trimming staff chat failed");
+                }
+                if let Err(e) = state.sweep_patron_data().await {
+                    tracing::warn!(code = e.code, error = %e.message, "removing patron data failed");
                 }
                 trimmed_at = Some(std::time::Instant::now());
             }

@@ -79,9 +79,9 @@ pub(crate) async fn start_chat(
     let row: ChatRow = sqlx::query_as(concat!(
         "INSERT INTO chats (id, institution_id, department_id, widget_id, guest_id, status, \
          patron_name, patron_email, question, referrer, user_agent, created_at, last_seq, \
-         last_patron_seq, version, step, coop_id, operator_id, answered_by, claimed_at) \
+         last_patron_seq, version, step, coop_id, operator_id, answered_by, claimed_at, patron_ip) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-                 $18, $18, CASE WHEN $18 IS NULL THEN NULL ELSE $12 END) \
+                 $18, $18, CASE WHEN $18 IS NULL THEN NULL ELSE $12 END, $19) \
          RETURNING ",
         chat_columns!()
     ))
@@ -103,6 +103,7 @@ pub(crate) async fn start_chat(
     .bind(i32::try_from(placed.step).map_err(|_| StoreError::corrupt("step beyond i32"))?)
     .bind(placed.coop_id.map(Uuid::from))
     .bind(new.state().operator().map(Uuid::from))
+    .bind(new.patron_ip.as_deref())
     .fetch_one(&mut *tx)
     .await
     .map_err(store_error)?;

@@ -203,7 +203,7 @@ pub(crate) async fn restore_chat(pool: &PgPool, c: &Chat) -> Result<()> {
     sqlx::query(concat!(
         "INSERT INTO chats (",
         chat_columns!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)"
     ))
     .bind(c.id.as_uuid())
     .bind(c.institution_id.as_uuid())
@@ -227,6 +227,7 @@ pub(crate) async fn restore_chat(pool: &PgPool, c: &Chat) -> Result<()> {
     .bind(i32::try_from(c.step).map_err(|_| StoreError::corrupt("step beyond i32"))?)
     .bind(c.coop_id.map(Uuid::from))
     .bind(c.companions.iter().map(|u| Uuid::from(*u)).collect::<Vec<_>>())
+    .bind(c.patron_ip.as_deref())
     .execute(pool)
     .await
     .map_err(store_error)?;

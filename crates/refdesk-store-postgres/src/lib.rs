@@ -27,6 +27,7 @@ mod mail;
 mod messages;
 mod monitoring;
 mod policies;
+mod privacy;
 mod ratings;
 mod reports;
 mod tags;

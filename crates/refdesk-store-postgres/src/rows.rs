@@ -18,7 +18,8 @@ macro_rules! chat_columns {
     () => {
         "id, institution_id, department_id, widget_id, guest_id, status, operator_id, \
          patron_name, patron_email, question, referrer, user_agent, created_at, claimed_at, \
-         ended_at, last_seq, version, answered_by, last_patron_seq, step, coop_id, companions"
+         ended_at, last_seq, version, answered_by, last_patron_seq, step, coop_id, companions, \
+         patron_ip"
     };
 }
 
@@ -221,6 +222,7 @@ pub(crate) struct ChatRow {
     step: i32,
     coop_id: Option<Uuid>,
     companions: Vec<Uuid>,
+    patron_ip: Option<String>,
 }
 
 impl ChatRow {
@@ -251,6 +253,7 @@ impl ChatRow {
                 .transpose()?,
             referrer: self.referrer,
             user_agent: self.user_agent,
+            patron_ip: self.patron_ip,
             created_at: self.created_at,
             claimed_at: self.claimed_at,
             ended_at: self.ended_at,

@@ -56,7 +56,7 @@ pub(crate) async fn start(
     sqlx::query(concat!(
         "INSERT INTO chats (",
         chat_columns!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $7, 0, $18, $19, '[]')"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $7, 0, $18, $19, '[]', $20)"
     ))
     .bind(Uuid::from(chat.id))
     .bind(Uuid::from(chat.institution_id))
@@ -77,6 +77,7 @@ pub(crate) async fn start(
     .bind(i64::try_from(chat.version).map_err(|_| StoreError::corrupt("version beyond i64"))?)
     .bind(i64::from(chat.step))
     .bind(chat.coop_id.map(Uuid::from))
+    .bind(chat.patron_ip.as_deref())
     .execute(&mut *conn)
     .await
     .map_err(|e| {

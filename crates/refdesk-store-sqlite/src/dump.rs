@@ -209,7 +209,7 @@ pub(crate) async fn restore_chat(conn: &mut SqliteConnection, chat: &Chat) -> Re
     sqlx::query(concat!(
         "INSERT INTO chats (",
         chat_columns!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)"
     ))
     .bind(Uuid::from(chat.id))
     .bind(Uuid::from(chat.institution_id))
@@ -233,6 +233,7 @@ pub(crate) async fn restore_chat(conn: &mut SqliteConnection, chat: &Chat) -> Re
     .bind(i64::from(chat.step))
     .bind(chat.coop_id.map(Uuid::from))
     .bind(serde_json::to_string(&chat.companions).map_err(StoreError::other)?)
+    .bind(chat.patron_ip.as_deref())
     .execute(conn)
     .await
     .map_err(unique_is(Conflict::AlreadyExists))?;

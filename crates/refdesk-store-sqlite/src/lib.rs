@@ -21,6 +21,7 @@ mod history;
 mod mail;
 mod monitoring;
 mod policies;
+mod privacy;
 mod ratings;
 mod reports;
 mod rows;

@@ -20,7 +20,8 @@ macro_rules! chat_columns {
     () => {
         "id, institution_id, department_id, widget_id, guest_id, status, operator_id, \
          patron_name, patron_email, question, referrer, user_agent, created_at, claimed_at, \
-         ended_at, last_seq, version, answered_by, last_patron_seq, step, coop_id, companions"
+         ended_at, last_seq, version, answered_by, last_patron_seq, step, coop_id, companions, \
+         patron_ip"
     };
 }
 pub(crate) use chat_columns;
@@ -250,6 +251,7 @@ pub(crate) struct ChatRow {
     step: i64,
     coop_id: Option<Uuid>,
     companions: String,
+    patron_ip: Option<String>,
 }
 
 impl TryFrom<ChatRow> for Chat {
@@ -271,6 +273,7 @@ impl TryFrom<ChatRow> for Chat {
             question: opt_text("chats.question", r.question, MessageBody::parse)?,
             referrer: r.referrer,
             user_agent: r.user_agent,
+            patron_ip: r.patron_ip,
             created_at: from_micros(r.created_at)?,
             claimed_at: opt_from_micros(r.claimed_at)?,
             ended_at: opt_from_micros(r.ended_at)?,
@@ -302,6 +305,7 @@ pub(crate) fn new_chat_row(new: &NewChat) -> Chat {
         question: new.question.clone(),
         referrer: new.referrer.clone(),
         user_agent: new.user_agent.clone(),
+        patron_ip: new.patron_ip.clone(),
         created_at: stored_instant(new.created_at),
         claimed_at: new
             .outbound

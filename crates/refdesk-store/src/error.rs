@@ -19,6 +19,8 @@ pub enum Conflict {
     InUse,
     #[error("the chat already has a transfer pending")]
     TransferPending,
+    #[error("the chat has not ended")]
+    ChatOpen,
 }
 
 #[derive(Debug, thiserror::Error)]

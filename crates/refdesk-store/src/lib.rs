@@ -20,6 +20,7 @@ mod error;
 mod faqs;
 mod mail;
 mod monitoring;
+mod privacy;
 mod ratings;
 mod records;
 mod reports;
@@ -40,6 +41,7 @@ pub use error::{Conflict, StoreError};
 pub use faqs::{FaqStore, keep_best, search_passes};
 pub use mail::MailStore;
 pub use monitoring::MonitoringStore;
+pub use privacy::{Forgetting, PrivacyStore};
 pub use ratings::RatingStore;
 pub use records::{
     Appended, ChatCursor, ChatFilter, ClaimedTimer, Directory, NewChat, Outbound, Rows,
@@ -92,6 +94,7 @@ pub trait Store:
     + TicketStore
     + AttachmentStore
     + TranscriptStore
+    + PrivacyStore
 {
 }
 
@@ -115,6 +118,7 @@ impl<T> Store for T where
         + TicketStore
         + AttachmentStore
         + TranscriptStore
+        + PrivacyStore
 {
 }
 

@@ -87,6 +87,7 @@ pub struct NewChat {
     pub question: Option<MessageBody>,
     pub referrer: Option<String>,
     pub user_agent: Option<String>,
+    pub patron_ip: Option<String>,
     pub created_at: OffsetDateTime,
     /// The guest is new: it is stored, with this token's hash, in the same transaction as the
     /// chat (one commit for a new patron's first chat).

@@ -126,6 +126,7 @@ async fn fill(
             question: None,
             referrer: None,
             user_agent: None,
+            patron_ip: None,
             created_at: created,
             claimed_at: None,
             ended_at: None,

@@ -47,6 +47,7 @@ function Details({ c }: { c: StaffChatView }) {
       {row("Widget", c.widget.name)}
       {row("Referring page", c.referrer)}
       {row("Browser", c.browser ?? c.user_agent)}
+      {row("Address", c.patron_ip)}
       {row("Email", c.patron_email)}
       {row("Started", clock(c.created_at))}
     </dl>

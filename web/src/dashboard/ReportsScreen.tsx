@@ -6,6 +6,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { BucketView, ChatReportView, SpreadView } from "../shared/reports";
 import { Chart } from "./Chart";
 import { http, HttpError } from "./http";
+import { useLatest } from "./latest";
 import { monitoring } from "./monitoring";
 import { CoopAccounting } from "./CoopAccounting";
 import { adminCoops, me } from "./state";
@@ -80,16 +81,20 @@ function ChatReport() {
   const [report, setReport] = useState<ChatReportView | null>(null);
   const [error, setError] = useState("");
   const base = `/api/institutions/${institution}/reports/chats`;
-  const load = (f: Filters) =>
-    http<ChatReportView>("GET", `${base}?${query(f)}`).then(
+  const ask = useLatest();
+  const load = (f: Filters) => {
+    const current = ask();
+    return http<ChatReportView>("GET", `${base}?${query(f)}`).then(
       (r) => {
+        if (!current()) return;
         setReport(r);
         setError("");
         // The first report says which days it covers: the form shows them.
         setFilters((old) => ({ ...old, from: old.from || r.from, to: old.to || r.to }));
       },
-      (err) => setError(err instanceof HttpError ? err.message : "Could not read the report"),
+      (err) => current() && setError(err instanceof HttpError ? err.message : "Could not read the report"),
     );
+  };
   useEffect(() => void load(filters), [institution]);
   const set = (k: keyof Filters) => (e: Event) => setFilters({ ...filters, [k]: (e.target as HTMLInputElement).value });
   const t = report?.total;

@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { MonitoringView, TicketDetail, TicketStatus, TicketView } from "../shared/api";
 import { http, HttpError } from "./http";
+import { useLatest } from "./latest";
 import { me } from "./state";
 import { clock } from "./time";
 import { fileOf } from "../shared/files";
@@ -184,14 +185,17 @@ export function TicketsScreen() {
       () => setQueues([]),
     );
   }, [institution]);
+  const ask = useLatest();
   useEffect(() => {
     setError("");
+    const current = ask();
     http<{ tickets: TicketView[]; next_after: string | null }>("GET", query()).then(
       (r) => {
+        if (!current()) return;
         setList(r.tickets);
         setNext(r.next_after);
       },
-      () => setError("Could not read the tickets"),
+      () => current() && setError("Could not read the tickets"),
     );
   }, [institution, statusFilter, queue, mine]);
   const more = async () => {

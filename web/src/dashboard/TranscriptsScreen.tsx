@@ -7,6 +7,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { AuditEntryView, AuditLogView, TranscriptList, TranscriptSummary, TranscriptView } from "../shared/transcripts";
 import { Message } from "./ChatPane";
 import { http, HttpError } from "./http";
+import { useLatest } from "./latest";
 import { librarians } from "./monitoring";
 import { me } from "./state";
 
@@ -39,14 +40,18 @@ export function TranscriptsScreen() {
   const [open, setOpen] = useState<TranscriptView | null>(null);
   const [error, setError] = useState("");
   const [logChanged, setLogChanged] = useState(0);
-  const search = (f: Filters, offset: number) =>
-    http<TranscriptList>("GET", `${base}?${query(f, offset)}`).then(
+  const ask = useLatest();
+  const search = (f: Filters, offset: number) => {
+    const current = ask();
+    return http<TranscriptList>("GET", `${base}?${query(f, offset)}`).then(
       (r) => {
+        if (!current()) return;
         setList(r);
         setError("");
       },
-      (err) => setError(failure(err, "Could not search the transcripts")),
+      (err) => current() && setError(failure(err, "Could not search the transcripts")),
     ).finally(() => setLogChanged((n) => n + 1));
+  };
   const openOne = (c: TranscriptSummary) =>
     http<TranscriptView>("GET", `${base}/${c.chat_id}`).then(
       (t) => {

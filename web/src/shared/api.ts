@@ -33,6 +33,7 @@ export interface StaffChatView {
   question: string | null;
   referrer: string | null;
   user_agent: string | null;
+  patron_ip: string | null;
   /** The patron's browser, readable ("Firefox 133 on Windows 10"). */
   browser: string | null;
   /** The co-ops the chat's institution belongs to. */

@@ -39,7 +39,7 @@ pub async fn start(
         .get(USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let (chat, token) = state.start_chat(guest, form, ua).await?;
+    let (chat, token) = state.start_chat(guest, form, ua, peer.ip()).await?;
     let token = match (token, reused) {
         (Some(t), _) => t,
         (None, _) => bearer_token(&headers).unwrap_or_default(),
@@ -67,6 +67,23 @@ pub async fn end(
         .close(&Principal::Patron { guest_id: guest.id }, id)
         .await?;
     Ok(Json(state.patron_view(&chat, None).await?))
+}
+
+#[utoipa::path(delete, path = "/api/chats/{id}", tag = "patron",
+    params(("id" = String, Path, description = "chat id")),
+    responses((status = 204, description = "the chat's transcript and the patron's identity are deleted"),
+              (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody, description = "no such chat, or another guest's"),
+              (status = 409, body = ErrorBody, description = "`chat_open`: end the chat first")))]
+/// The patron deletes their own ended chat from the chat box: its messages, files and
+/// rating comment, and their name, email and address. Its counts stay in reports.
+pub async fn delete(
+    State(state): State<AppState>,
+    Patron(guest): Patron,
+    Path(id): Path<ChatId>,
+) -> ApiResult<StatusCode> {
+    state.delete_own_chat(guest.id, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

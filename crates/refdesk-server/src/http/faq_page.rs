@@ -25,7 +25,7 @@ const JS: &str = include_str!("../../templates/faq_page.js");
 /// The most FAQs the page lists.
 const MAX_LISTED: u32 = 1000;
 
-fn sha256_source(s: &str) -> String {
+pub(super) fn sha256_source(s: &str) -> String {
     format!(
         "'sha256-{}'",
         base64::engine::general_purpose::STANDARD.encode(Sha256::digest(s.as_bytes()))

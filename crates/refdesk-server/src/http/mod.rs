@@ -16,6 +16,7 @@ mod json;
 pub mod mail;
 pub mod monitoring;
 pub mod pages;
+pub mod privacy_page;
 pub mod ratings;
 pub mod reports;
 pub mod staff;

@@ -29,6 +29,7 @@ pub async fn widget(
         .institution(state.store(), w.institution_id)
         .await?;
     let online = state.widget_online(&w).await?;
+    let slug = state.store().institution(w.institution_id).await?.slug;
     Ok(Json(WidgetConfig {
         id: w.id,
         name: w.name.to_string(),
@@ -37,6 +38,7 @@ pub async fn widget(
         texts: w.settings.texts.into(),
         online,
         ask_rating: w.settings.ask_rating,
+        privacy_url: format!("/privacy/{slug}"),
     }))
 }
 

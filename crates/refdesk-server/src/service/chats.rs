@@ -87,6 +87,7 @@ impl AppState {
         guest: Option<Guest>,
         form: StartChatRequest,
         user_agent: Option<String>,
+        peer: std::net::IpAddr,
     ) -> ApiResult<(Chat, Option<String>)> {
         let widget = self.store().widget(form.widget_id).await?;
         if !widget.settings.enabled {
@@ -123,6 +124,10 @@ impl AppState {
         // Where it goes at once (nobody monitors the queues before): stored with it, so a chat
         // that rolls over reaches the co-op in one commit.
         let moves = self.moves_at_start(&widget, chat_id, created_at).await?;
+        let policy = self
+            .policies()
+            .get(self.store(), widget.institution_id)
+            .await?;
         let new = NewChat {
             id: chat_id,
             institution_id: widget.institution_id,
@@ -134,18 +139,13 @@ impl AppState {
             question: form.question.clone(),
             referrer: match form.referrer.as_deref() {
                 None | Some("") => None,
-                Some(r) => {
-                    let policy = self
-                        .policies()
-                        .get(self.store(), widget.institution_id)
-                        .await?;
-                    Some(
-                        referrer_for(r, policy.referrer_query)
-                            .map_err(|e| ApiError::invalid_body(e.to_string()))?,
-                    )
-                }
+                Some(r) => Some(
+                    referrer_for(r, policy.referrer_query)
+                        .map_err(|e| ApiError::invalid_body(e.to_string()))?,
+                ),
             },
             user_agent: user_agent.map(|ua| ua.chars().take(300).collect()),
+            patron_ip: refdesk_core::privacy::stored_ip(peer, policy.ip_addresses),
             created_at,
             new_guest,
             moves,

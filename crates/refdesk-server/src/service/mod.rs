@@ -13,6 +13,7 @@ mod grants;
 mod monitoring;
 mod outbound;
 mod presence;
+pub mod privacy;
 pub mod reports;
 mod retention;
 mod routing;

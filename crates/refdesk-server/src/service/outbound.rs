@@ -68,6 +68,7 @@ impl AppState {
             question: None,
             referrer: None,
             user_agent: before.user_agent.clone(),
+            patron_ip: before.patron_ip.clone(),
             created_at: at,
             new_guest: None,
             moves: Vec::new(),

@@ -25,6 +25,7 @@ mod openapi;
 mod outbound;
 mod policies;
 mod presence;
+mod privacy;
 mod ratings;
 mod reports;
 mod resume;

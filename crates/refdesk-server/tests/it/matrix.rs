@@ -391,8 +391,9 @@ fn rows() -> Vec<Row> {
             "/api/chats/{chat}/close",
             &[Alice, Rita],
         ),
-        // Only the chat's own patron ends it; none of the callers is.
+        // Only the chat's own patron ends it, or deletes it; none of the callers is.
         row("POST", "/api/chats/{id}/end", "/api/chats/{chat}/end", &[]),
+        row("DELETE", "/api/chats/{id}", "/api/chats/{chat}", &[]),
         row(
             "GET",
             "/api/chats/{id}/messages",

@@ -129,6 +129,7 @@ impl Fixture {
             question: Some(body("Do you have the 1911 city directory?")),
             referrer: Some("https://riverside.example/local-history".into()),
             user_agent: Some("Mozilla/5.0".into()),
+            patron_ip: Some("203.0.113.0".into()),
             created_at: now(),
             new_guest: None,
             moves: vec![],

@@ -17,6 +17,7 @@ mod mail;
 mod messages;
 mod migration;
 mod monitoring;
+mod privacy;
 mod reports;
 mod timers;
 mod transcripts;
@@ -34,6 +35,7 @@ pub use mail::*;
 pub use messages::*;
 pub use migration::*;
 pub use monitoring::*;
+pub use privacy::*;
 pub use reports::*;
 pub use timers::*;
 pub use transcripts::*;
@@ -72,6 +74,7 @@ macro_rules! conformance_suite {
             faqs_are_kept_replaced_and_deleted
             transcripts_are_found_by_their_words_once_ended
             the_audit_log_is_kept_per_institution_newest_first
+            patrons_are_forgotten_and_transcripts_deleted_once_ended
             a_guests_chats_are_listed_since_an_instant
             parallel_starts_for_one_guest_make_one_chat
             chats_are_listed_by_institution_and_status

@@ -101,6 +101,7 @@ pub async fn institution_policies_default_and_round_trip(store: DynStore) {
     );
     let p = InstitutionPolicy {
         transcript_retention_days: Some(90),
+        patron_identity_retention_days: Some(30),
         staff_chat_retention_days: Some(30),
         ip_addresses: IpAddresses::NotStored,
         referrer_query: ReferrerQuery::Kept,
