@@ -11,6 +11,7 @@ import { clearSuggestions, showSuggestions, suggestFaqs } from "./suggest";
 import { applyFields, readFields } from "./prechat";
 import { offerRating, resetRating } from "./rating";
 import { offerTranscript, resetTranscript } from "./transcript";
+import { offerOwnChat, resetOwnChat } from "./ownchat";
 import { fileEl, wireAttach } from "./files";
 import { Store, type StoredMessage } from "./store";
 
@@ -101,6 +102,7 @@ function renderStatus() {
   if (over && ui.ended.hidden) {
     offerRating(s.chat, !!config?.ask_rating, s.token);
     offerTranscript(s.chat, s.token, patronEmail);
+    offerOwnChat(s.chat, s.token, ui.log, config?.institution_name ?? "a librarian");
   }
   ui.ended.hidden = !over;
   ui.composer.hidden = over;
@@ -325,6 +327,9 @@ function applyConfig(c: WidgetConfig) {
   document.title = `Chat with a librarian – ${title}`;
   if (c.texts.greeting) ui.intro.textContent = c.texts.greeting;
   applyFields(c.fields);
+  const privacy = byId<HTMLAnchorElement>("privacy");
+  privacy.href = c.privacy_url;
+  privacy.hidden = false;
   config = c;
   // Between chats, the form or the offline text follows whether anyone is monitoring.
   if (!shown && !store.s.chat) showForm();
@@ -449,6 +454,7 @@ async function endChat() {
 function newChat() {
   resetRating();
   resetTranscript();
+  resetOwnChat();
   clearSuggestions();
   // Nothing of the last chat is kept, not even its guest token: the next chat is a new guest's,
   // on a new socket.

@@ -27,6 +27,7 @@ export function LibrarySettings() {
     const d = new FormData(e.currentTarget as HTMLFormElement);
     const next: InstitutionPolicy = {
       transcript_retention_days: optionalNumber(d.get("retention")),
+      patron_identity_retention_days: optionalNumber(d.get("identity_retention")),
       staff_chat_retention_days: optionalNumber(d.get("staff_retention")),
       ip_addresses: String(d.get("ip")) as InstitutionPolicy["ip_addresses"],
       referrer_query: d.get("strip_referrer") ? "stripped" : "kept",
@@ -57,8 +58,24 @@ export function LibrarySettings() {
       <form onSubmit={submit}>
         <fieldset>
           <legend>Privacy</legend>
-          <label for="retention">Keep transcripts for (days; empty keeps them)</label>
-          <input id="retention" name="retention" type="number" min={1} max={36500} value={policy.transcript_retention_days ?? ""} />
+          <label for="identity_retention">Keep patrons' names, emails and addresses for (days after the chat; empty keeps them)</label>
+          <input
+            id="identity_retention"
+            name="identity_retention"
+            type="number"
+            min={1}
+            max={36500}
+            value={policy.patron_identity_retention_days ?? ""}
+            aria-describedby="identity_retention_hint"
+          />
+          <p class="muted" id="identity_retention_hint">
+            Then email addresses and phone numbers typed in the chat are removed too. The conversation stays until the transcripts' time is up.
+          </p>
+          <label for="retention">Keep transcripts for (days after the chat; empty keeps them)</label>
+          <input id="retention" name="retention" type="number" min={1} max={36500} value={policy.transcript_retention_days ?? ""} aria-describedby="retention_hint" />
+          <p class="muted" id="retention_hint">
+            Then the conversation, its files and the patron's details are deleted; the chat still counts in reports.
+          </p>
           <label for="staff_retention">Keep staff IMs for (days; empty keeps them)</label>
           <input id="staff_retention" name="staff_retention" type="number" min={1} max={36500} value={policy.staff_chat_retention_days ?? ""} />
           <fieldset class="choices">

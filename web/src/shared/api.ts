@@ -92,6 +92,8 @@ export interface WidgetConfig {
   online: boolean;
   /** Whether the chat box asks the patron to rate a chat when it ends. */
   ask_rating: boolean;
+  /** The institution's privacy notice for chat, which the chat box links to. */
+  privacy_url: string;
 }
 
 export interface RatingView {
@@ -122,6 +124,8 @@ export type FileKind = "image" | "pdf" | "office" | "text";
 
 export interface InstitutionPolicy {
   transcript_retention_days: number | null;
+  /** Days the patron's identity is kept after their chat ends; null keeps it. */
+  patron_identity_retention_days: number | null;
   /** Days staff IMs are kept; null keeps them. */
   staff_chat_retention_days: number | null;
   ip_addresses: "stored" | "truncated" | "not_stored";
