@@ -14,6 +14,16 @@ pub struct LoginRequest {
     pub password: String,
 }
 
+/// `POST /api/auth/password`: a staff member changes their own password.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChangeRequest {
+    pub current_password: String,
+    /// At least 10 characters, not easy to guess (not a common password, nor built on the
+    /// account's email or name).
+    pub new_password: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct LoginResponse {
     pub user: UserView,

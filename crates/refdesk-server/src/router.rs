@@ -30,6 +30,7 @@ fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
+        .routes(routes!(auth::change_password))
         .routes(routes!(auth::me))
         .routes(routes!(widgets::widget))
         .routes(routes!(chats::start, chats::list))

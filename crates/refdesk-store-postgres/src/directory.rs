@@ -260,6 +260,38 @@ pub(crate) async fn delete_session(pool: &PgPool, token: &TokenHash) -> Result<(
     Ok(())
 }
 
+pub(crate) async fn change_password(
+    pool: &PgPool,
+    user: UserId,
+    hash: &str,
+) -> Result<Vec<TokenHash>> {
+    let mut tx = pool.begin().await.map_err(store_error)?;
+    let changed = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+        .bind(user.as_uuid())
+        .bind(hash)
+        .execute(&mut *tx)
+        .await
+        .map_err(store_error)?;
+    if changed.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    let ended: Vec<(Vec<u8>,)> =
+        sqlx::query_as("DELETE FROM sessions WHERE user_id = $1 RETURNING token_hash")
+            .bind(user.as_uuid())
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(store_error)?;
+    tx.commit().await.map_err(store_error)?;
+    ended
+        .into_iter()
+        .map(|(h,)| {
+            <[u8; 32]>::try_from(h.as_slice())
+                .map(TokenHash)
+                .map_err(|_| StoreError::corrupt("sessions.token_hash"))
+        })
+        .collect()
+}
+
 pub(crate) async fn create_guest(pool: &PgPool, g: &Guest, token: &TokenHash) -> Result<()> {
     sqlx::query(
         "INSERT INTO guests (id, token_hash, widget_id, created_at) VALUES ($1, $2, $3, $4)",

@@ -216,6 +216,9 @@ impl SessionStore for PgStore {
     async fn delete_session(&self, token: &TokenHash) -> Result<()> {
         directory::delete_session(&self.pool, token).await
     }
+    async fn change_password(&self, user: UserId, password_hash: &str) -> Result<Vec<TokenHash>> {
+        directory::change_password(&self.pool, user, password_hash).await
+    }
     async fn create_guest(&self, guest: &Guest, token: &TokenHash) -> Result<()> {
         directory::create_guest(&self.pool, guest, token).await
     }

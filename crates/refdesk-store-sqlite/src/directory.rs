@@ -123,6 +123,36 @@ pub(crate) async fn delete_session(conn: &mut SqliteConnection, token: &TokenHas
     Ok(())
 }
 
+pub(crate) async fn change_password(
+    conn: &mut SqliteConnection,
+    user: UserId,
+    hash: &str,
+) -> Result<Vec<TokenHash>> {
+    let changed = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+        .bind(Uuid::from(user))
+        .bind(hash)
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    if changed.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    let ended: Vec<(Vec<u8>,)> =
+        sqlx::query_as("DELETE FROM sessions WHERE user_id = $1 RETURNING token_hash")
+            .bind(Uuid::from(user))
+            .fetch_all(conn)
+            .await
+            .map_err(db)?;
+    ended
+        .into_iter()
+        .map(|(h,)| {
+            <[u8; 32]>::try_from(h.as_slice())
+                .map(TokenHash)
+                .map_err(|_| StoreError::corrupt("sessions.token_hash"))
+        })
+        .collect()
+}
+
 pub(crate) async fn insert_guest(
     conn: &mut SqliteConnection,
     g: &Guest,

@@ -313,6 +313,14 @@ impl SessionStore for SqliteStore {
             .exec(move |c| Box::pin(async move { directory::delete_session(c, &t).await }))
             .await
     }
+    async fn change_password(&self, user: UserId, password_hash: &str) -> Result<Vec<TokenHash>> {
+        let hash = password_hash.to_owned();
+        self.writer
+            .exec(move |c| {
+                Box::pin(async move { directory::change_password(c, user, &hash).await })
+            })
+            .await
+    }
     async fn create_guest(&self, guest: &Guest, token: &TokenHash) -> Result<()> {
         let (g, t) = (guest.clone(), *token);
         self.writer

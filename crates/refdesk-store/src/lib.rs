@@ -216,6 +216,9 @@ pub trait SessionStore: Send + Sync + std::fmt::Debug + 'static {
     /// The user of an unexpired session; `NotFound` for unknown or expired tokens.
     async fn session_user(&self, token: &TokenHash, now: OffsetDateTime) -> Result<User>;
     async fn delete_session(&self, token: &TokenHash) -> Result<()>;
+    /// Replaces a staff member's password hash and ends every session of theirs, in one
+    /// transaction; returns the ended sessions' token hashes (to close their sockets).
+    async fn change_password(&self, user: UserId, password_hash: &str) -> Result<Vec<TokenHash>>;
     async fn create_guest(&self, guest: &Guest, token: &TokenHash) -> Result<()>;
     async fn guest_by_token(&self, token: &TokenHash) -> Result<Guest>;
 }

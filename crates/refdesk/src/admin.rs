@@ -88,8 +88,10 @@ pub async fn run(store: &DynStore, command: AdminCommand) -> anyhow::Result<()> 
             let role = Role::parse(&role)
                 .context("role must be operator, institution_admin, coop_admin or system_admin")?;
             let (password, generated) = match std::env::var("REFDESK_PASSWORD") {
-                Ok(p) if p.len() >= 10 => (p, false),
-                Ok(_) => bail!("REFDESK_PASSWORD must have at least 10 characters"),
+                Ok(p) => match refdesk_server::admin::check_password(&p, &[&email, &name]) {
+                    Ok(()) => (p, false),
+                    Err(e) => bail!("REFDESK_PASSWORD: {}", e.message),
+                },
                 Err(_) => (new_token().0[..20].to_owned(), true),
             };
             let hash = tokio::task::spawn_blocking(move || {

@@ -76,6 +76,7 @@ export function Header() {
         <ScreenButton to="installation" label="Installation" />
       )}
       {user && <span class="who">Signed in as {user.name}</span>}
+      {user && (view.value === "chats" || view.value === "account") && <ScreenButton to="account" label="Your account" />}
       <button type="button" class="secondary" onClick={() => void signOut()}>
         Sign out
       </button>

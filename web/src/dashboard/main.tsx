@@ -28,6 +28,7 @@ import { MailScreen } from "./MailScreen";
 import { ReportsScreen } from "./ReportsScreen";
 import { BoardScreen } from "./BoardScreen";
 import { TranscriptsScreen } from "./TranscriptsScreen";
+import { AccountScreen } from "./AccountScreen";
 
 function App() {
   const user = me.value;
@@ -50,6 +51,7 @@ function App() {
           {view.value === "reports" && <ReportsScreen />}
           {view.value === "board" && <BoardScreen />}
           {view.value === "transcripts" && <TranscriptsScreen />}
+          {view.value === "account" && <AccountScreen />}
         </div>
       ) : (
         <div class="body">

@@ -40,7 +40,7 @@ export const ratings = signal<Readonly<Record<string, import("../shared/api").Ra
 
 /** Which screen: the chats, or (for admins) the library's, the co-op's or the installation's
  * settings. */
-export const view = signal<"chats" | "settings" | "coop" | "installation" | "canned" | "faqs" | "tickets" | "mail" | "reports" | "board" | "transcripts">("chats");
+export const view = signal<"chats" | "settings" | "coop" | "installation" | "canned" | "faqs" | "tickets" | "mail" | "reports" | "board" | "transcripts" | "account">("chats");
 /** The co-ops the signed-in person administers (read at sign-in). */
 export const adminCoops = signal<{ id: string; name: string }[]>([]);
 export const connection = signal<"connecting" | "connected" | "reconnecting">("connecting");

@@ -10,7 +10,7 @@ use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse};
 use refdesk_core::{Email, Timer, TimerKey, TimerKind, TimerOp};
-use refdesk_protocol::{ErrorBody, LoginRequest, LoginResponse, UserView};
+use refdesk_protocol::{ErrorBody, LoginRequest, LoginResponse, PasswordChangeRequest, UserView};
 use refdesk_store::{SessionRecord, StoreError};
 use std::net::SocketAddr;
 use time::Duration;
@@ -78,6 +78,22 @@ pub async fn login(
         tracing::warn!(user.id = known, client.ip = %peer.ip(), "sign-in failed");
         return Err(invalid());
     };
+    let cookie = start_session(&state, record.user.id).await?;
+    tracing::info!(user.id = %record.user.id, "staff signed in");
+    // Each sign-in starts as local monitoring on, co-op monitoring off.
+    let staff = crate::auth::staff_principal(&state, record.user.clone()).await?;
+    state.start_monitoring(&staff).await?;
+    Ok((
+        AppendHeaders([(SET_COOKIE, cookie)]),
+        Json(LoginResponse {
+            user: UserView::from(&record.user),
+        }),
+    ))
+}
+
+/// Stores a new session for `user` (a new token every time: at sign-in and after a password
+/// change) with the timer that ends its sockets when it expires; returns its cookie.
+async fn start_session(state: &AppState, user: refdesk_core::UserId) -> ApiResult<String> {
     let (token, hash) = new_token();
     let t = state.now();
     let hours = state.settings().session_hours;
@@ -86,7 +102,7 @@ pub async fn login(
         .store()
         .create_session(&SessionRecord {
             token: hash,
-            user_id: record.user.id,
+            user_id: user,
             created_at: t,
             expires_at,
         })
@@ -100,23 +116,82 @@ pub async fn login(
             version: 0,
         })])
         .await?;
-    tracing::info!(user.id = %record.user.id, "staff signed in");
-    // Each sign-in starts as local monitoring on, co-op monitoring off.
-    let staff = crate::auth::staff_principal(&state, record.user.clone()).await?;
-    state.start_monitoring(&staff).await?;
     let secure = if state.settings().secure_cookies {
         "; Secure"
     } else {
         ""
     };
-    let cookie = format!(
+    Ok(format!(
         "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}{secure}",
         u64::from(hours) * 3600
-    );
+    ))
+}
+
+#[utoipa::path(post, path = "/api/auth/password", tag = "auth", request_body = PasswordChangeRequest,
+    responses((status = 200, body = LoginResponse, description = "changed; every session of the account ended, and a new one started for this browser (Set-Cookie)"),
+              (status = 400, body = ErrorBody, description = "the new password is too short or too easy to guess"),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "`wrong_password`: the current password is wrong"),
+              (status = 429, body = ErrorBody, description = "too many attempts; see Retry-After")))]
+/// A staff member changes their own password: the current one is checked (rate-limited as a
+/// sign-in), the new one must pass the password policy, and every session of the account (on
+/// every device, with its sockets) ends; this browser gets a new session.
+pub async fn change_password(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Staff(staff): Staff,
+    headers: HeaderMap,
+    Json(req): Json<PasswordChangeRequest>,
+) -> ApiResult<impl IntoResponse> {
+    if !crate::auth::origin_allowed(&state, &headers) {
+        return Err(ApiError::bad_origin());
+    }
+    let user = staff.user.clone();
+    state.limits().login(user.email.as_str(), peer.ip())?;
+    let record = state.store().user_by_email(&user.email).await?;
+    let ok = state
+        .limits()
+        .password_checks
+        .verify(req.current_password, record.password_hash)
+        .await
+        .map_err(|e| match e {
+            crate::passwords::CheckFailed::Busy => ApiError::rate_limited(1),
+            crate::passwords::CheckFailed::Stopped => ApiError::internal(e),
+        })?;
+    if !ok {
+        tracing::warn!(user.id = %user.id, client.ip = %peer.ip(), "password change refused: wrong current password");
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "wrong_password",
+            "the current password is wrong",
+        ));
+    }
+    crate::admin::check_password(
+        &req.new_password,
+        &[user.email.as_str(), user.name.as_str()],
+    )?;
+    let password = req.new_password;
+    let hash = tokio::task::spawn_blocking(move || crate::auth::hash_password(&password))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    let ended = state.store().change_password(user.id, &hash).await?;
+    let timers: Vec<TimerOp> = ended
+        .iter()
+        .map(|h| TimerOp::Cancel(session_timer(h)))
+        .collect();
+    state.store().set_timers(&timers).await?;
+    // Every socket of every ended session, on every node, closes now.
+    for h in &ended {
+        state
+            .publish(Event::SessionEnded { session: h.key() })
+            .await;
+    }
+    let cookie = start_session(&state, user.id).await?;
+    tracing::info!(user.id = %user.id, sessions_ended = ended.len(), "staff password changed");
     Ok((
         AppendHeaders([(SET_COOKIE, cookie)]),
         Json(LoginResponse {
-            user: UserView::from(&record.user),
+            user: UserView::from(&user),
         }),
     ))
 }

@@ -23,6 +23,7 @@ mod matrix;
 mod monitoring;
 mod openapi;
 mod outbound;
+mod passwords;
 mod policies;
 mod presence;
 mod privacy;

@@ -101,6 +101,49 @@ pub async fn sessions_expire_and_end(store: DynStore) {
     ));
 }
 
+pub async fn a_password_change_ends_every_session_of_its_user(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let s = &f.store;
+    let t = now();
+    let (desk, laptop, bobs) = (token("desk"), token("laptop"), token("bobs"));
+    for (token, user) in [(desk, f.alice.id), (laptop, f.alice.id), (bobs, f.bob.id)] {
+        let session = SessionRecord {
+            token,
+            user_id: user,
+            created_at: t,
+            expires_at: t + Duration::hours(8),
+        };
+        s.create_session(&session).await.unwrap();
+    }
+    let mut ended = s
+        .change_password(f.alice.id, "$argon2id$new")
+        .await
+        .unwrap();
+    ended.sort_by_key(|h| h.0);
+    let mut want = vec![desk, laptop];
+    want.sort_by_key(|h| h.0);
+    assert_eq!(ended, want);
+    for gone in [desk, laptop] {
+        assert!(matches!(
+            s.session_user(&gone, t).await,
+            Err(StoreError::NotFound)
+        ));
+    }
+    assert_eq!(s.session_user(&bobs, t).await.unwrap(), f.bob);
+    let record = s.user_by_email(&f.alice.email).await.unwrap();
+    assert_eq!(record.password_hash, "$argon2id$new");
+    assert!(
+        s.change_password(f.alice.id, "$argon2id$again")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(matches!(
+        s.change_password(UserId::from(Uuid::now_v7()), "x").await,
+        Err(StoreError::NotFound)
+    ));
+}
+
 pub async fn guests_are_found_by_token_hash(store: DynStore) {
     let f = Fixture::new(store).await;
     let guest = Guest {
