@@ -140,12 +140,16 @@ fn origin_of(url: &str) -> &str {
 
 /// Looks up the staff member of a session token, with their grants evaluated now.
 pub async fn staff_of_session(state: &AppState, token: &str) -> Result<StaffPrincipal, ApiError> {
+    let hash = hash_token(token);
     match state
         .store()
-        .session_user(&hash_token(token), state.now())
+        .session_user(&hash, state.now(), state.idle_since())
         .await
     {
-        Ok(user) => staff_principal(state, user).await,
+        Ok(user) => {
+            state.session_used(hash).await;
+            staff_principal(state, user).await
+        }
         Err(StoreError::NotFound) => Err(ApiError::unauthenticated()),
         Err(e) => Err(e.into()),
     }

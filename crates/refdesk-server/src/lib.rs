@@ -24,6 +24,7 @@ pub mod metrics;
 pub mod passwords;
 pub mod router;
 pub mod service;
+pub mod session_use;
 pub mod settings;
 pub mod state;
 pub mod store;

@@ -24,6 +24,9 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// How long a staff session lasts, in hours.
     pub session_hours: u32,
+    /// Minutes a staff session may go unused (no request, no open dashboard) before it is
+    /// refused; 0 for no idle limit.
+    pub session_idle_minutes: u32,
     /// How long a patron's guest token (kept by the chat box) is accepted, in hours from its
     /// first chat; then the chat box starts afresh.
     pub guest_token_hours: u32,
@@ -101,6 +104,7 @@ impl Default for Settings {
             sqlite_synchronous: "full".into(),
             secure_cookies: false,
             session_hours: 12,
+            session_idle_minutes: 240,
             guest_token_hours: 24,
             ws_messages_per_second: 20,
             allowed_origins: vec![],
@@ -179,6 +183,7 @@ impl std::fmt::Debug for Settings {
             .field("sqlite_synchronous", &self.sqlite_synchronous)
             .field("secure_cookies", &self.secure_cookies)
             .field("session_hours", &self.session_hours)
+            .field("session_idle_minutes", &self.session_idle_minutes)
             .field("guest_token_hours", &self.guest_token_hours)
             .field("ws_messages_per_second", &self.ws_messages_per_second)
             .field("allowed_origins", &self.allowed_origins)

@@ -39,6 +39,8 @@ struct Inner {
     mail_queued: Notify,
     /// Where sent files are kept, or why that folder cannot be used.
     files: Result<crate::files::FileStore, String>,
+    /// When staff sessions were last used, for the idle timeout.
+    session_use: crate::session_use::SessionUse,
 }
 
 impl AppState {
@@ -88,6 +90,7 @@ impl AppState {
             timing,
             timers_changed: Notify::new(),
             node_id: uuid::Uuid::now_v7(),
+            session_use: crate::session_use::SessionUse::default(),
         }))
     }
 
@@ -95,6 +98,39 @@ impl AppState {
     pub fn now(&self) -> OffsetDateTime {
         self.0.clock.now()
     }
+    pub fn session_use(&self) -> &crate::session_use::SessionUse {
+        &self.0.session_use
+    }
+
+    /// The instant before which a staff session's last use makes it idle (the epoch, with no
+    /// idle limit).
+    pub fn idle_since(&self) -> OffsetDateTime {
+        match self.settings().session_idle_minutes {
+            0 => OffsetDateTime::UNIX_EPOCH,
+            m => self.now() - time::Duration::minutes(i64::from(m)),
+        }
+    }
+
+    /// Records that `session` was used now (at most once a minute per node).
+    pub async fn session_used(&self, session: refdesk_store::TokenHash) {
+        let now = self.now();
+        if self.session_use().due(session, now)
+            && let Err(e) = self.store().touch_sessions(&[session], now).await
+        {
+            tracing::warn!(error = %e, "recording a session's use failed");
+        }
+    }
+
+    /// Records that every session with a dashboard socket open on this node is in use.
+    pub async fn open_sessions_used(&self) {
+        let open = self.session_use().open_sessions();
+        if !open.is_empty()
+            && let Err(e) = self.store().touch_sessions(&open, self.now()).await
+        {
+            tracing::warn!(error = %e, "recording open sessions' use failed");
+        }
+    }
+
     pub fn limits(&self) -> &crate::limits::Limits {
         &self.0.limits
     }

@@ -148,6 +148,7 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
             if presence_refreshed.elapsed() >= PRESENCE {
                 state.refresh_patron_presence().await;
                 state.refresh_staff_presence().await;
+                state.open_sessions_used().await;
                 presence_refreshed = std::time::Instant::now();
             }
             if let Err(e) = state.fire_due_timers().await {

@@ -220,8 +220,8 @@ pub(crate) async fn user_by_email(pool: &PgPool, email: &Email) -> Result<UserRe
 
 pub(crate) async fn create_session(pool: &PgPool, s: &SessionRecord) -> Result<()> {
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4)",
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) \
+         VALUES ($1, $2, $3, $4, $3)",
     )
     .bind(&s.token.0[..])
     .bind(s.user_id.as_uuid())
@@ -233,18 +233,41 @@ pub(crate) async fn create_session(pool: &PgPool, s: &SessionRecord) -> Result<(
     Ok(())
 }
 
+pub(crate) async fn touch_sessions(
+    pool: &PgPool,
+    tokens: &[TokenHash],
+    at: OffsetDateTime,
+) -> Result<()> {
+    if tokens.is_empty() {
+        return Ok(());
+    }
+    let tokens: Vec<Vec<u8>> = tokens.iter().map(|t| t.0.to_vec()).collect();
+    sqlx::query(
+        "UPDATE sessions SET last_seen_at = $2 \
+         WHERE token_hash = ANY($1) AND last_seen_at < $2",
+    )
+    .bind(tokens)
+    .bind(at)
+    .execute(pool)
+    .await
+    .map_err(store_error)?;
+    Ok(())
+}
+
 pub(crate) async fn session_user(
     pool: &PgPool,
     token: &TokenHash,
     now: OffsetDateTime,
+    idle_since: OffsetDateTime,
 ) -> Result<User> {
     let row: Option<UserRow> = sqlx::query_as(
         "SELECT u.id, u.institution_id, u.email, u.name, u.role, u.password_hash \
          FROM sessions s JOIN users u ON u.id = s.user_id \
-         WHERE s.token_hash = $1 AND s.expires_at > $2",
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3",
     )
     .bind(&token.0[..])
     .bind(now)
+    .bind(idle_since)
     .fetch_optional(pool)
     .await
     .map_err(store_error)?;

@@ -210,8 +210,16 @@ impl SessionStore for PgStore {
     async fn create_session(&self, session: &SessionRecord) -> Result<()> {
         directory::create_session(&self.pool, session).await
     }
-    async fn session_user(&self, token: &TokenHash, now: OffsetDateTime) -> Result<User> {
-        directory::session_user(&self.pool, token, now).await
+    async fn session_user(
+        &self,
+        token: &TokenHash,
+        now: OffsetDateTime,
+        idle_since: OffsetDateTime,
+    ) -> Result<User> {
+        directory::session_user(&self.pool, token, now, idle_since).await
+    }
+    async fn touch_sessions(&self, tokens: &[TokenHash], at: OffsetDateTime) -> Result<()> {
+        directory::touch_sessions(&self.pool, tokens, at).await
     }
     async fn delete_session(&self, token: &TokenHash) -> Result<()> {
         directory::delete_session(&self.pool, token).await

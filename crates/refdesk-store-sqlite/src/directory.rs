@@ -101,8 +101,8 @@ pub(crate) async fn insert_user(
 
 pub(crate) async fn insert_session(conn: &mut SqliteConnection, s: &SessionRecord) -> Result<()> {
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4)",
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) \
+         VALUES ($1, $2, $3, $4, $3)",
     )
     .bind(s.token.0.as_slice())
     .bind(Uuid::from(s.user_id))
@@ -278,18 +278,38 @@ pub(crate) async fn user_by_email(pool: &SqlitePool, email: &Email) -> Result<Us
     })
 }
 
+pub(crate) async fn touch_sessions(
+    conn: &mut SqliteConnection,
+    tokens: &[TokenHash],
+    at: OffsetDateTime,
+) -> Result<()> {
+    for t in tokens {
+        sqlx::query(
+            "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at < $2",
+        )
+        .bind(t.0.as_slice())
+        .bind(micros(at))
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    }
+    Ok(())
+}
+
 pub(crate) async fn session_user(
     pool: &SqlitePool,
     token: &TokenHash,
     now: OffsetDateTime,
+    idle_since: OffsetDateTime,
 ) -> Result<User> {
     let row: Option<UserRow> = sqlx::query_as(
         "SELECT u.id, u.institution_id, u.email, u.name, u.role \
          FROM sessions AS s JOIN users AS u ON u.id = s.user_id \
-         WHERE s.token_hash = $1 AND s.expires_at > $2",
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3",
     )
     .bind(token.0.as_slice())
     .bind(micros(now))
+    .bind(micros(idle_since))
     .fetch_optional(pool)
     .await
     .map_err(db)?;

@@ -304,8 +304,19 @@ impl SessionStore for SqliteStore {
             .exec(move |c| Box::pin(async move { directory::insert_session(c, &s).await }))
             .await
     }
-    async fn session_user(&self, token: &TokenHash, now: OffsetDateTime) -> Result<User> {
-        directory::session_user(&self.read, token, now).await
+    async fn session_user(
+        &self,
+        token: &TokenHash,
+        now: OffsetDateTime,
+        idle_since: OffsetDateTime,
+    ) -> Result<User> {
+        directory::session_user(&self.read, token, now, idle_since).await
+    }
+    async fn touch_sessions(&self, tokens: &[TokenHash], at: OffsetDateTime) -> Result<()> {
+        let tokens = tokens.to_vec();
+        self.writer
+            .exec(move |c| Box::pin(async move { directory::touch_sessions(c, &tokens, at).await }))
+            .await
     }
     async fn delete_session(&self, token: &TokenHash) -> Result<()> {
         let t = *token;

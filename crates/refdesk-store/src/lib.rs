@@ -213,8 +213,16 @@ pub trait DirectoryStore: Send + Sync + std::fmt::Debug + 'static {
 #[async_trait]
 pub trait SessionStore: Send + Sync + std::fmt::Debug + 'static {
     async fn create_session(&self, session: &SessionRecord) -> Result<()>;
-    /// The user of an unexpired session; `NotFound` for unknown or expired tokens.
-    async fn session_user(&self, token: &TokenHash, now: OffsetDateTime) -> Result<User>;
+    /// The user of a session that has not expired by `now` and was last used after
+    /// `idle_since`; `NotFound` for unknown, expired and idle ones.
+    async fn session_user(
+        &self,
+        token: &TokenHash,
+        now: OffsetDateTime,
+        idle_since: OffsetDateTime,
+    ) -> Result<User>;
+    /// Records that these sessions were used at `at` (a later use is never moved back).
+    async fn touch_sessions(&self, tokens: &[TokenHash], at: OffsetDateTime) -> Result<()>;
     async fn delete_session(&self, token: &TokenHash) -> Result<()>;
     /// Replaces a staff member's password hash and ends every session of theirs, in one
     /// transaction; returns the ended sessions' token hashes (to close their sockets).

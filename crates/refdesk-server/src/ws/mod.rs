@@ -32,7 +32,7 @@ pub async fn upgrade(
         Some(token) => staff_of_session(&state, &token)
             .await
             .ok()
-            .map(|s| (s, hash_token(&token).key())),
+            .map(|s| (s, hash_token(&token))),
         None => None,
     };
     ws.read_buffer_size(4 * 1024)

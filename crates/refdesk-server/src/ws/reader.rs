@@ -39,9 +39,14 @@ struct Session {
     refusal: Option<ServerFrame>,
 }
 
-pub async fn run(state: AppState, socket: WebSocket, staff: Option<(StaffPrincipal, uuid::Uuid)>) {
+pub async fn run(
+    state: AppState,
+    socket: WebSocket,
+    staff: Option<(StaffPrincipal, refdesk_store::TokenHash)>,
+) {
     let (mut sink, mut stream) = socket.split();
-    let session = staff.as_ref().map(|(_, key)| *key);
+    let token = staff.as_ref().map(|(_, hash)| *hash);
+    let session = token.map(|t| t.key());
     let staff = staff.map(|(s, _)| s);
     let Some((principal, resume)) = handshake(&state, &mut sink, &mut stream, staff).await else {
         return;
@@ -89,6 +94,11 @@ pub async fn run(state: AppState, socket: WebSocket, staff: Option<(StaffPrincip
     };
     // A dashboard counts as connected (its queues as staffed) before it is welcomed, so one
     // that has its welcome is known to every node.
+    // An open dashboard keeps its session in use (the idle timeout).
+    let open_session = token.filter(|_| staff_user.is_some());
+    if let Some(t) = open_session {
+        session.state.session_use().opened(t);
+    }
     if let Some(s) = &staff_user {
         session.state.staff_arrived(s).await;
     }
@@ -97,6 +107,9 @@ pub async fn run(state: AppState, socket: WebSocket, staff: Option<(StaffPrincip
     }
     if let Some(s) = &staff_user {
         session.state.staff_gone(s.id()).await;
+    }
+    if let Some(t) = open_session {
+        session.state.session_use().closed(t);
     }
     session.access.unsubscribe_all();
     session.patron_gone().await;

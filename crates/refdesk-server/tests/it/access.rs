@@ -104,3 +104,33 @@ async fn a_socket_whose_grants_shrink_stops_receiving_what_it_may_not_see() {
         .await;
     assert_eq!(status, 404, "REST agrees at once");
 }
+
+#[tokio::test]
+async fn an_unused_session_is_refused_after_the_idle_limit_but_an_open_dashboard_keeps_its_own() {
+    use time::Duration;
+    let app = TestApp::spawn_with(|s| s.session_idle_minutes = 30).await;
+    let alice = app.login("alice@riverside").await; // uses the REST API now and then
+    let bob = app.login("bob@riverside").await; // signed in, then never again
+    let rita = app.login("rita@riverside").await; // her dashboard stays open
+    let (_dashboard, _) = app.staff_ws(&rita).await;
+    let me = |cookie: &str| {
+        let (app, cookie) = (&app, cookie.to_owned());
+        async move { app.get("/api/me", Some(&cookie), None).await.0 }
+    };
+
+    app.clock.advance(Duration::minutes(20));
+    assert_eq!(me(&alice.cookie).await, 200);
+    // The timer task's presence round: the open dashboard's session is in use.
+    app.state.open_sessions_used().await;
+    app.clock.advance(Duration::minutes(20));
+    assert_eq!(me(&bob.cookie).await, 401, "40 minutes unused");
+    assert_eq!(me(&alice.cookie).await, 200, "used 20 minutes ago");
+    app.clock.advance(Duration::minutes(20));
+    app.state.open_sessions_used().await;
+    app.clock.advance(Duration::minutes(15));
+    assert_eq!(me(&alice.cookie).await, 401, "35 minutes unused");
+    assert_eq!(me(&rita.cookie).await, 200, "kept by her open dashboard");
+    // Signing in again starts afresh.
+    let again = app.login("bob@riverside").await;
+    assert_eq!(me(&again.cookie).await, 200);
+}

@@ -85,18 +85,49 @@ pub async fn sessions_expire_and_end(store: DynStore) {
     };
     s.create_session(&live).await.unwrap();
     s.create_session(&old).await.unwrap();
-    assert_eq!(s.session_user(&live.token, t).await.unwrap(), f.alice);
+    assert_eq!(
+        s.session_user(&live.token, t, t - Duration::days(1))
+            .await
+            .unwrap(),
+        f.alice
+    );
     assert!(matches!(
-        s.session_user(&old.token, t).await,
+        s.session_user(&old.token, t, t - Duration::days(1)).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        s.session_user(&token("unknown"), t).await,
+        s.session_user(&token("unknown"), t, t - Duration::days(1))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    // Idle: last used when it was made, so refused once the idle limit passes that; a use
+    // moves it on, and an older use does not move it back.
+    let later = t + Duration::hours(1);
+    assert!(matches!(
+        s.session_user(&live.token, later, t + Duration::minutes(30))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    s.touch_sessions(&[live.token, token("unknown")], t + Duration::minutes(40))
+        .await
+        .unwrap();
+    s.touch_sessions(&[live.token], t + Duration::minutes(10))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.session_user(&live.token, later, t + Duration::minutes(30))
+            .await
+            .unwrap(),
+        f.alice
+    );
+    assert!(matches!(
+        s.session_user(&live.token, later, t + Duration::minutes(45))
+            .await,
         Err(StoreError::NotFound)
     ));
     s.delete_session(&live.token).await.unwrap();
     assert!(matches!(
-        s.session_user(&live.token, t).await,
+        s.session_user(&live.token, t, t - Duration::days(1)).await,
         Err(StoreError::NotFound)
     ));
 }
@@ -125,11 +156,16 @@ pub async fn a_password_change_ends_every_session_of_its_user(store: DynStore) {
     assert_eq!(ended, want);
     for gone in [desk, laptop] {
         assert!(matches!(
-            s.session_user(&gone, t).await,
+            s.session_user(&gone, t, t - Duration::days(1)).await,
             Err(StoreError::NotFound)
         ));
     }
-    assert_eq!(s.session_user(&bobs, t).await.unwrap(), f.bob);
+    assert_eq!(
+        s.session_user(&bobs, t, t - Duration::days(1))
+            .await
+            .unwrap(),
+        f.bob
+    );
     let record = s.user_by_email(&f.alice.email).await.unwrap();
     assert_eq!(record.password_hash, "$argon2id$new");
     assert!(
