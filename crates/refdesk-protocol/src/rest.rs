@@ -12,6 +12,42 @@ use utoipa::{IntoParams, ToSchema};
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
+    /// The 6-digit code from the authenticator app, for an account with two-step sign-in on
+    /// (without it such an account gets `401 totp_required`).
+    #[serde(default)]
+    pub totp_code: Option<String>,
+}
+
+/// `GET /api/auth/totp`: whether two-step sign-in is on for me.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TotpStatus {
+    pub enabled: bool,
+    /// A setup was started and waits for its first code.
+    pub setting_up: bool,
+}
+
+/// A request that needs the current password again (setting two-step sign-in up, or off).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CurrentPassword {
+    pub current_password: String,
+}
+
+/// What an authenticator app needs to add the account.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TotpEnrolment {
+    /// The secret, base32, to type in where the QR code cannot be read.
+    pub secret: String,
+    pub otpauth_url: String,
+    /// The QR code of `otpauth_url`, as an SVG image.
+    pub qr_svg: String,
+}
+
+/// `POST /api/auth/totp/enable`: the first code from the app, which turns it on.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TotpCode {
+    pub code: String,
 }
 
 /// `POST /api/auth/password`: a staff member changes their own password.

@@ -29,6 +29,7 @@ pub mod settings;
 pub mod state;
 pub mod store;
 pub mod timers;
+pub mod totp;
 mod ws;
 
 pub use settings::Settings;

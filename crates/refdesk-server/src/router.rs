@@ -3,7 +3,7 @@
 use crate::http::{
     attachments, auth, canned, chats, conversations, coops, departments, directory, faq_page, faqs,
     health, institutions, mail, monitoring, pages, privacy_page, ratings, reports, staff, tags,
-    tickets, transcripts, transfers, widgets,
+    tickets, totp, transcripts, transfers, widgets,
 };
 use crate::state::AppState;
 use crate::{assets, ws};
@@ -31,6 +31,10 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::change_password))
+        .routes(routes!(totp::get))
+        .routes(routes!(totp::setup))
+        .routes(routes!(totp::enable))
+        .routes(routes!(totp::disable))
         .routes(routes!(auth::me))
         .routes(routes!(widgets::widget))
         .routes(routes!(chats::start, chats::list))

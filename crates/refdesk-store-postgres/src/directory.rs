@@ -8,7 +8,7 @@ use refdesk_core::{
     Department, DepartmentId, Email, Guest, Institution, InstitutionId, User, UserId, Widget,
     WidgetId,
 };
-use refdesk_store::{Result, SessionRecord, StoreError, TokenHash, UserRecord};
+use refdesk_store::{Result, SessionRecord, StoreError, TokenHash, TotpState, UserRecord};
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 
@@ -231,6 +231,48 @@ pub(crate) async fn create_session(pool: &PgPool, s: &SessionRecord) -> Result<(
     .await
     .map_err(store_error)?;
     Ok(())
+}
+
+pub(crate) async fn totp_of(pool: &PgPool, user: UserId) -> Result<TotpState> {
+    let row: Option<(Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT totp_secret, totp_pending FROM users WHERE id = $1")
+            .bind(user.as_uuid())
+            .fetch_optional(pool)
+            .await
+            .map_err(store_error)?;
+    let (secret, pending) = row.ok_or(StoreError::NotFound)?;
+    Ok(TotpState { secret, pending })
+}
+
+pub(crate) async fn set_totp(pool: &PgPool, user: UserId, state: &TotpState) -> Result<()> {
+    let changed = sqlx::query(
+        "UPDATE users SET totp_secret = $2, totp_pending = $3, totp_last_step = NULL \
+         WHERE id = $1",
+    )
+    .bind(user.as_uuid())
+    .bind(state.secret.as_deref())
+    .bind(state.pending.as_deref())
+    .execute(pool)
+    .await
+    .map_err(store_error)?;
+    if changed.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+pub(crate) async fn use_totp_step(pool: &PgPool, user: UserId, step: u64) -> Result<bool> {
+    let step = i64::try_from(step).map_err(|_| StoreError::corrupt("totp step beyond i64"))?;
+    let changed = sqlx::query(
+        "UPDATE users SET totp_last_step = $2 \
+         WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)",
+    )
+    .bind(user.as_uuid())
+    .bind(step)
+    .execute(pool)
+    .await
+    .map_err(store_error)?;
+    Ok(changed.rows_affected() == 1)
 }
 
 pub(crate) async fn touch_sessions(

@@ -46,7 +46,7 @@ use refdesk_core::{
 use refdesk_store::{
     Appended, ChatFilter, ChatStore, ClaimedTimer, Directory, DirectoryStore, MessageLog,
     MigrationStore, NewChat, Result, Rows, SessionRecord, SessionStore, StoreError, Table,
-    TimerStore, TokenHash, UserRecord,
+    TimerStore, TokenHash, TotpState, UserRecord,
 };
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
@@ -217,6 +217,15 @@ impl SessionStore for PgStore {
         idle_since: OffsetDateTime,
     ) -> Result<User> {
         directory::session_user(&self.pool, token, now, idle_since).await
+    }
+    async fn totp_of(&self, user: UserId) -> Result<TotpState> {
+        directory::totp_of(&self.pool, user).await
+    }
+    async fn set_totp(&self, user: UserId, state: &TotpState) -> Result<()> {
+        directory::set_totp(&self.pool, user, state).await
+    }
+    async fn use_totp_step(&self, user: UserId, step: u64) -> Result<bool> {
+        directory::use_totp_step(&self.pool, user, step).await
     }
     async fn touch_sessions(&self, tokens: &[TokenHash], at: OffsetDateTime) -> Result<()> {
         directory::touch_sessions(&self.pool, tokens, at).await

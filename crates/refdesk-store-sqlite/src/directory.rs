@@ -10,7 +10,7 @@ use refdesk_core::{
     Department, DepartmentId, Email, Guest, Institution, InstitutionId, User, UserId, Widget,
     WidgetId,
 };
-use refdesk_store::{Conflict, SessionRecord, StoreError, TokenHash, UserRecord};
+use refdesk_store::{Conflict, SessionRecord, StoreError, TokenHash, TotpState, UserRecord};
 use sqlx::{SqliteConnection, SqlitePool};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -276,6 +276,56 @@ pub(crate) async fn user_by_email(pool: &SqlitePool, email: &Email) -> Result<Us
         user: row.user.try_into()?,
         password_hash: row.password_hash,
     })
+}
+
+pub(crate) async fn totp_of(pool: &SqlitePool, user: UserId) -> Result<TotpState> {
+    let row: Option<(Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT totp_secret, totp_pending FROM users WHERE id = $1")
+            .bind(Uuid::from(user))
+            .fetch_optional(pool)
+            .await
+            .map_err(db)?;
+    let (secret, pending) = row.ok_or(StoreError::NotFound)?;
+    Ok(TotpState { secret, pending })
+}
+
+pub(crate) async fn set_totp(
+    conn: &mut SqliteConnection,
+    user: UserId,
+    state: &TotpState,
+) -> Result<()> {
+    let changed = sqlx::query(
+        "UPDATE users SET totp_secret = $2, totp_pending = $3, totp_last_step = NULL \
+         WHERE id = $1",
+    )
+    .bind(Uuid::from(user))
+    .bind(state.secret.as_deref())
+    .bind(state.pending.as_deref())
+    .execute(conn)
+    .await
+    .map_err(db)?;
+    if changed.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+pub(crate) async fn use_totp_step(
+    conn: &mut SqliteConnection,
+    user: UserId,
+    step: u64,
+) -> Result<bool> {
+    let step = i64::try_from(step).map_err(|_| StoreError::corrupt("totp step beyond i64"))?;
+    let changed = sqlx::query(
+        "UPDATE users SET totp_last_step = $2 \
+         WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)",
+    )
+    .bind(Uuid::from(user))
+    .bind(step)
+    .execute(conn)
+    .await
+    .map_err(db)?;
+    Ok(changed.rows_affected() == 1)
 }
 
 pub(crate) async fn touch_sessions(

@@ -42,7 +42,7 @@ use refdesk_core::{
 };
 use refdesk_store::{
     Appended, ChatFilter, ChatStore, ClaimedTimer, DirectoryStore, MessageLog, NewChat, Result,
-    SessionRecord, SessionStore, StoreError, TimerStore, TokenHash, UserRecord,
+    SessionRecord, SessionStore, StoreError, TimerStore, TokenHash, TotpState, UserRecord,
 };
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{
@@ -311,6 +311,20 @@ impl SessionStore for SqliteStore {
         idle_since: OffsetDateTime,
     ) -> Result<User> {
         directory::session_user(&self.read, token, now, idle_since).await
+    }
+    async fn totp_of(&self, user: UserId) -> Result<TotpState> {
+        directory::totp_of(&self.read, user).await
+    }
+    async fn set_totp(&self, user: UserId, state: &TotpState) -> Result<()> {
+        let state = state.clone();
+        self.writer
+            .exec(move |c| Box::pin(async move { directory::set_totp(c, user, &state).await }))
+            .await
+    }
+    async fn use_totp_step(&self, user: UserId, step: u64) -> Result<bool> {
+        self.writer
+            .exec(move |c| Box::pin(async move { directory::use_totp_step(c, user, step).await }))
+            .await
     }
     async fn touch_sessions(&self, tokens: &[TokenHash], at: OffsetDateTime) -> Result<()> {
         let tokens = tokens.to_vec();

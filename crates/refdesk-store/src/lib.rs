@@ -45,8 +45,8 @@ pub use privacy::{Forgetting, PrivacyStore};
 pub use ratings::RatingStore;
 pub use records::{
     Appended, ChatCursor, ChatFilter, ClaimedTimer, Directory, NewChat, Outbound, Rows,
-    SessionRecord, StartMove, Table, TokenHash, TransferApplied, TransferChange, TransferOffer,
-    UserRecord,
+    SessionRecord, StartMove, Table, TokenHash, TotpState, TransferApplied, TransferChange,
+    TransferOffer, UserRecord,
 };
 pub use reports::{FactFilter, ReportStore};
 pub use tags::{TagStore, like_prefix};
@@ -221,6 +221,13 @@ pub trait SessionStore: Send + Sync + std::fmt::Debug + 'static {
         now: OffsetDateTime,
         idle_since: OffsetDateTime,
     ) -> Result<User>;
+    /// A staff member's second factor: the secret once turned on, and the one offered while
+    /// they set it up.
+    async fn totp_of(&self, user: UserId) -> Result<TotpState>;
+    /// Replaces both (`NotFound` for an unknown user); the last accepted step is forgotten.
+    async fn set_totp(&self, user: UserId, state: &TotpState) -> Result<()>;
+    /// Accepts a code's time step once: false when that step or a later one was used already.
+    async fn use_totp_step(&self, user: UserId, step: u64) -> Result<bool>;
     /// Records that these sessions were used at `at` (a later use is never moved back).
     async fn touch_sessions(&self, tokens: &[TokenHash], at: OffsetDateTime) -> Result<()>;
     async fn delete_session(&self, token: &TokenHash) -> Result<()>;

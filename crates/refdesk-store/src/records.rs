@@ -325,3 +325,21 @@ pub struct TransferApplied {
     pub chat: Option<Chat>,
     pub messages: Vec<Message>,
 }
+
+/// A staff member's second factor at sign-in (base32 TOTP secrets).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct TotpState {
+    /// The secret in use: sign-in asks for a code when it is set.
+    pub secret: Option<String>,
+    /// The secret offered while it is being set up, until a code from it is confirmed.
+    pub pending: Option<String>,
+}
+
+impl std::fmt::Debug for TotpState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TotpState")
+            .field("secret", &self.secret.as_ref().map(|_| "…"))
+            .field("pending", &self.pending.as_ref().map(|_| "…"))
+            .finish()
+    }
+}

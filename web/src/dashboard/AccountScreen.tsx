@@ -3,9 +3,97 @@
 // of the account, on every device; this browser gets a new session at once, and its dashboard
 // reconnects on it.
 
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { http, HttpError } from "./http";
 import { me } from "./state";
+
+interface TotpStatus {
+  enabled: boolean;
+  setting_up: boolean;
+}
+interface TotpEnrolment {
+  secret: string;
+  otpauth_url: string;
+  qr_svg: string;
+}
+
+const failure = (err: unknown, what: string) => (err instanceof HttpError ? err.message : what);
+
+/** Two-step sign-in: set up (QR code and secret), turned on with the first code, or off. */
+function TwoStep() {
+  const [status, setStatus] = useState<TotpStatus | null>(null);
+  const [enrolment, setEnrolment] = useState<TotpEnrolment | null>(null);
+  const [note, setNote] = useState("");
+  const [error, setError] = useState("");
+  useEffect(() => {
+    http<TotpStatus>("GET", "/api/auth/totp").then(setStatus, () => setError("Could not read your sign-in settings"));
+  }, []);
+  const act = (e: Event, run: (d: FormData) => Promise<void>) => {
+    e.preventDefault();
+    const form = e.currentTarget as HTMLFormElement;
+    setError("");
+    setNote("");
+    run(new FormData(form)).then(
+      () => form.reset(),
+      (err) => setError(failure(err, "Something went wrong; please try again")),
+    );
+  };
+  const setup = (e: Event) =>
+    act(e, async (d) => setEnrolment(await http<TotpEnrolment>("POST", "/api/auth/totp/setup", { current_password: String(d.get("password")) })));
+  const enable = (e: Event) =>
+    act(e, async (d) => {
+      setStatus(await http<TotpStatus>("POST", "/api/auth/totp/enable", { code: String(d.get("code")).trim() }));
+      setEnrolment(null);
+      setNote("Two-step sign-in is on: every sign-in now asks for a code from your app.");
+    });
+  const disable = (e: Event) =>
+    act(e, async (d) => {
+      setStatus(await http<TotpStatus>("POST", "/api/auth/totp/disable", { current_password: String(d.get("password")) }));
+      setNote("Two-step sign-in is off.");
+    });
+  return (
+    <section aria-labelledby="two-step-title">
+      <h3 id="two-step-title">Two-step sign-in</h3>
+      <p>
+        {status?.enabled
+          ? "On: signing in asks for your password and a code from your authenticator app."
+          : "Off: signing in asks for your password only. Turn it on to ask for a code from an authenticator app on your phone as well (recommended for admins)."}
+      </p>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <p role="status">{note}</p>
+      {enrolment ? (
+        <form key="enable" onSubmit={enable} aria-label="Turn on two-step sign-in">
+          <p>Scan this code with your authenticator app, or type in the key below it.</p>
+          <div class="qr" role="img" aria-label="QR code for your authenticator app" dangerouslySetInnerHTML={{ __html: enrolment.qr_svg }} />
+          <p>
+            Key: <code class="totp-secret">{enrolment.secret}</code>
+          </p>
+          <label for="totp-code">Code your app shows now</label>
+          <input id="totp-code" name="code" inputMode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxLength={6} required />
+          <button type="submit">Turn on</button>
+        </form>
+      ) : status?.enabled ? (
+        <form key="disable" onSubmit={disable} aria-label="Turn off two-step sign-in">
+          <label for="totp-off-password">Your password</label>
+          <input id="totp-off-password" name="password" type="password" autocomplete="current-password" required />
+          <button type="submit" class="secondary">
+            Turn off two-step sign-in
+          </button>
+        </form>
+      ) : (
+        <form key="setup" onSubmit={setup} aria-label="Set up two-step sign-in">
+          <label for="totp-password">Your password</label>
+          <input id="totp-password" name="password" type="password" autocomplete="current-password" required />
+          <button type="submit">Set up two-step sign-in</button>
+        </form>
+      )}
+    </section>
+  );
+}
 
 export function AccountScreen() {
   const [status, setStatus] = useState("");
@@ -56,6 +144,7 @@ export function AccountScreen() {
         <p role="status">{status}</p>
         <button type="submit">Change password</button>
       </form>
+      <TwoStep />
     </main>
   );
 }

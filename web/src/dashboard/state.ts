@@ -283,14 +283,17 @@ export async function loadMe(): Promise<void> {
   }
 }
 
-/** Returns an error message for the form, or null when signed in. */
-export async function signIn(email: string, password: string): Promise<string | null> {
+/** Returns an error message for the form, or null when signed in; "code" when the account asks
+ * for the code from its authenticator app (and `code` was not given). */
+export async function signIn(email: string, password: string, code?: string): Promise<string | null> {
   try {
-    const r = await http<{ user: UserView }>("POST", "/api/auth/login", { email, password });
+    const r = await http<{ user: UserView }>("POST", "/api/auth/login", { email, password, totp_code: code || null });
     me.value = r.user;
     startSocket();
     return null;
   } catch (e) {
+    if (e instanceof HttpError && e.code === "totp_required") return code ? "Please enter the code." : "code";
+    if (e instanceof HttpError && e.code === "invalid_totp") return "That code is wrong or was used already. Please enter the next one.";
     if (e instanceof HttpError && e.status === 401) return "Wrong email or password.";
     if (e instanceof HttpError && e.status === 429) return "Too many attempts. Please wait a minute and try again.";
     return "Could not sign in. Please try again.";

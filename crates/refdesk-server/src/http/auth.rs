@@ -9,7 +9,7 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse};
-use refdesk_core::{Email, Timer, TimerKey, TimerKind, TimerOp};
+use refdesk_core::{Email, Timer, TimerKey, TimerKind, TimerOp, UserId};
 use refdesk_protocol::{ErrorBody, LoginRequest, LoginResponse, PasswordChangeRequest, UserView};
 use refdesk_store::{SessionRecord, StoreError};
 use std::net::SocketAddr;
@@ -78,6 +78,7 @@ pub async fn login(
         tracing::warn!(user.id = known, client.ip = %peer.ip(), "sign-in failed");
         return Err(invalid());
     };
+    second_factor(&state, record.user.id, req.totp_code.as_deref()).await?;
     let cookie = start_session(&state, record.user.id).await?;
     tracing::info!(user.id = %record.user.id, "staff signed in");
     // Each sign-in starts as local monitoring on, co-op monitoring off.
@@ -88,6 +89,63 @@ pub async fn login(
         Json(LoginResponse {
             user: UserView::from(&record.user),
         }),
+    ))
+}
+
+/// With two-step sign-in on, the code from the authenticator app must be given and right, and
+/// its time step not used before (`401 totp_required`, `401 invalid_totp`).
+async fn second_factor(state: &AppState, user: UserId, code: Option<&str>) -> ApiResult<()> {
+    let Some(secret) = state.store().totp_of(user).await?.secret else {
+        return Ok(());
+    };
+    let Some(code) = code.filter(|c| !c.trim().is_empty()) else {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "totp_required",
+            "enter the 6-digit code from your authenticator app",
+        ));
+    };
+    let unix = u64::try_from(state.now().unix_timestamp()).unwrap_or(0);
+    match crate::totp::matching_step(&secret, code, unix) {
+        Some(step) if state.store().use_totp_step(user, step).await? => Ok(()),
+        _ => {
+            tracing::warn!(user.id = %user, "sign-in refused: wrong or reused one-time code");
+            Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_totp",
+                "that code is wrong or was used already: wait for the next one",
+            ))
+        }
+    }
+}
+
+/// Checks the signed-in person's current password again (for a password change, or setting
+/// two-step sign-in up or off), rate-limited as a sign-in; `403 wrong_password`.
+pub(super) async fn check_current_password(
+    state: &AppState,
+    user: &refdesk_core::User,
+    password: String,
+    peer: SocketAddr,
+) -> ApiResult<()> {
+    state.limits().login(user.email.as_str(), peer.ip())?;
+    let record = state.store().user_by_email(&user.email).await?;
+    let ok = state
+        .limits()
+        .password_checks
+        .verify(password, record.password_hash)
+        .await
+        .map_err(|e| match e {
+            crate::passwords::CheckFailed::Busy => ApiError::rate_limited(1),
+            crate::passwords::CheckFailed::Stopped => ApiError::internal(e),
+        })?;
+    if ok {
+        return Ok(());
+    }
+    tracing::warn!(user.id = %user.id, client.ip = %peer.ip(), "refused: wrong current password");
+    Err(ApiError::new(
+        StatusCode::FORBIDDEN,
+        "wrong_password",
+        "the current password is wrong",
     ))
 }
 
@@ -146,25 +204,7 @@ pub async fn change_password(
         return Err(ApiError::bad_origin());
     }
     let user = staff.user.clone();
-    state.limits().login(user.email.as_str(), peer.ip())?;
-    let record = state.store().user_by_email(&user.email).await?;
-    let ok = state
-        .limits()
-        .password_checks
-        .verify(req.current_password, record.password_hash)
-        .await
-        .map_err(|e| match e {
-            crate::passwords::CheckFailed::Busy => ApiError::rate_limited(1),
-            crate::passwords::CheckFailed::Stopped => ApiError::internal(e),
-        })?;
-    if !ok {
-        tracing::warn!(user.id = %user.id, client.ip = %peer.ip(), "password change refused: wrong current password");
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "wrong_password",
-            "the current password is wrong",
-        ));
-    }
+    check_current_password(&state, &user, req.current_password, peer).await?;
     crate::admin::check_password(
         &req.new_password,
         &[user.email.as_str(), user.name.as_str()],

@@ -22,6 +22,7 @@ pub mod reports;
 pub mod staff;
 pub mod tags;
 pub mod tickets;
+pub mod totp;
 pub mod transcripts;
 pub mod transfers;
 pub mod widgets;

@@ -37,6 +37,7 @@ mod smtp;
 mod tags;
 mod tickets;
 mod timers;
+mod totp;
 mod transcripts;
 mod transfers;
 mod widgets;

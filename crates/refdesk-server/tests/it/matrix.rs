@@ -352,6 +352,25 @@ fn rows() -> Vec<Row> {
         row("POST", "/api/auth/logout", "/api/auth/logout", &STAFF),
         // Staff only; the matrix's empty body is refused (400) and changes nothing.
         row("POST", "/api/auth/password", "/api/auth/password", &STAFF),
+        row("GET", "/api/auth/totp", "/api/auth/totp", &STAFF),
+        row(
+            "POST",
+            "/api/auth/totp/setup",
+            "/api/auth/totp/setup",
+            &STAFF,
+        ),
+        row(
+            "POST",
+            "/api/auth/totp/enable",
+            "/api/auth/totp/enable",
+            &STAFF,
+        ),
+        row(
+            "POST",
+            "/api/auth/totp/disable",
+            "/api/auth/totp/disable",
+            &STAFF,
+        ),
         row("GET", "/api/me", "/api/me", &STAFF),
         listing(
             row("GET", "/api/chats", "/api/chats", &STAFF),

@@ -1,7 +1,7 @@
 //! Directory, sessions and guests.
 
 use super::fixture::{Fixture, now, token};
-use crate::{Conflict, DynStore, SessionRecord, StoreError};
+use crate::{Conflict, DynStore, SessionRecord, StoreError, TotpState};
 use refdesk_core::*;
 use time::Duration;
 use uuid::Uuid;
@@ -176,6 +176,45 @@ pub async fn a_password_change_ends_every_session_of_its_user(store: DynStore) {
     );
     assert!(matches!(
         s.change_password(UserId::from(Uuid::now_v7()), "x").await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+pub async fn a_second_factor_is_kept_and_each_code_step_used_once(store: DynStore) {
+    let f = Fixture::new(store).await;
+    let s = &f.store;
+    assert_eq!(s.totp_of(f.alice.id).await.unwrap(), TotpState::default());
+    let pending = TotpState {
+        secret: None,
+        pending: Some("JBSWY3DPEHPK3PXP".into()),
+    };
+    s.set_totp(f.alice.id, &pending).await.unwrap();
+    assert_eq!(s.totp_of(f.alice.id).await.unwrap(), pending);
+    let on = TotpState {
+        secret: Some("JBSWY3DPEHPK3PXP".into()),
+        pending: None,
+    };
+    s.set_totp(f.alice.id, &on).await.unwrap();
+    assert_eq!(s.totp_of(f.alice.id).await.unwrap(), on);
+    assert!(s.use_totp_step(f.alice.id, 100).await.unwrap());
+    assert!(!s.use_totp_step(f.alice.id, 100).await.unwrap(), "once");
+    assert!(
+        !s.use_totp_step(f.alice.id, 99).await.unwrap(),
+        "never an older one"
+    );
+    assert!(s.use_totp_step(f.alice.id, 101).await.unwrap());
+    assert!(s.use_totp_step(f.bob.id, 100).await.unwrap(), "per person");
+    s.set_totp(f.alice.id, &TotpState::default()).await.unwrap();
+    assert!(
+        s.use_totp_step(f.alice.id, 50).await.unwrap(),
+        "forgotten with the secret"
+    );
+    assert!(matches!(
+        s.totp_of(UserId::from(Uuid::now_v7())).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        s.set_totp(UserId::from(Uuid::now_v7()), &on).await,
         Err(StoreError::NotFound)
     ));
 }

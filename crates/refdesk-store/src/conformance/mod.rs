@@ -59,6 +59,7 @@ macro_rules! conformance_suite {
             duplicate_directory_entries_conflict
             sessions_expire_and_end
             a_password_change_ends_every_session_of_its_user
+            a_second_factor_is_kept_and_each_code_step_used_once
             guests_are_found_by_token_hash
             start_chat_stores_the_question_as_seq_1
             one_open_chat_per_guest
