@@ -234,6 +234,16 @@ pub fn check_password(password: &str, about: &[&str]) -> ApiResult<()> {
     Ok(())
 }
 
+/// A new password, checked against the policy ([`check_password`]), as its Argon2id hash
+/// (computed off the async threads).
+pub async fn new_password_hash(password: String, about: &[&str]) -> ApiResult<String> {
+    check_password(&password, about)?;
+    tokio::task::spawn_blocking(move || crate::auth::hash_password(&password))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)
+}
+
 /// Creates a staff account with an Argon2id hash of `password`.
 pub async fn create_staff(
     store: &DynStore,
@@ -243,11 +253,7 @@ pub async fn create_staff(
     role: Role,
     password: String,
 ) -> ApiResult<User> {
-    check_password(&password, &[email.as_str(), name.as_str()])?;
-    let hash = tokio::task::spawn_blocking(move || crate::auth::hash_password(&password))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
+    let hash = new_password_hash(password, &[email.as_str(), name.as_str()]).await?;
     let user = User {
         id: crate::service::new_id(),
         institution_id: institution,

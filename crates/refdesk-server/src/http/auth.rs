@@ -59,18 +59,7 @@ pub async fn login(
         Err(_) => None,
     };
     let hash = record.as_ref().map(|r| r.password_hash.clone());
-    let password = req.password;
-    // Each check holds Argon2id's memory while it runs: only so many at once, on threads of
-    // their own (see `passwords`).
-    let ok = state
-        .limits()
-        .password_checks
-        .verify(password, hash.unwrap_or_else(dummy_hash))
-        .await
-        .map_err(|e| match e {
-            crate::passwords::CheckFailed::Busy => ApiError::rate_limited(1),
-            crate::passwords::CheckFailed::Stopped => ApiError::internal(e),
-        })?;
+    let ok = verify_password(&state, req.password, hash.unwrap_or_else(dummy_hash)).await?;
     let known = record.as_ref().map(|r| r.user.id.to_string());
     let Some(record) = record.filter(|_| ok) else {
         // Logged without the password, and without the address typed (it may be a password
@@ -119,6 +108,20 @@ async fn second_factor(state: &AppState, user: UserId, code: Option<&str>) -> Ap
     }
 }
 
+/// Whether `password` matches `hash`. Each check holds Argon2id's memory while it runs: only
+/// so many at once, on threads of their own (see `passwords`); a full queue is `429`.
+async fn verify_password(state: &AppState, password: String, hash: String) -> ApiResult<bool> {
+    state
+        .limits()
+        .password_checks
+        .verify(password, hash)
+        .await
+        .map_err(|e| match e {
+            crate::passwords::CheckFailed::Busy => ApiError::rate_limited(1),
+            crate::passwords::CheckFailed::Stopped => ApiError::internal(e),
+        })
+}
+
 /// Checks the signed-in person's current password again (for a password change, or setting
 /// two-step sign-in up or off), rate-limited as a sign-in; `403 wrong_password`.
 pub(super) async fn check_current_password(
@@ -129,16 +132,7 @@ pub(super) async fn check_current_password(
 ) -> ApiResult<()> {
     state.limits().login(user.email.as_str(), peer.ip())?;
     let record = state.store().user_by_email(&user.email).await?;
-    let ok = state
-        .limits()
-        .password_checks
-        .verify(password, record.password_hash)
-        .await
-        .map_err(|e| match e {
-            crate::passwords::CheckFailed::Busy => ApiError::rate_limited(1),
-            crate::passwords::CheckFailed::Stopped => ApiError::internal(e),
-        })?;
-    if ok {
+    if verify_password(state, password, record.password_hash).await? {
         return Ok(());
     }
     tracing::warn!(user.id = %user.id, client.ip = %peer.ip(), "refused: wrong current password");
@@ -151,7 +145,7 @@ pub(super) async fn check_current_password(
 
 /// Stores a new session for `user` (a new token every time: at sign-in and after a password
 /// change) with the timer that ends its sockets when it expires; returns its cookie.
-async fn start_session(state: &AppState, user: refdesk_core::UserId) -> ApiResult<String> {
+async fn start_session(state: &AppState, user: UserId) -> ApiResult<String> {
     let (token, hash) = new_token();
     let t = state.now();
     let hours = state.settings().session_hours;
@@ -205,15 +199,11 @@ pub async fn change_password(
     }
     let user = staff.user.clone();
     check_current_password(&state, &user, req.current_password, peer).await?;
-    crate::admin::check_password(
-        &req.new_password,
+    let hash = crate::admin::new_password_hash(
+        req.new_password,
         &[user.email.as_str(), user.name.as_str()],
-    )?;
-    let password = req.new_password;
-    let hash = tokio::task::spawn_blocking(move || crate::auth::hash_password(&password))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
+    )
+    .await?;
     let ended = state.store().change_password(user.id, &hash).await?;
     let timers: Vec<TimerOp> = ended
         .iter()

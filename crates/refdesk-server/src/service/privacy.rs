@@ -27,27 +27,16 @@ impl AppState {
     /// institution whose sweep fails is logged and the others are still swept.
     pub async fn sweep_patron_data(&self) -> ApiResult<Swept> {
         let mut swept = Swept::default();
-        let mut after: Option<String> = None;
-        loop {
-            let page = self
-                .store()
-                .institutions_page(after.as_deref(), 200)
-                .await?;
-            for i in &page {
-                match self.sweep_institution(i).await {
-                    Ok(s) => {
-                        swept.forgotten += s.forgotten;
-                        swept.deleted += s.deleted;
-                    }
-                    Err(e) => tracing::warn!(
-                        institution = %i.slug, code = e.code, error = %e.message,
-                        "applying the retention policy failed"
-                    ),
+        for i in self.all_institutions().await? {
+            match self.sweep_institution(&i).await {
+                Ok(s) => {
+                    swept.forgotten += s.forgotten;
+                    swept.deleted += s.deleted;
                 }
-            }
-            match page.last() {
-                Some(last) if page.len() == 200 => after = Some(last.slug.clone()),
-                _ => break,
+                Err(e) => tracing::warn!(
+                    institution = %i.slug, code = e.code, error = %e.message,
+                    "applying the retention policy failed"
+                ),
             }
         }
         if swept != Swept::default() {

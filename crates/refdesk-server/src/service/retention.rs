@@ -7,25 +7,34 @@ use crate::error::ApiResult;
 use crate::state::AppState;
 
 impl AppState {
+    /// Every institution, read page by page: what the retention jobs go through.
+    pub(crate) async fn all_institutions(&self) -> ApiResult<Vec<refdesk_core::Institution>> {
+        const PAGE: u32 = 200;
+        let mut all = Vec::new();
+        loop {
+            let after = all
+                .last()
+                .map(|i: &refdesk_core::Institution| i.slug.clone());
+            let page = self
+                .store()
+                .institutions_page(after.as_deref(), PAGE)
+                .await?;
+            let full = page.len() == PAGE as usize;
+            all.extend(page);
+            if !full {
+                return Ok(all);
+            }
+        }
+    }
+
     /// Deletes the staff messages every institution's policy no longer keeps; how many.
     pub async fn trim_staff_chats(&self) -> ApiResult<u64> {
         let mut trimmed = 0;
-        let mut after: Option<String> = None;
-        loop {
-            let page = self
-                .store()
-                .institutions_page(after.as_deref(), 200)
-                .await?;
-            for i in &page {
-                let policy = self.store().institution_policy(i.id).await?;
-                if let Some(days) = policy.staff_chat_retention_days {
-                    let before = self.now() - time::Duration::days(i64::from(days));
-                    trimmed += self.store().trim_staff_chat(i.id, before).await?;
-                }
-            }
-            match page.last() {
-                Some(last) if page.len() == 200 => after = Some(last.slug.clone()),
-                _ => break,
+        for i in self.all_institutions().await? {
+            let policy = self.store().institution_policy(i.id).await?;
+            if let Some(days) = policy.staff_chat_retention_days {
+                let before = self.now() - time::Duration::days(i64::from(days));
+                trimmed += self.store().trim_staff_chat(i.id, before).await?;
             }
         }
         if trimmed > 0 {
